@@ -1,0 +1,56 @@
+package org.mxgate;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mxgate.backend.BackendClient;
+import org.mxgate.backend.BackendPool;
+import org.mxgate.cli.MxgateCommand;
+import org.mxgate.config.GatewayConfig;
+import org.mxgate.config.ListenerConfig;
+import org.mxgate.config.PoolConfig;
+import org.mxgate.listener.Gateway;
+import org.mxgate.listener.Listener;
+import org.mxgate.policy.Policy;
+import picocli.CommandLine;
+
+/** Builds the object graph with plain constructors; the command line lives in {@code cli}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MxgateCommand(Main::start)).execute(args));
+    }
+
+    /** Starts every listener and pool of the config; on a bind failure nothing is left running. */
+    public static Gateway start(GatewayConfig config) throws InterruptedException {
+        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        BackendClient client = new BackendClient(config.hostname());
+        Map<String, BackendPool> pools = new LinkedHashMap<>();
+        for (PoolConfig pool : config.pools().values()) {
+            pools.put(pool.name(), new BackendPool(pool, client));
+        }
+        List<Listener> listeners = new ArrayList<>();
+        try {
+            for (ListenerConfig listener : config.listeners()) {
+                Policy policy = new Policy(config.policyOf(listener));
+                listeners.add(Listener.bind(listener, config.hostname(), () -> policy, pools::get,
+                        config.spool(), acceptors, workers));
+            }
+        } catch (Exception e) {
+            new Gateway(config, listeners, pools, List.of(acceptors, workers)).close();
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("cannot start listeners: " + e, e);
+        }
+        return new Gateway(config, listeners, pools, List.of(acceptors, workers));
+    }
+}

@@ -1,0 +1,93 @@
+package org.mxgate.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.smtp.SmtpResponseDecoder;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.mxgate.mail.Reply;
+
+/**
+ * Opens SMTP sessions to backends: connect, greeting, EHLO (HELO when EHLO is refused). Runs on
+ * the caller's event loop, so a client session and its backend session share one thread.
+ */
+public final class BackendClient {
+
+    private static final int MAX_REPLY_LINE = 4096;
+
+    private final String heloName;
+
+    public BackendClient(String heloName) {
+        this.heloName = heloName;
+    }
+
+    public CompletableFuture<BackendSession> connect(Backend backend, EventLoop loop, Duration connectTimeout,
+                                                     Duration commandTimeout) {
+        CompletableFuture<BackendSession> result = new CompletableFuture<>();
+        BackendSession session = new BackendSession(backend);
+        ChannelFuture connect = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new SmtpResponseDecoder(MAX_REPLY_LINE), session);
+                    }
+                })
+                .connect(backend.address().resolved());
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new BackendException(BackendException.Kind.CONNECT,
+                        backend.name() + ": cannot connect: " + f.cause().getMessage(), null));
+                return;
+            }
+            session.expect(commandTimeout)
+                    .thenCompose(greeting -> {
+                        if (greeting.code() != 220) {
+                            throw refused(backend, "greeting", greeting);
+                        }
+                        return session.send("EHLO " + heloName, commandTimeout);
+                    })
+                    .thenCompose(ehlo -> {
+                        if (ehlo.code() == 250) {
+                            session.capabilities(ehlo);
+                            return CompletableFuture.completedFuture(ehlo);
+                        }
+                        if (ehlo.isPermanent()) {
+                            return session.send("HELO " + heloName, commandTimeout);
+                        }
+                        throw refused(backend, "EHLO", ehlo);
+                    })
+                    .whenComplete((hello, error) -> {
+                        if (error == null && hello.code() != 250) {
+                            error = refused(backend, "HELO", hello);
+                        }
+                        if (error != null) {
+                            session.abort();
+                            result.completeExceptionally(unwrap(error));
+                        } else {
+                            result.complete(session);
+                        }
+                    });
+        });
+        return result;
+    }
+
+    private static BackendException refused(Backend backend, String stage, Reply reply) {
+        return new BackendException(BackendException.Kind.REFUSED, backend.name() + ": " + stage + " refused: " + reply, reply);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,184 @@
+package org.mxgate.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.smtp.SmtpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.mxgate.mail.Reply;
+
+/**
+ * One SMTP client connection to a backend. Replies are matched to commands in the order sent
+ * (RFC 2920), each with its own timeout. Lives on one event loop and completes every future
+ * there; a lost connection fails every pending reply with {@link BackendException.Kind#LOST}.
+ */
+public final class BackendSession extends SimpleChannelInboundHandler<SmtpResponse> {
+
+    private record Pending(CompletableFuture<Reply> reply, ScheduledFuture<?> timer) {
+    }
+
+    private final Backend backend;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private Channel channel;
+    private Set<String> capabilities = Set.of();
+    private boolean broken;
+    private long idleSince;
+
+    BackendSession(Backend backend) {
+        this.backend = backend;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public boolean offers(String keyword) {
+        return capabilities.contains(keyword);
+    }
+
+    void capabilities(Reply ehlo) {
+        List<String> keys = new ArrayList<>();
+        for (String line : ehlo.lines().subList(1, ehlo.lines().size())) {
+            keys.add(line.split(" ", 2)[0].toUpperCase(Locale.ROOT));
+        }
+        capabilities = Set.copyOf(keys);
+    }
+
+    public boolean isReusable() {
+        return channel != null && channel.isActive() && !broken && pending.isEmpty();
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    void markIdle(long nanos) {
+        idleSince = nanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    /** Waits for a reply without sending anything: the greeting. */
+    CompletableFuture<Reply> expect(Duration timeout) {
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        if (channel == null || !channel.isActive()) {
+            reply.completeExceptionally(lost());
+            return reply;
+        }
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
+            broken = true;
+            reply.completeExceptionally(new BackendException(BackendException.Kind.TIMEOUT,
+                    backend.name() + ": no reply within " + timeout.toMillis() + "ms", null));
+            channel.close();
+        }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        pending.add(new Pending(reply, timer));
+        return reply;
+    }
+
+    public CompletableFuture<Reply> send(String line, Duration timeout) {
+        CompletableFuture<Reply> reply = expect(timeout);
+        channel.writeAndFlush(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8));
+        return reply;
+    }
+
+    /**
+     * Sends the lines in one write when the backend offers PIPELINING (RFC 2920), otherwise
+     * each after the reply to the one before. One future per line, in order.
+     */
+    public List<CompletableFuture<Reply>> sendAll(List<String> lines, Duration timeout) {
+        List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        if (offers("PIPELINING")) {
+            for (String line : lines) {
+                replies.add(expect(timeout));
+                channel.write(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8));
+            }
+            channel.flush();
+            return replies;
+        }
+        CompletableFuture<Reply> previous = CompletableFuture.completedFuture(null);
+        for (String line : lines) {
+            previous = previous.thenCompose(ignored -> send(line, timeout));
+            replies.add(previous);
+        }
+        return replies;
+    }
+
+    /** Message bytes in wire form; takes over the buffer. */
+    public void writeBody(ByteBuf bytes) {
+        channel.writeAndFlush(bytes);
+    }
+
+    /** The final dot; its reply says whether the backend took the message. */
+    public CompletableFuture<Reply> endData(Duration timeout) {
+        return send(".", timeout);
+    }
+
+    /** Drops the connection without another byte: how an unfinished DATA is abandoned, never with a dot. */
+    public void abort() {
+        broken = true;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    void quit() {
+        broken = true;
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.copiedBuffer("QUIT\r\n", StandardCharsets.US_ASCII))
+                    .addListener(f -> channel.close());
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, SmtpResponse response) {
+        Reply reply = Reply.parse(response.code(), response.details());
+        Pending next = pending.poll();
+        if (next == null) {
+            // A reply nobody asked for (a 421 before an idle close): this session is done.
+            broken = true;
+            ctx.close();
+            return;
+        }
+        next.timer().cancel(false);
+        next.reply().complete(reply);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        broken = true;
+        Pending p;
+        while ((p = pending.poll()) != null) {
+            p.timer().cancel(false);
+            p.reply().completeExceptionally(lost());
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        broken = true;
+        ctx.close();
+    }
+
+    private BackendException lost() {
+        return new BackendException(BackendException.Kind.LOST, backend.name() + ": connection lost", null);
+    }
+}

@@ -1,0 +1,89 @@
+package org.mxgate.cli;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mxgate.config.ConfigException;
+import org.mxgate.config.ConfigLoader;
+import org.mxgate.config.GatewayConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code mxgate demo}: the gateway on loopback in front of two embedded GreenMail servers, so a
+ * newcomer can send a message through it and read it over IMAP within a minute.
+ */
+@Command(name = "demo", description = "Run the gateway with two embedded backends on loopback.")
+final class DemoCommand implements Callable<Integer> {
+
+    private static final List<String> FILES = List.of("conf/mxgate.yml", "policies/internet.yml", "policies/internal.yml");
+
+    @ParentCommand
+    MxgateCommand parent;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        GreenMail mx1 = backend(3025, 3143);
+        GreenMail mx2 = backend(3026, 3144);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            mx1.stop();
+            mx2.stop();
+        }, "demo-backends-stop"));
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.load(writeDemoFiles());
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the built-in demo configuration is invalid: " + e.getMessage(), e);
+        }
+        System.out.println(String.join(System.lineSeparator(),
+                "mxgate demo is running (Ctrl-C stops it).",
+                "",
+                "  internet listener  127.0.0.1:2525   takes mail for example.test from anyone",
+                "  internal listener  127.0.0.1:10025  relays anywhere for 127.0.0.0/8",
+                "  backends           mx1 (SMTP 3025, IMAP 3143) and mx2 (SMTP 3026, IMAP 3144), GreenMail",
+                "",
+                "Send a message:",
+                "  swaks --server 127.0.0.1:2525 --from you@elsewhere.test --to user@example.test",
+                "  or, with no swaks:",
+                "  printf 'EHLO me\\r\\nMAIL FROM:<you@elsewhere.test>\\r\\nRCPT TO:<user@example.test>\\r\\nDATA\\r\\n"
+                        + "Subject: hello\\r\\n\\r\\nHi\\r\\n.\\r\\nQUIT\\r\\n' | nc 127.0.0.1 2525",
+                "Relaying to another domain is refused on 2525 (554 5.7.1) and allowed on 10025.",
+                "",
+                "Read it over IMAP on 127.0.0.1:3143 or 3144 (whichever backend took it; the 250 reply names it),",
+                "login and password both user@example.test, e.g.:",
+                "  curl -s 'imap://127.0.0.1:3143/INBOX;UID=1' -u user@example.test:user@example.test",
+                ""));
+        RunCommand.runUntilStopped(parent.starter(), config);
+        return 0;
+    }
+
+    private static GreenMail backend(int smtp, int imap) {
+        GreenMail mail = new GreenMail(new ServerSetup[] {
+            new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+            new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)
+        });
+        mail.start();
+        return mail;
+    }
+
+    private static Path writeDemoFiles() throws IOException {
+        Path root = Files.createTempDirectory("mxgate-demo-");
+        for (String name : FILES) {
+            Path target = root.resolve(name);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/" + name)) {
+                if (in == null) {
+                    throw new IOException("demo resource missing: " + name);
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return root.resolve("conf/mxgate.yml");
+    }
+}

@@ -1,0 +1,217 @@
+package org.mxgate.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.mxgate.net.Cidr;
+import org.mxgate.net.HostPort;
+import org.mxgate.net.NetworkSet;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads conf/mxgate.yml and every policy file its listeners name, validates the whole set and
+ * returns it, or throws one {@link ConfigException} listing every {@code file:line: reason}.
+ */
+public final class ConfigLoader {
+
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "listeners", "pools", "policy_dir", "spool");
+    private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy");
+    private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
+            "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers");
+    private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
+    private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "limits");
+    private static final Set<String> RELAY_KEYS = Set.of("networks", "authenticated");
+    private static final Set<String> LIMIT_KEYS = Set.of("max_message_size", "max_recipients", "max_errors", "idle_timeout");
+    private static final Set<String> SPOOL_KEYS = Set.of("memory_limit", "directory");
+
+    private final List<ConfigError> errors = new ArrayList<>();
+
+    private ConfigLoader() {
+    }
+
+    public static GatewayConfig load(Path configFile) throws ConfigException {
+        return new ConfigLoader().read(configFile.toAbsolutePath().normalize());
+    }
+
+    private GatewayConfig read(Path file) throws ConfigException {
+        ConfigNode root = parse(file);
+        failIfErrors();
+        root.allowOnly(TOP_KEYS);
+        String hostname = root.string("hostname", "localhost");
+        Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        root.child("pools").entries().forEach((name, node) -> pools.put(name, pool(name, node)));
+        if (pools.isEmpty()) {
+            root.error("at least one backend pool is needed under 'pools'");
+        }
+        Path policyDir = file.getParent().resolve(root.string("policy_dir", "../policies")).normalize();
+        List<ListenerConfig> listeners = new ArrayList<>();
+        Map<String, PolicyConfig> policies = new LinkedHashMap<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode node : root.list("listeners")) {
+            ListenerConfig listener = listener(node);
+            if (listener == null) {
+                continue;
+            }
+            if (!names.add(listener.name())) {
+                node.error("duplicate listener name '" + listener.name() + "'");
+            }
+            listeners.add(listener);
+            if (!policies.containsKey(listener.policy())) {
+                PolicyConfig policy = policy(listener.policy(), policyDir.resolve(listener.policy() + ".yml"), node, pools);
+                if (policy != null) {
+                    policies.put(listener.policy(), policy);
+                }
+            }
+        }
+        if (listeners.isEmpty()) {
+            root.error("at least one listener is needed under 'listeners'");
+        }
+        SpoolConfig spool = spool(root.child("spool"));
+        failIfErrors();
+        return new GatewayConfig(file, hostname, listeners, pools, policies, spool);
+    }
+
+    private ConfigNode parse(Path file) {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Node node = new Yaml(new LoaderOptions()).compose(reader);
+            return new ConfigNode(file, node, errors);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            errors.add(new ConfigError(file, line, "YAML syntax: " + e.getProblem()));
+        } catch (IOException e) {
+            errors.add(new ConfigError(file, 1, "cannot read: " + e));
+        }
+        return new ConfigNode(file, null, errors);
+    }
+
+    private void failIfErrors() throws ConfigException {
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+    }
+
+    private ListenerConfig listener(ConfigNode node) {
+        node.allowOnly(LISTENER_KEYS);
+        String name = node.requiredString("name");
+        HostPort listen = node.get("listen").map(n -> n.parse(HostPort::parse, null)).orElse(null);
+        if (listen == null) {
+            node.error("listener needs 'listen: address:port'");
+        }
+        String policy = node.string("policy", name);
+        return name == null || listen == null ? null : new ListenerConfig(name, listen, policy);
+    }
+
+    private PoolConfig pool(String name, ConfigNode node) {
+        node.allowOnly(POOL_KEYS);
+        PoolConfig.Balance balance = node.get("balance").map(n -> n.parse(s -> {
+            try {
+                return PoolConfig.Balance.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("balance must be round_robin or weighted_round_robin, got '" + s + "'");
+            }
+        }, PoolConfig.Balance.WEIGHTED_ROUND_ROBIN)).orElse(PoolConfig.Balance.WEIGHTED_ROUND_ROBIN);
+        List<ServerConfig> servers = new ArrayList<>();
+        Set<String> serverNames = new HashSet<>();
+        for (ConfigNode s : node.list("servers")) {
+            s.allowOnly(SERVER_KEYS);
+            HostPort address = s.get("address").map(n -> n.parse(HostPort::parse, null)).orElse(null);
+            if (address == null) {
+                s.error("server needs 'address: host:port'");
+                continue;
+            }
+            String serverName = s.string("name", address.toString());
+            if (!serverNames.add(serverName)) {
+                s.error("duplicate server name '" + serverName + "' in pool " + name);
+            }
+            servers.add(new ServerConfig(serverName, address, s.integer("weight", 1, 1, 1000)));
+        }
+        if (servers.isEmpty()) {
+            node.error("pool '" + name + "' needs at least one server");
+        }
+        return new PoolConfig(name, balance,
+                node.integer("max_attempts", 3, 1, 20),
+                node.duration("connect_timeout", Duration.ofSeconds(10)),
+                node.duration("command_timeout", Duration.ofSeconds(30)),
+                node.duration("data_timeout", Duration.ofMinutes(5)),
+                node.duration("time_budget", Duration.ofMinutes(8)),
+                node.integer("idle_connections", 2, 0, 1000),
+                node.duration("idle_timeout", Duration.ofSeconds(30)),
+                servers);
+    }
+
+    private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools) {
+        if (!Files.isRegularFile(file)) {
+            listener.error("policy file " + file + " does not exist");
+            return null;
+        }
+        ConfigNode root = parse(file);
+        root.allowOnly(POLICY_KEYS);
+        List<String> domains = new ArrayList<>();
+        for (ConfigNode d : root.list("accept_domains")) {
+            String domain = d.scalar();
+            if (domain != null && !domain.matches("(\\*\\.)?[^*@\\s\\[\\]]+")) {
+                d.error("not a domain or *.domain pattern: '" + domain + "'");
+            } else if (domain != null) {
+                domains.add(domain);
+            }
+        }
+        ConfigNode relay = root.child("relay");
+        relay.allowOnly(RELAY_KEYS);
+        List<String> nets = new ArrayList<>();
+        NetworkSet networks = NetworkSet.EMPTY;
+        for (ConfigNode n : relay.list("networks")) {
+            String cidr = n.parse(s -> {
+                Cidr.parse(s);
+                return s;
+            }, null);
+            if (cidr != null) {
+                nets.add(cidr);
+            }
+        }
+        if (!nets.isEmpty()) {
+            networks = NetworkSet.parse(nets);
+        }
+        if (relay.bool("authenticated", false)) {
+            relay.child("authenticated").error("relay.authenticated needs SMTP AUTH, which this version does not offer");
+        }
+        String route = root.string("route", pools.size() == 1 ? pools.keySet().iterator().next() : null);
+        if (route == null) {
+            root.error("policy needs 'route: <pool>' when there is more than one pool");
+        } else if (!pools.containsKey(route)) {
+            root.child("route").error("route names pool '" + route + "', which mxgate.yml does not define");
+        }
+        ConfigNode limits = root.child("limits");
+        limits.allowOnly(LIMIT_KEYS);
+        LimitsConfig d = LimitsConfig.DEFAULTS;
+        LimitsConfig limitsConfig = new LimitsConfig(
+                limits.size("max_message_size", d.maxMessageSize()),
+                limits.integer("max_recipients", d.maxRecipients(), 1, 100_000),
+                limits.integer("max_errors", d.maxErrors(), 1, 1000),
+                limits.duration("idle_timeout", d.idleTimeout()));
+        return new PolicyConfig(name, file, domains, networks, route, limitsConfig);
+    }
+
+    private SpoolConfig spool(ConfigNode node) {
+        node.allowOnly(SPOOL_KEYS);
+        long memory = node.size("memory_limit", 1024 * 1024);
+        if (memory > Integer.MAX_VALUE) {
+            node.child("memory_limit").error("memory_limit must be below 2GB");
+            memory = 1024 * 1024;
+        }
+        Path directory = Path.of(node.string("directory", System.getProperty("java.io.tmpdir")));
+        return new SpoolConfig((int) memory, directory);
+    }
+}

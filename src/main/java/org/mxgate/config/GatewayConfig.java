@@ -1,0 +1,21 @@
+package org.mxgate.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The whole validated configuration: conf/mxgate.yml and the policy files it names. */
+public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
+                            Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
+                            SpoolConfig spool) {
+
+    public GatewayConfig {
+        listeners = List.copyOf(listeners);
+        pools = Map.copyOf(pools);
+        policies = Map.copyOf(policies);
+    }
+
+    public PolicyConfig policyOf(ListenerConfig listener) {
+        return policies.get(listener.policy());
+    }
+}

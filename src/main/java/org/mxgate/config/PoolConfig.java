@@ -1,0 +1,23 @@
+package org.mxgate.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One {@code pools:} entry: its servers, how to balance them and how long to wait for them.
+ *
+ * @param maxAttempts how many backends one transaction may try
+ * @param timeBudget how long one client command may wait across all attempts (below the
+ *                   client's own RFC 5321 4.5.3.2 timeouts)
+ * @param idleConnections how many idle backend sessions per server and event loop are kept for reuse
+ */
+public record PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
+                         Duration commandTimeout, Duration dataTimeout, Duration timeBudget,
+                         int idleConnections, Duration idleTimeout, List<ServerConfig> servers) {
+
+    public PoolConfig {
+        servers = List.copyOf(servers);
+    }
+
+    public enum Balance { ROUND_ROBIN, WEIGHTED_ROUND_ROBIN }
+}

@@ -1,0 +1,5 @@
+/**
+ * Reads conf/mxgate.yml and policies/*.yml into immutable records, reporting every mistake as
+ * {@code file:line: reason}. Depends on mail and net.
+ */
+package org.mxgate.config;

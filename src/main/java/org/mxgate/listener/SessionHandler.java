@@ -1,0 +1,185 @@
+package org.mxgate.listener;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.mxgate.backend.BackendPool;
+import org.mxgate.config.ListenerConfig;
+import org.mxgate.config.SpoolConfig;
+import org.mxgate.log.ProtocolLog;
+import org.mxgate.log.SessionId;
+import org.mxgate.mail.Replies;
+import org.mxgate.mail.Reply;
+import org.mxgate.net.ClientAddress;
+import org.mxgate.policy.Policy;
+import org.mxgate.relay.Relay;
+import org.mxgate.smtp.Effect;
+import org.mxgate.smtp.SmtpInput;
+import org.mxgate.smtp.SmtpLineDecoder;
+import org.mxgate.smtp.SmtpSession;
+import org.mxgate.smtp.Step;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the {@link Step}s of one client's {@link SmtpSession}; decides nothing itself.
+ * While an effect waits for a backend, reading is paused, so pipelined commands are answered
+ * in order and each exactly once; backend results come back on this channel's event loop.
+ */
+final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
+
+    private final ListenerConfig listener;
+    private final String hostname;
+    private final Policy policy;
+    private final Function<String, BackendPool> pools;
+    private final SpoolConfig spool;
+    private final Clock clock;
+    private final SmtpLineDecoder decoder;
+
+    private ChannelHandlerContext ctx;
+    private SmtpSession session;
+    private ProtocolLog log;
+    private Relay relay;
+    private boolean waiting;
+    private boolean closing;
+
+    SessionHandler(ListenerConfig listener, String hostname, Policy policy, Function<String, BackendPool> pools,
+                   SpoolConfig spool, Clock clock, SmtpLineDecoder decoder) {
+        this.listener = listener;
+        this.hostname = hostname;
+        this.policy = policy;
+        this.pools = pools;
+        this.spool = spool;
+        this.clock = clock;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        ctx = context;
+        ClientAddress client = ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
+        session = new SmtpSession(hostname, listener.name(), policy, client, clock);
+        log = new ProtocolLog(listener.name(), SessionId.next(), client);
+        log.connect();
+        apply(session.greet());
+        ctx.flush();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (closing) {
+            if (msg instanceof SmtpInput.BodyChunk chunk) {
+                chunk.bytes().release();
+            }
+            return;
+        }
+        if (msg instanceof SmtpInput.Line line) {
+            log.command(line.text());
+            apply(session.handle(line.text()));
+        } else if (msg instanceof SmtpInput.BodyChunk chunk) {
+            try {
+                relay.bodyChunk(chunk.bytes());
+            } finally {
+                chunk.bytes().release();
+            }
+        } else if (msg instanceof SmtpInput.BodyRefused) {
+            relay.abandonBody();
+        } else if (msg instanceof SmtpInput.BodyEnd end) {
+            apply(session.onDataEnd(end.result()));
+        } else if (msg instanceof SmtpInput.LineTooLong) {
+            log.command("(line over " + SmtpLineDecoder.MAX_LINE + " octets)");
+            apply(session.onLineTooLong());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        // A client waiting on a backend's answer is not idle.
+        if (event instanceof IdleStateEvent && !waiting && !closing) {
+            apply(session.onIdleTimeout());
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        closing = true;
+        endRelay();
+        log.disconnect();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        LOG.debug("session {}: {}", log == null ? "-" : log.session(), cause.toString());
+        ctx.close();
+    }
+
+    private void apply(Step step) {
+        for (Reply reply : step.replies()) {
+            log.reply(reply);
+            ctx.write(reply);
+        }
+        Effect effect = step.effect();
+        if (effect instanceof Effect.Close) {
+            closing = true;
+            decoder.pause();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (effect instanceof Effect.RelayRecipient r) {
+            if (relay == null) {
+                relay = new Relay(pools.apply(r.route()), ctx.channel().eventLoop(), spool, log);
+            }
+            await(relay.addRecipient(r.envelope(), r.recipient()), session::onRecipientReply);
+        } else if (effect instanceof Effect.OpenData d) {
+            await(relay.beginData(d.queueId(), d.receivedHeader()), session::onDataReply);
+        } else if (effect instanceof Effect.ReceiveBody b) {
+            decoder.enterData(b.maxSize());
+        } else if (effect instanceof Effect.FinishData) {
+            await(relay.finishData(), session::onDataOutcome);
+        }
+        if (!waiting && !session.inTransaction()) {
+            endRelay();
+        }
+    }
+
+    /** Pauses reading until the backend answers, then applies the session's next step on this event loop. */
+    private void await(CompletableFuture<Reply> pending, Function<Reply, Step> next) {
+        waiting = true;
+        decoder.pause();
+        ctx.flush();
+        pending.whenCompleteAsync((reply, error) -> {
+            waiting = false;
+            if (closing) {
+                return;
+            }
+            if (error != null) {
+                LOG.warn("session {}: relay error", log.session(), error);
+            }
+            apply(next.apply(error == null ? reply : Replies.LOCAL_ERROR));
+            if (!waiting && !closing) {
+                decoder.resume();
+            }
+            ctx.flush();
+        }, ctx.executor());
+    }
+
+    private void endRelay() {
+        if (relay != null) {
+            relay.close();
+            relay = null;
+        }
+    }
+}

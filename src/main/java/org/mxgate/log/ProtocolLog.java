@@ -1,0 +1,103 @@
+package org.mxgate.log;
+
+import java.time.Instant;
+import org.mxgate.mail.Reply;
+import org.mxgate.net.ClientAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol log of one session: one JSON line per SMTP event (command, reply, backend event)
+ * with listener, session id, real client address, balancer address and backend, on the
+ * {@code mxgate.protocol} logger. Message content is never logged.
+ */
+public final class ProtocolLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger("mxgate.protocol");
+
+    private final String listener;
+    private final SessionId session;
+    private final ClientAddress client;
+    private String backend;
+
+    public ProtocolLog(String listener, SessionId session, ClientAddress client) {
+        this.listener = listener;
+        this.session = session;
+        this.client = client;
+    }
+
+    public SessionId session() {
+        return session;
+    }
+
+    public void backend(String name) {
+        this.backend = name;
+    }
+
+    public void connect() {
+        write("connect", null, null);
+    }
+
+    public void disconnect() {
+        write("disconnect", null, null);
+    }
+
+    public void command(String line) {
+        write("command", "command", line);
+    }
+
+    public void reply(Reply reply) {
+        write("reply", "reply", reply.toString());
+    }
+
+    public void backendEvent(String backendName, String event) {
+        backend = backendName;
+        write("backend", "detail", event);
+    }
+
+    private void write(String event, String key, String value) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder json = new StringBuilder(160).append("{\"ts\":\"").append(Instant.now())
+                .append("\",\"event\":\"").append(event)
+                .append("\",\"listener\":");
+        string(json, listener).append(",\"session\":\"").append(session).append("\",\"client\":");
+        string(json, client.ip());
+        if (client.balancer() != null) {
+            json.append(",\"balancer\":");
+            string(json, client.balancerIp());
+        }
+        if (backend != null) {
+            json.append(",\"backend\":");
+            string(json, backend);
+        }
+        if (key != null) {
+            json.append(",\"").append(key).append("\":");
+            string(json, value);
+        }
+        LOG.info(json.append('}').toString());
+    }
+
+    private static StringBuilder string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+}

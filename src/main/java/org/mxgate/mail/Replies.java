@@ -1,0 +1,85 @@
+package org.mxgate.mail;
+
+/**
+ * The catalogue of replies the gateway itself gives. Texts follow what Postfix says, because
+ * admins grep for them; tests and docs/security.md cite them by constant name.
+ */
+public final class Replies {
+
+    private Replies() {
+    }
+
+    public static final Reply OK = Reply.of(250, "2.0.0", "Ok");
+    public static final Reply SENDER_OK = Reply.of(250, "2.1.0", "Ok");
+    public static final Reply RECIPIENT_OK = Reply.of(250, "2.1.5", "Ok");
+    public static final Reply START_DATA = Reply.of(354, null, "End data with <CR><LF>.<CR><LF>");
+    public static final Reply BYE = Reply.of(221, "2.0.0", "Bye");
+    public static final Reply CANNOT_VRFY =
+            Reply.of(252, "2.0.0", "Cannot VRFY user, but will accept message and attempt delivery");
+    public static final Reply HELP = Reply.of(214, "2.0.0",
+            "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP; see RFC 5321");
+
+    // RFC 5321 4.2.4: a command we do not know.
+    public static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.1", "Error: command not recognized");
+    // RFC 5321 4.5.3.1.4: command lines are at most 512 octets with CRLF.
+    public static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.6", "Error: line too long");
+    public static final Reply NOT_IMPLEMENTED = Reply.of(502, "5.5.1", "Error: command not implemented");
+    public static final Reply NEED_HELO = Reply.of(503, "5.5.1", "Error: send HELO/EHLO first");
+    public static final Reply NESTED_MAIL = Reply.of(503, "5.5.1", "Error: nested MAIL command");
+    public static final Reply NEED_MAIL = Reply.of(503, "5.5.1", "Error: need MAIL command");
+    public static final Reply NEED_RCPT = Reply.of(503, "5.5.1", "Error: need RCPT command");
+    public static final Reply NO_VALID_RECIPIENTS = Reply.of(554, "5.5.1", "Error: no valid recipients");
+    public static final Reply SYNTAX = Reply.of(501, "5.5.4", "Syntax error in parameters or arguments");
+    public static final Reply HELO_SYNTAX = Reply.of(501, "5.5.4", "Syntax: EHLO hostname");
+    public static final Reply MAIL_SYNTAX = Reply.of(501, "5.5.4", "Syntax: MAIL FROM:<address>");
+    public static final Reply RCPT_SYNTAX = Reply.of(501, "5.5.4", "Syntax: RCPT TO:<address>");
+    public static final Reply BAD_SENDER = Reply.of(501, "5.1.7", "Bad sender address syntax");
+    public static final Reply BAD_RECIPIENT = Reply.of(501, "5.1.3", "Bad recipient address syntax");
+    public static final Reply UNKNOWN_PARAMETER = Reply.of(555, "5.5.4", "Unsupported option");
+    // RFC 6531 3.5: a non-ASCII address without the SMTPUTF8 parameter.
+    public static final Reply NEEDS_SMTPUTF8 = Reply.of(553, "5.6.7", "Error: address needs SMTPUTF8");
+    // RFC 1870: the declared or the actual size is over our SIZE.
+    public static final Reply MESSAGE_TOO_BIG = Reply.of(552, "5.3.4", "Error: message file too big");
+    // RFC 5321 4.5.3.1.8: too many recipients is a 452, so the client sends the rest later.
+    public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
+    // Never an open relay: RelayPolicyIT.
+    public static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
+    // SMTP smuggling: a lone CR or LF in DATA is refused (DataDecoderTest, SmugglingIT).
+    public static final Reply BARE_LINE_ENDING =
+            Reply.of(550, "5.6.11", "Error: bare <CR> or <LF> in message content; use <CR><LF>");
+    // 250 means a backend has it: when none could take the message, the client tries again later.
+    public static final Reply RELAY_FAILED =
+            Reply.of(451, "4.4.1", "Error: no backend could take the message, try again later");
+    public static final Reply BACKEND_ODD_REPLY = Reply.of(451, "4.4.0", "Error: unexpected backend reply, try again later");
+    public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error, try again later");
+
+    public static Reply greeting(String hostname) {
+        return Reply.of(220, null, hostname + " ESMTP");
+    }
+
+    public static Reply closing(String hostname) {
+        return Reply.of(221, "2.0.0", hostname + " Bye");
+    }
+
+    // RFC 5321 4.5.3.2: after a timeout the server says 421 and closes.
+    public static Reply idleTimeout(String hostname) {
+        return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded");
+    }
+
+    public static Reply tooManyErrors(String hostname) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many errors");
+    }
+
+    public static Reply shuttingDown(String hostname) {
+        return Reply.of(421, "4.3.2", hostname + " Service shutting down, closing transmission channel");
+    }
+
+    public static Reply relayDenied(MailAddress recipient) {
+        return RELAY_DENIED.withText("<" + recipient + ">: Relay access denied");
+    }
+
+    public static Reply queued(String ourId, String backendName, String backendQueueId) {
+        String backend = backendQueueId == null ? backendName : backendName + " " + backendQueueId;
+        return Reply.of(250, "2.0.0", "Ok: queued as " + ourId + " (backend " + backend + ")");
+    }
+}

@@ -1,0 +1,66 @@
+package org.mxgate.policy;
+
+import org.mxgate.config.LimitsConfig;
+import org.mxgate.config.PolicyConfig;
+import org.mxgate.mail.Domain;
+import org.mxgate.mail.Envelope;
+import org.mxgate.mail.MailAddress;
+import org.mxgate.mail.Replies;
+import org.mxgate.net.Cidr;
+
+/**
+ * The decisions of one listener's policy file, as pure functions of their inputs: no I/O, no
+ * clock, no DNS. {@link #checkRecipient} is the one place that decides whether mail may relay.
+ */
+public final class Policy {
+
+    private final PolicyConfig config;
+
+    public Policy(PolicyConfig config) {
+        this.config = config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public LimitsConfig limits() {
+        return config.limits();
+    }
+
+    public Verdict checkSender(ClientFacts client, MailAddress sender) {
+        return Verdict.accept(Replies.SENDER_OK, "sender accepted", null);
+    }
+
+    /**
+     * Never an open relay (RelayPolicyIT, PolicyTest): a recipient is accepted only when its domain
+     * is one of ours, or when the real client address is in this listener's relay networks.
+     */
+    public Verdict checkRecipient(ClientFacts client, Envelope transaction, MailAddress recipient) {
+        // RFC 5321 4.5.3.1.8: past the recipient limit the reply is 452, so the client retries the rest.
+        if (transaction.recipients().size() >= config.limits().maxRecipients()) {
+            return Verdict.refuse(Replies.TOO_MANY_RECIPIENTS, "limits.max_recipients " + config.limits().maxRecipients());
+        }
+        // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted and goes to our backends.
+        if (recipient.isBarePostmaster()) {
+            return Verdict.accept(Replies.RECIPIENT_OK, "postmaster", config.route());
+        }
+        for (Cidr network : config.relayNetworks().networks()) {
+            if (network.contains(client.client().real().getAddress())) {
+                return Verdict.accept(Replies.RECIPIENT_OK, "relay.networks " + network, config.route());
+            }
+        }
+        // Sender-specified routing (user%foreign@ours, a!b@ours, "a@foreign"@ours) from a client
+        // that may not relay is refused, so no next hop can be talked into forwarding it.
+        if (recipient.hasRoutingCharacters()) {
+            return Verdict.refuse(Replies.relayDenied(recipient), "sender-specified routing");
+        }
+        Domain domain = recipient.domainName();
+        for (String pattern : config.acceptDomains()) {
+            if (domain.matches(pattern)) {
+                return Verdict.accept(Replies.RECIPIENT_OK, "accept_domains " + pattern, config.route());
+            }
+        }
+        return Verdict.refuse(Replies.relayDenied(recipient), "relay denied");
+    }
+}

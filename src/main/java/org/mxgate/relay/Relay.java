@@ -1,0 +1,366 @@
+package org.mxgate.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mxgate.backend.Backend;
+import org.mxgate.backend.BackendPool;
+import org.mxgate.backend.BackendSession;
+import org.mxgate.config.SpoolConfig;
+import org.mxgate.log.ProtocolLog;
+import org.mxgate.mail.Envelope;
+import org.mxgate.mail.MailAddress;
+import org.mxgate.mail.MessageBody;
+import org.mxgate.mail.QueueId;
+import org.mxgate.mail.Replies;
+import org.mxgate.mail.Reply;
+import org.mxgate.relay.ReplyClassifier.Meaning;
+import org.mxgate.relay.ReplyClassifier.Stage;
+
+/**
+ * One client transaction on a backend pool (the before-queue proxy model): the first accepted
+ * recipient opens a backend session, later recipients go to the same one, and a backend that
+ * pushes back or goes away hands the transaction (MAIL, accepted recipients, kept body) to the
+ * next, each backend at most once, within {@code max_attempts} and the time budget.
+ * 250 means a backend has it: the client's 250 is only ever built from a backend's 2xx to the
+ * final dot, and no transaction is sent again after one (RelayFailoverIT).
+ * Runs on its client's event loop; every future completes there.
+ */
+public final class Relay {
+
+    private static final Pattern BACKEND_QUEUE_ID = Pattern.compile("queued as ([A-Za-z0-9.\\-_]+)");
+
+    private final BackendPool pool;
+    private final EventLoop loop;
+    private final SpoolConfig spool;
+    private final ProtocolLog log;
+    private final List<MailAddress> accepted = new ArrayList<>();
+    private final Set<Backend> tried = new HashSet<>();
+
+    private Envelope envelope;
+    private int attempts;
+    private long deadline;
+    private BackendSession current;
+    private MessageBody body;
+    private QueueId queueId;
+    private boolean streaming;
+    private boolean closed;
+
+    public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log) {
+        this.pool = pool;
+        this.loop = loop;
+        this.spool = spool;
+        this.log = log;
+    }
+
+    /** The backend's verdict on one more recipient, or 451 4.4.1 when no backend can take the transaction. */
+    public CompletableFuture<Reply> addRecipient(Envelope transaction, MailAddress recipient) {
+        envelope = transaction;
+        startBudget();
+        if (current == null) {
+            return open(recipient);
+        }
+        BackendSession session = current;
+        return settle(session.send("RCPT TO:" + recipient.path(), commandTimeout())).thenCompose(reply -> {
+            Meaning meaning = ReplyClassifier.classify(Stage.RECIPIENT, reply);
+            if (meaning == Meaning.NEXT_BACKEND) {
+                failed(session, "RCPT", reply);
+                return open(recipient);
+            }
+            return CompletableFuture.completedFuture(recipientVerdict(recipient, reply, meaning));
+        });
+    }
+
+    /**
+     * Opens the transaction on the next backend: MAIL, the recipients accepted so far and, when
+     * given, the new one, pipelined where offered. For {@code recipient == null} a positive reply
+     * means the transaction is open again.
+     */
+    private CompletableFuture<Reply> open(MailAddress recipient) {
+        if (closed) {
+            return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
+        }
+        Backend backend = nextBackend();
+        if (backend == null) {
+            return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
+        }
+        return settle(pool.acquire(backend, loop, true)).thenCompose(session -> {
+            if (closed) {
+                if (session != null) {
+                    session.abort();
+                }
+                return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
+            }
+            if (session == null) {
+                log.backendEvent(backend.name(), "cannot open session");
+                return open(recipient);
+            }
+            current = session;
+            log.backendEvent(backend.name(), "transaction opened");
+            List<String> lines = new ArrayList<>();
+            lines.add(mailCommand(session));
+            accepted.forEach(r -> lines.add("RCPT TO:" + r.path()));
+            if (recipient != null) {
+                lines.add("RCPT TO:" + recipient.path());
+            }
+            List<CompletableFuture<Reply>> replies = session.sendAll(lines, commandTimeout());
+            return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+                    .handle((ignored, error) -> replies.stream().map(Relay::now).toList())
+                    .thenCompose(answers -> opened(session, recipient, answers));
+        });
+    }
+
+    private CompletableFuture<Reply> opened(BackendSession session, MailAddress recipient, List<Reply> answers) {
+        Reply mail = answers.get(0);
+        Meaning atMail = ReplyClassifier.classify(Stage.MAIL, mail);
+        if (atMail == Meaning.NEXT_BACKEND) {
+            failed(session, "MAIL", mail);
+            return open(recipient);
+        }
+        if (atMail == Meaning.VERDICT) {
+            // The backend refuses the sender for good: that is the answer to this recipient.
+            current = null;
+            pool.release(session);
+            return CompletableFuture.completedFuture(mail);
+        }
+        for (int i = 0; i < accepted.size(); i++) {
+            Reply replayed = answers.get(1 + i);
+            if (ReplyClassifier.classify(Stage.REPLAYED_RECIPIENT, replayed) != Meaning.OK) {
+                failed(session, "replayed RCPT", replayed);
+                return open(recipient);
+            }
+        }
+        if (recipient == null) {
+            return CompletableFuture.completedFuture(mail);
+        }
+        Reply reply = answers.get(answers.size() - 1);
+        Meaning meaning = ReplyClassifier.classify(Stage.RECIPIENT, reply);
+        if (meaning == Meaning.NEXT_BACKEND) {
+            failed(session, "RCPT", reply);
+            return open(recipient);
+        }
+        return CompletableFuture.completedFuture(recipientVerdict(recipient, reply, meaning));
+    }
+
+    private Reply recipientVerdict(MailAddress recipient, Reply reply, Meaning meaning) {
+        if (meaning == Meaning.OK) {
+            accepted.add(recipient);
+            return reply;
+        }
+        return meaning == Meaning.ODD ? Replies.BACKEND_ODD_REPLY : reply;
+    }
+
+    /** Sends DATA; the backend's 354 lets the body flow. The Received header is the body's first line. */
+    public CompletableFuture<Reply> beginData(QueueId id, String receivedHeader) {
+        queueId = id;
+        startBudget();
+        body = new MessageBody(spool.memoryLimit(), spool.directory());
+        body.append(ByteBuffer.wrap(receivedHeader.getBytes(StandardCharsets.UTF_8)));
+        return startData();
+    }
+
+    private CompletableFuture<Reply> startData() {
+        if (current == null) {
+            return open(null).thenCompose(reply -> reply.isPositive() ? startData() : CompletableFuture.completedFuture(reply));
+        }
+        BackendSession session = current;
+        return settle(session.send("DATA", commandTimeout())).thenCompose(reply -> {
+            Meaning meaning = ReplyClassifier.classify(Stage.DATA, reply);
+            if (closed) {
+                return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
+            }
+            if (meaning == Meaning.OK) {
+                streaming = true;
+                for (ByteBuffer chunk : body.chunks()) {
+                    session.writeBody(Unpooled.wrappedBuffer(chunk));
+                }
+                return CompletableFuture.completedFuture(reply);
+            }
+            if (meaning == Meaning.VERDICT) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            failed(session, "DATA", reply);
+            return startData();
+        });
+    }
+
+    /** Keeps the chunk for a replay and streams it on while the backend session lasts. Does not release it. */
+    public void bodyChunk(ByteBuf chunk) {
+        body.append(chunk.nioBuffer());
+        if (streaming && current != null) {
+            current.writeBody(chunk.retainedDuplicate());
+        }
+    }
+
+    /**
+     * The body can no longer be relayed (a bare line ending or too big). No byte after it reaches
+     * the backend: its transaction is abandoned by closing the connection, never with a dot.
+     */
+    public void abandonBody() {
+        streaming = false;
+        if (current != null) {
+            log.backendEvent(current.backend().name(), "DATA abandoned, connection closed without end of data");
+            current.abort();
+            current = null;
+        }
+    }
+
+    /** The final dot: the backend's 2xx becomes our 250; 4xx, 421 or a drop replays the whole transaction. */
+    public CompletableFuture<Reply> finishData() {
+        startBudget();
+        if (!streaming || current == null || !current.channel().isActive()) {
+            streaming = false;
+            return replay();
+        }
+        streaming = false;
+        BackendSession session = current;
+        return settle(session.endData(dataTimeout())).thenCompose(reply -> afterDot(session, reply));
+    }
+
+    private CompletableFuture<Reply> afterDot(BackendSession session, Reply reply) {
+        switch (ReplyClassifier.classify(Stage.END_OF_DATA, reply)) {
+            case OK:
+                log.backendEvent(session.backend().name(), "delivered: " + reply);
+                return CompletableFuture.completedFuture(
+                        Replies.queued(queueId.value(), session.backend().name(), backendQueueId(reply)));
+            case VERDICT:
+                return CompletableFuture.completedFuture(reply);
+            case ODD:
+                log.backendEvent(session.backend().name(), "odd reply to end of data: " + reply);
+                abort(session);
+                return CompletableFuture.completedFuture(Replies.BACKEND_ODD_REPLY);
+            default:
+                failed(session, "end of data", reply);
+                return replay();
+        }
+    }
+
+    /** MAIL, the accepted recipients and the kept body, on the next backend. */
+    private CompletableFuture<Reply> replay() {
+        return open(null).thenCompose(opened -> {
+            if (!opened.isPositive()) {
+                return CompletableFuture.completedFuture(opened);
+            }
+            BackendSession session = current;
+            return settle(session.send("DATA", commandTimeout())).thenCompose(reply -> {
+                Meaning meaning = ReplyClassifier.classify(Stage.DATA, reply);
+                if (meaning == Meaning.VERDICT) {
+                    return CompletableFuture.completedFuture(reply);
+                }
+                if (meaning != Meaning.OK || closed) {
+                    failed(session, "DATA", reply);
+                    return replay();
+                }
+                for (ByteBuffer chunk : body.chunks()) {
+                    session.writeBody(Unpooled.wrappedBuffer(chunk));
+                }
+                return settle(session.endData(dataTimeout())).thenCompose(end -> afterDot(session, end));
+            });
+        });
+    }
+
+    /** Ends the transaction: the body is released and the backend session reset and parked, or dropped. */
+    public void close() {
+        closed = true;
+        if (body != null) {
+            body.close();
+            body = null;
+        }
+        if (current != null) {
+            if (streaming || !current.isReusable()) {
+                current.abort();
+            } else {
+                pool.release(current);
+            }
+            current = null;
+        }
+        streaming = false;
+    }
+
+    private Backend nextBackend() {
+        if (attempts >= pool.config().maxAttempts() || System.nanoTime() - deadline > 0) {
+            return null;
+        }
+        Backend backend = pool.choose(tried);
+        if (backend != null) {
+            tried.add(backend);
+            attempts++;
+        }
+        return backend;
+    }
+
+    private void failed(BackendSession session, String stage, Reply reply) {
+        log.backendEvent(session.backend().name(), "failed at " + stage + ": "
+                + (reply == null ? "no reply (connection lost or timed out)" : reply.toString()));
+        abort(session);
+    }
+
+    private void abort(BackendSession session) {
+        session.abort();
+        if (current == session) {
+            current = null;
+        }
+        streaming = false;
+    }
+
+    private void startBudget() {
+        deadline = System.nanoTime() + pool.config().timeBudget().toNanos();
+    }
+
+    private Duration remaining() {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+    }
+
+    private Duration commandTimeout() {
+        Duration limit = pool.config().commandTimeout();
+        return limit.compareTo(remaining()) < 0 ? limit : remaining();
+    }
+
+    private Duration dataTimeout() {
+        Duration limit = pool.config().dataTimeout();
+        return limit.compareTo(remaining()) < 0 ? limit : remaining();
+    }
+
+    private String mailCommand(BackendSession session) {
+        StringBuilder mail = new StringBuilder("MAIL FROM:").append(envelope.sender().path());
+        if (envelope.declaredSize() >= 0 && session.offers("SIZE")) {
+            mail.append(" SIZE=").append(envelope.declaredSize());
+        }
+        if ("8BITMIME".equals(envelope.body()) && session.offers("8BITMIME")) {
+            mail.append(" BODY=8BITMIME");
+        }
+        if (envelope.smtputf8()) {
+            mail.append(" SMTPUTF8");
+        }
+        return mail.toString();
+    }
+
+    private static String backendQueueId(Reply reply) {
+        Matcher m = BACKEND_QUEUE_ID.matcher(reply.text());
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** A future that never fails: a backend failure becomes a null value for the classifier. */
+    private static <T> CompletableFuture<T> settle(CompletableFuture<T> future) {
+        return future.handle((value, error) -> error == null ? value : null);
+    }
+
+    private static Reply now(CompletableFuture<Reply> future) {
+        try {
+            return future.isCompletedExceptionally() ? null : future.join();
+        } catch (CompletionException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.mxgate.smtp;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns a command line into a {@link Command}, and MAIL/RCPT arguments into a {@link PathArgument}. Pure. */
+public final class CommandParser {
+
+    private CommandParser() {
+    }
+
+    public static Command parse(String line) {
+        int space = line.indexOf(' ');
+        String word = space < 0 ? line : line.substring(0, space);
+        String argument = space < 0 ? "" : line.substring(space + 1).strip();
+        return new Command(Verb.of(word), argument);
+    }
+
+    /**
+     * Parses {@code FROM:<path> KEY=VALUE ...} (keyword "FROM" or "TO"). RFC 5321 4.1.2 puts no space
+     * after the colon; like most servers we tolerate spaces there, but nowhere inside the path.
+     */
+    public static Optional<PathArgument> parsePathArgument(String argument, String keyword) {
+        String prefix = keyword + ":";
+        if (argument.length() < prefix.length()
+                || !argument.substring(0, prefix.length()).toUpperCase(Locale.ROOT).equals(prefix)) {
+            return Optional.empty();
+        }
+        String rest = argument.substring(prefix.length()).stripLeading();
+        int close = closingBracket(rest);
+        if (close < 0) {
+            return Optional.empty();
+        }
+        String path = rest.substring(0, close + 1);
+        String params = rest.substring(close + 1);
+        if (!params.isEmpty() && params.charAt(0) != ' ') {
+            return Optional.empty();
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String param : params.strip().split(" +")) {
+            if (param.isEmpty()) {
+                continue;
+            }
+            int eq = param.indexOf('=');
+            String key = (eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT);
+            if (key.isEmpty() || parameters.containsKey(key)) {
+                return Optional.empty();
+            }
+            parameters.put(key, eq < 0 ? "" : param.substring(eq + 1));
+        }
+        return Optional.of(new PathArgument(path, parameters));
+    }
+
+    /** Index of the '>' closing a path that starts with '<', skipping quoted strings; -1 if none. */
+    private static int closingBracket(String s) {
+        if (s.isEmpty() || s.charAt(0) != '<') {
+            return -1;
+        }
+        boolean quoted = false;
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '>' && !quoted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,32 @@
+package org.mxgate.smtp;
+
+import org.mxgate.mail.Envelope;
+import org.mxgate.mail.MailAddress;
+import org.mxgate.mail.QueueId;
+
+/**
+ * The one thing a {@link Step} asks its handler to do besides writing replies. Effects that
+ * wait for a backend come back to the session through its {@code on...} methods.
+ */
+public sealed interface Effect {
+
+    /** Ask the transaction's backend about a recipient policy accepted; answer with {@code onRecipientReply}. */
+    record RelayRecipient(Envelope envelope, MailAddress recipient, String route) implements Effect {
+    }
+
+    /** Send DATA to the backend, with our Received header ready; answer with {@code onDataReply}. */
+    record OpenData(QueueId queueId, String receivedHeader) implements Effect {
+    }
+
+    /** The 354 is out: the next client bytes are message content, at most this many. */
+    record ReceiveBody(long maxSize) implements Effect {
+    }
+
+    /** The body is complete and clean: send the final dot; answer with {@code onDataOutcome}. */
+    record FinishData() implements Effect {
+    }
+
+    /** Write the replies, then close the connection. */
+    record Close() implements Effect {
+    }
+}

@@ -1,0 +1,38 @@
+package org.mxgate.smtp;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * The one header the gateway adds (RFC 5321 4.4): who sent the message, from which real
+ * address, through which listener, under which id. Folded lines end in CRLF; nothing a client
+ * sent can put a line ending into it, because HELO names and addresses cannot hold one.
+ */
+public final class ReceivedHeader {
+
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+    private ReceivedHeader() {
+    }
+
+    /**
+     * @param protocol the RFC 3848 / RFC 6531 "with" keyword: SMTP, ESMTP or UTF8SMTP
+     * @param recipient named in a {@code for} clause only when it is the only one, or null
+     */
+    public static String format(String helo, InetAddress client, String hostname, String listener,
+                                String protocol, String queueId, String recipient, ZonedDateTime when) {
+        String literal = client instanceof Inet6Address ? "IPv6:" + client.getHostAddress() : client.getHostAddress();
+        StringBuilder h = new StringBuilder("Received: from ").append(helo == null ? "unknown" : helo)
+                .append(" (unknown [").append(literal).append("])\r\n")
+                .append("\tby ").append(hostname).append(" (mxgate ").append(listener).append(") with ")
+                .append(protocol).append(" id ").append(queueId);
+        if (recipient != null) {
+            h.append("\r\n\tfor <").append(recipient).append(">");
+        }
+        return h.append("; ").append(DATE.format(when)).append("\r\n").toString();
+    }
+}

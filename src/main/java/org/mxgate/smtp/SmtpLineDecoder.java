@@ -1,0 +1,109 @@
+package org.mxgate.smtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Splits the client's bytes into command lines, or, between {@link #enterData} and the end of
+ * data, into message chunks (see {@link DataDecoder}). Emits one line per call so the session
+ * handler sees each command before the next is decoded; while {@link #pause() paused} it
+ * decodes nothing and stops reading from the socket, which keeps pipelined replies in order
+ * and lets TCP push back on a client that sends faster than backends take.
+ */
+public final class SmtpLineDecoder extends ByteToMessageDecoder {
+
+    // RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF.
+    public static final int MAX_LINE = 512;
+
+    private ChannelHandlerContext context;
+    private DataDecoder data;
+    private boolean paused;
+    private boolean discardingLongLine;
+    private boolean decoding;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    /** From the next byte on, the client's bytes are message content until {@code CRLF.CRLF}. */
+    public void enterData(long maxSize) {
+        data = new DataDecoder(maxSize);
+    }
+
+    public void pause() {
+        paused = true;
+        context.channel().config().setAutoRead(false);
+    }
+
+    /** Reads on: first whatever is already buffered, then from the socket. Event loop only. */
+    public void resume() {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        context.channel().config().setAutoRead(true);
+        if (decoding) {
+            return;
+        }
+        try {
+            channelRead(context, Unpooled.EMPTY_BUFFER);
+        } catch (Exception e) {
+            context.fireExceptionCaught(e);
+        }
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (paused) {
+            return;
+        }
+        decoding = true;
+        try {
+            if (data != null) {
+                if (data.decode(in, out)) {
+                    data = null;
+                }
+            } else {
+                decodeLine(in, out);
+            }
+        } finally {
+            decoding = false;
+        }
+    }
+
+    private void decodeLine(ByteBuf in, List<Object> out) {
+        int from = in.readerIndex();
+        int eol = in.indexOf(from, in.writerIndex(), (byte) '\n');
+        if (discardingLongLine) {
+            if (eol < 0) {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            in.readerIndex(eol + 1);
+            discardingLongLine = false;
+            out.add(new SmtpInput.LineTooLong());
+            return;
+        }
+        if (eol < 0) {
+            if (in.readableBytes() > MAX_LINE) {
+                discardingLongLine = true;
+                in.skipBytes(in.readableBytes());
+            }
+            return;
+        }
+        if (eol + 1 - from > MAX_LINE) {
+            in.readerIndex(eol + 1);
+            out.add(new SmtpInput.LineTooLong());
+            return;
+        }
+        int textEnd = eol > from && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
+        String text = in.toString(from, textEnd - from, StandardCharsets.UTF_8);
+        in.readerIndex(eol + 1);
+        out.add(new SmtpInput.Line(text));
+    }
+}
