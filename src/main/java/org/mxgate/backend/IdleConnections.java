@@ -3,6 +3,7 @@ package org.mxgate.backend;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,8 @@ final class IdleConnections {
         }, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Closes every parked session, each on its own loop. */
     void closeAll() {
-        parked.values().forEach(deque -> deque.forEach(BackendSession::abort));
+        parked.forEach((key, deque) -> key.loop().execute(() -> new ArrayList<>(deque).forEach(BackendSession::abort)));
     }
 }

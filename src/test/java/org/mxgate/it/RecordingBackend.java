@@ -1,0 +1,100 @@
+package org.mxgate.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * A SubEthaSMTP backend that keeps every message it accepts byte for byte, and can be scripted
+ * to push back: 452 4.3.1 at MAIL FROM (back pressure), 550 5.1.1 for named recipients.
+ */
+final class RecordingBackend implements AutoCloseable {
+
+    record Message(String from, List<String> recipients, byte[] bytes) {
+    }
+
+    private final SMTPServer server;
+    private final List<Message> messages = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger mailCommands = new AtomicInteger();
+    private volatile boolean pressure;
+    private volatile Set<String> unknownRecipients = Set.of();
+
+    RecordingBackend() {
+        server = SMTPServer.port(0).bindAddress(java.net.InetAddress.getLoopbackAddress())
+                .hostName("backend.test").maxConnections(1000).insertReceivedHeaders(false)
+                .messageHandlerFactory(this::handler).build();
+        server.start();
+    }
+
+    int port() {
+        return server.getPortAllocated();
+    }
+
+    /** From now on every MAIL FROM gets 452 4.3.1, as Exchange does under back pressure. */
+    RecordingBackend underPressure() {
+        pressure = true;
+        return this;
+    }
+
+    RecordingBackend refusing(String... recipients) {
+        unknownRecipients = Set.of(recipients);
+        return this;
+    }
+
+    List<Message> messages() {
+        synchronized (messages) {
+            return List.copyOf(messages);
+        }
+    }
+
+    int mailCommands() {
+        return mailCommands.get();
+    }
+
+    private MessageHandler handler(MessageContext context) {
+        return new MessageHandler() {
+            private String from;
+            private final List<String> recipients = new ArrayList<>();
+
+            @Override
+            public void from(String address) throws RejectException {
+                mailCommands.incrementAndGet();
+                if (pressure) {
+                    throw new RejectException(452, "4.3.1 Insufficient system resources");
+                }
+                from = address;
+            }
+
+            @Override
+            public void recipient(String address) throws RejectException {
+                if (unknownRecipients.contains(address)) {
+                    throw new RejectException(550, "5.1.1 <" + address + ">: Recipient address rejected: User unknown");
+                }
+                recipients.add(address);
+            }
+
+            @Override
+            public String data(InputStream data) throws IOException {
+                messages.add(new Message(from, List.copyOf(recipients), data.readAllBytes()));
+                return null;
+            }
+
+            @Override
+            public void done() {
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

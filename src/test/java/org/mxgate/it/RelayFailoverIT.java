@@ -1,0 +1,105 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 250 means a backend has it: a backend that pushes back or drops the connection hands the
+ * transaction to the next one, and when none can take it the client gets a 4xx, never a 250.
+ */
+class RelayFailoverIT {
+
+    private static final byte[] BODY = "Subject: failover\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void backPressureAtMailFromMovesTheMessageToTheHealthyBackend() throws Exception {
+        try (RecordingBackend pressured = new RecordingBackend().underPressure();
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(pressured.port(), healthy.port()))) {
+            for (int i = 0; i < 4; i++) {
+                try (SmtpClient client = new SmtpClient(gateway.internet())) {
+                    client.hello();
+                    String reply = client.sendMessage("a@client.test", List.of("user@example.test"), BODY);
+                    assertTrue(reply.startsWith("250 2.0.0"), reply);
+                }
+            }
+            assertEquals(4, healthy.messages().size(), "each message delivered exactly once");
+            assertEquals(0, pressured.messages().size());
+            assertTrue(pressured.mailCommands() >= 1, "round robin must have tried the pressured backend");
+        }
+    }
+
+    @Test
+    void whenEveryBackendPushesBackTheClientGetsA4xxAndNobodyHasTheMessage() throws Exception {
+        try (RecordingBackend first = new RecordingBackend().underPressure();
+             RecordingBackend second = new RecordingBackend().underPressure();
+             TestGateway gateway = TestGateway.start(List.of(first.port(), second.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            assertTrue(client.send("MAIL FROM:<a@client.test>").startsWith("250"));
+            String rcpt = client.send("RCPT TO:<user@example.test>");
+            assertTrue(rcpt.startsWith("451 4.4.1"), rcpt);
+            String data = client.send("DATA");
+            assertTrue(data.startsWith("554 5.5.1") || data.startsWith("503"), data);
+            assertEquals(0, first.messages().size() + second.messages().size());
+            assertEquals(1, first.mailCommands());
+            assertEquals(1, second.mailCommands());
+        }
+    }
+
+    @Test
+    void connectionDroppedInTheMiddleOfDataGoesToTheOtherBackend() throws Exception {
+        try (DroppingBackend dropping = new DroppingBackend();
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(dropping.port(), healthy.port()))) {
+            byte[] big = ("Subject: big\r\n\r\n" + "x".repeat(70) + "\r\n").repeat(3000).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 2; i++) {
+                try (SmtpClient client = new SmtpClient(gateway.internet())) {
+                    client.hello();
+                    String reply = client.sendMessage("a@client.test", List.of("user@example.test"), big);
+                    assertTrue(reply.startsWith("250 2.0.0"), reply);
+                }
+            }
+            assertEquals(1, dropping.dataStarted(), "round robin sends one of the two messages to the dropping backend first");
+            assertEquals(2, healthy.messages().size());
+            for (RecordingBackend.Message m : healthy.messages()) {
+                assertEquals(big.length, RelayDeliveryIT.afterOurReceivedHeader(m.bytes()).length);
+            }
+        }
+    }
+
+    @Test
+    void connectionDroppedInDataWithNoOtherBackendGivesA4xx() throws Exception {
+        try (DroppingBackend dropping = new DroppingBackend();
+             TestGateway gateway = TestGateway.start(List.of(dropping.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            String reply = client.sendMessage("a@client.test", List.of("user@example.test"), BODY);
+            assertTrue(reply.startsWith("451 4.4.1"), reply);
+            assertEquals(1, dropping.dataStarted());
+            assertTrue(client.send("NOOP").startsWith("250"), "the client session survives");
+        }
+    }
+
+    @Test
+    void unreachableBackendIsSkipped() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(closedPort, healthy.port()))) {
+            for (int i = 0; i < 3; i++) {
+                try (SmtpClient client = new SmtpClient(gateway.internet())) {
+                    client.hello();
+                    assertTrue(client.sendMessage("a@client.test", List.of("user@example.test"), BODY).startsWith("250"));
+                }
+            }
+            assertEquals(3, healthy.messages().size());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.mxgate.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.mxgate.Main;
+import org.mxgate.config.ConfigLoader;
+import org.mxgate.listener.Gateway;
+
+/**
+ * An in-process gateway on loopback ports chosen by the system, configured through real files
+ * in a temporary directory and the same loader and wiring as {@code mxgate run}.
+ * Listeners: "internet" (accepts example.test from anyone) and "internal" (relays for 127.0.0.0/8).
+ */
+final class TestGateway implements AutoCloseable {
+
+    private final Gateway gateway;
+    private final Path directory;
+
+    private TestGateway(Gateway gateway, Path directory) {
+        this.gateway = gateway;
+        this.directory = directory;
+    }
+
+    static TestGateway start(List<Integer> backendPorts) throws Exception {
+        return start(backendPorts, "", "");
+    }
+
+    /**
+     * @param poolKeys extra YAML lines for the pool, each indented by four spaces
+     * @param limitKeys extra YAML lines for the limits of both policies, each indented by two spaces
+     */
+    static TestGateway start(List<Integer> backendPorts, String poolKeys, String limitKeys) throws Exception {
+        Path dir = Files.createTempDirectory("mxgate-it-");
+        Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("policies"));
+        String servers = backendPorts.stream().map(new java.util.function.Function<Integer, String>() {
+            int n;
+
+            @Override
+            public String apply(Integer port) {
+                n++;
+                return "      - { name: b" + n + ", address: 127.0.0.1:" + port + " }";
+            }
+        }).collect(Collectors.joining("\n"));
+        write(dir.resolve("conf/mxgate.yml"), """
+                hostname: mx.test.invalid
+                listeners:
+                  - { name: internet, listen: 127.0.0.1:0, policy: internet }
+                  - { name: internal, listen: 127.0.0.1:0, policy: internal }
+                pools:
+                  mailbox:
+                    balance: round_robin
+                    connect_timeout: 2s
+                    command_timeout: 5s
+                    data_timeout: 10s
+                """ + poolKeys + "    servers:\n" + servers + "\n");
+        String limits = limitKeys.isEmpty() ? "" : "limits:\n" + limitKeys;
+        write(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\nroute: mailbox\n" + limits);
+        write(dir.resolve("policies/internal.yml"),
+                "accept_domains: [example.test]\nrelay: { networks: [127.0.0.0/8] }\nroute: mailbox\n" + limits);
+        return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"))), dir);
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    int internet() {
+        return gateway.port("internet");
+    }
+
+    int internal() {
+        return gateway.port("internal");
+    }
+
+    Gateway gateway() {
+        return gateway;
+    }
+
+    @Override
+    public void close() throws IOException {
+        gateway.close();
+        try (var files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
