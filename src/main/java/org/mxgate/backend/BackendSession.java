@@ -34,6 +34,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private Set<String> capabilities = Set.of();
     private boolean broken;
     private long idleSince;
+    private Runnable onWritable;
 
     BackendSession(Backend backend) {
         this.backend = backend;
@@ -126,6 +127,36 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
         channel.writeAndFlush(bytes);
     }
 
+    /** False while the socket's outbound buffer is over Netty's high-water mark. */
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    /** Runs the action once the outbound buffer has drained below the low-water mark, or the connection is gone. */
+    public void whenWritable(Runnable action) {
+        if (channel.isWritable() || !channel.isActive()) {
+            action.run();
+        } else {
+            onWritable = action;
+        }
+    }
+
+    private void runWritableAction() {
+        Runnable action = onWritable;
+        onWritable = null;
+        if (action != null) {
+            action.run();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            runWritableAction();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     /** The final dot; its reply says whether the backend took the message. */
     public CompletableFuture<Reply> endData(Duration timeout) {
         return send(".", timeout);
@@ -169,6 +200,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
             p.timer().cancel(false);
             p.reply().completeExceptionally(lost());
         }
+        runWritableAction();
         ctx.fireChannelInactive();
     }
 

@@ -91,6 +91,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 chunk.bytes().release();
             }
+            // Back pressure: stop reading from the client until the backend has taken what it was sent.
+            if (relay.isBacklogged()) {
+                decoder.pause();
+                relay.whenDrained(this::resumeAfterBacklog);
+            }
         } else if (msg instanceof SmtpInput.BodyRefused) {
             relay.abandonBody();
         } else if (msg instanceof SmtpInput.BodyEnd end) {
@@ -174,6 +179,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
             ctx.flush();
         }, ctx.executor());
+    }
+
+    private void resumeAfterBacklog() {
+        if (!waiting && !closing) {
+            decoder.resume();
+            ctx.flush();
+        }
     }
 
     private void endRelay() {

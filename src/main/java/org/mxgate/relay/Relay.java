@@ -203,6 +203,20 @@ public final class Relay {
         }
     }
 
+    /** True while the backend reads the body slower than the client sends it. */
+    public boolean isBacklogged() {
+        return streaming && current != null && !current.isWritable();
+    }
+
+    /** Runs the action when the backlog has drained (or the backend is gone). */
+    public void whenDrained(Runnable action) {
+        if (current == null) {
+            action.run();
+        } else {
+            current.whenWritable(action);
+        }
+    }
+
     /**
      * The body can no longer be relayed (a bare line ending or too big). No byte after it reaches
      * the backend: its transaction is abandoned by closing the connection, never with a dot.

@@ -24,6 +24,7 @@ final class RecordingBackend implements AutoCloseable {
     private final SMTPServer server;
     private final List<Message> messages = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger mailCommands = new AtomicInteger();
+    private final Set<String> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean pressure;
     private volatile Set<String> unknownRecipients = Set.of();
 
@@ -59,6 +60,11 @@ final class RecordingBackend implements AutoCloseable {
         return mailCommands.get();
     }
 
+    /** How many distinct SMTP connections carried a MAIL command. */
+    int connections() {
+        return connections.size();
+    }
+
     private MessageHandler handler(MessageContext context) {
         return new MessageHandler() {
             private String from;
@@ -67,6 +73,7 @@ final class RecordingBackend implements AutoCloseable {
             @Override
             public void from(String address) throws RejectException {
                 mailCommands.incrementAndGet();
+                connections.add(context.getSessionId());
                 if (pressure) {
                     throw new RejectException(452, "4.3.1 Insufficient system resources");
                 }

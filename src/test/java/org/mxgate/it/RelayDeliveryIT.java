@@ -105,6 +105,23 @@ class RelayDeliveryIT {
         }
     }
 
+    @Test
+    void backendSessionIsReusedAfterRsetForTheNextTransaction() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(backend.port()))) {
+            for (int i = 0; i < 3; i++) {
+                try (SmtpClient client = new SmtpClient(gateway.internet())) {
+                    client.hello();
+                    for (int m = 0; m < 2; m++) {
+                        assertTrue(client.sendMessage("a@client.test", List.of("user@example.test"), BODY).startsWith("250"));
+                    }
+                }
+            }
+            assertEquals(6, backend.messages().size());
+            assertTrue(backend.connections() < 6, "idle backend sessions are reused: " + backend.connections() + " connections");
+        }
+    }
+
     /**
      * The bytes after our Received header (with its folded lines), checking that it is the only
      * one we added; a backend's own trace headers above it are skipped.

@@ -73,6 +73,28 @@ class RelayFailoverIT {
     }
 
     @Test
+    void spooledBodyOverTheMemoryLimitIsReplayedByteForByte() throws Exception {
+        try (DroppingBackend dropping = new DroppingBackend();
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(dropping.port(), healthy.port()))) {
+            StringBuilder text = new StringBuilder("Subject: spooled\r\n\r\n");
+            for (int i = 0; text.length() < 3 * 1024 * 1024; i++) {
+                text.append(i % 7 == 0 ? "." : "").append("line ").append(i).append(" of a large message\r\n");
+            }
+            byte[] big = text.toString().getBytes(StandardCharsets.US_ASCII);
+            try (SmtpClient client = new SmtpClient(gateway.internet())) {
+                client.hello();
+                String reply = client.sendMessage("a@client.test", List.of("user@example.test"), big);
+                assertTrue(reply.startsWith("250 2.0.0"), reply);
+            }
+            assertEquals(1, dropping.dataStarted());
+            assertEquals(1, healthy.messages().size());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(RelayDeliveryIT.sha256(big),
+                    RelayDeliveryIT.sha256(RelayDeliveryIT.afterOurReceivedHeader(healthy.messages().get(0).bytes())));
+        }
+    }
+
+    @Test
     void connectionDroppedInDataWithNoOtherBackendGivesA4xx() throws Exception {
         try (DroppingBackend dropping = new DroppingBackend();
              TestGateway gateway = TestGateway.start(List.of(dropping.port()));
