@@ -83,9 +83,13 @@ final class ConfigNode {
         if (!(node instanceof MappingNode mapping)) {
             return;
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (NodeTuple tuple : mapping.getValue()) {
             ConfigNode key = new ConfigNode(file, tuple.getKeyNode(), errors);
             String name = key.scalar();
+            if (name != null && !seen.add(name)) {
+                key.error("duplicate key '" + name + "'");
+            }
             if (name != null && !keys.contains(name)) {
                 key.error("unknown key '" + name + "' (known here: " + String.join(", ", keys.stream().sorted().toList()) + ")");
             }

@@ -26,6 +26,8 @@ final class RecordingBackend implements AutoCloseable {
     private final AtomicInteger mailCommands = new AtomicInteger();
     private final Set<String> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean pressure;
+    private volatile int dataFailure;
+    private volatile long mailDelayMillis;
     private volatile Set<String> unknownRecipients = Set.of();
 
     RecordingBackend() {
@@ -42,6 +44,24 @@ final class RecordingBackend implements AutoCloseable {
     /** From now on every MAIL FROM gets 452 4.3.1, as Exchange does under back pressure. */
     RecordingBackend underPressure() {
         pressure = true;
+        return this;
+    }
+
+    /** Answers the final dot with 451 4.3.0, keeping nothing. */
+    RecordingBackend tempfailingData() {
+        dataFailure = 451;
+        return this;
+    }
+
+    /** Answers the final dot with 554 5.7.1, keeping nothing. */
+    RecordingBackend rejectingData() {
+        dataFailure = 554;
+        return this;
+    }
+
+    /** Waits this long before answering MAIL FROM. */
+    RecordingBackend slowAtMail(long millis) {
+        mailDelayMillis = millis;
         return this;
     }
 
@@ -74,6 +94,13 @@ final class RecordingBackend implements AutoCloseable {
             public void from(String address) throws RejectException {
                 mailCommands.incrementAndGet();
                 connections.add(context.getSessionId());
+                if (mailDelayMillis > 0) {
+                    try {
+                        Thread.sleep(mailDelayMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (pressure) {
                     throw new RejectException(452, "4.3.1 Insufficient system resources");
                 }
@@ -89,8 +116,15 @@ final class RecordingBackend implements AutoCloseable {
             }
 
             @Override
-            public String data(InputStream data) throws IOException {
-                messages.add(new Message(from, List.copyOf(recipients), data.readAllBytes()));
+            public String data(InputStream data) throws IOException, RejectException {
+                byte[] bytes = data.readAllBytes();
+                if (dataFailure == 451) {
+                    throw new RejectException(451, "4.3.0 Temporary failure, try again");
+                }
+                if (dataFailure == 554) {
+                    throw new RejectException(554, "5.7.1 Message refused as spam");
+                }
+                messages.add(new Message(from, List.copyOf(recipients), bytes));
                 return null;
             }
 

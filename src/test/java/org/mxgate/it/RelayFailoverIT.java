@@ -53,7 +53,7 @@ class RelayFailoverIT {
 
     @Test
     void connectionDroppedInTheMiddleOfDataGoesToTheOtherBackend() throws Exception {
-        try (DroppingBackend dropping = new DroppingBackend();
+        try (ScriptedBackend dropping = new ScriptedBackend(ScriptedBackend.Script.DROP_IN_DATA);
              RecordingBackend healthy = new RecordingBackend();
              TestGateway gateway = TestGateway.start(List.of(dropping.port(), healthy.port()))) {
             byte[] big = ("Subject: big\r\n\r\n" + "x".repeat(70) + "\r\n").repeat(3000).getBytes(StandardCharsets.US_ASCII);
@@ -74,7 +74,7 @@ class RelayFailoverIT {
 
     @Test
     void spooledBodyOverTheMemoryLimitIsReplayedByteForByte() throws Exception {
-        try (DroppingBackend dropping = new DroppingBackend();
+        try (ScriptedBackend dropping = new ScriptedBackend(ScriptedBackend.Script.DROP_IN_DATA);
              RecordingBackend healthy = new RecordingBackend();
              TestGateway gateway = TestGateway.start(List.of(dropping.port(), healthy.port()))) {
             StringBuilder text = new StringBuilder("Subject: spooled\r\n\r\n");
@@ -96,7 +96,7 @@ class RelayFailoverIT {
 
     @Test
     void connectionDroppedInDataWithNoOtherBackendGivesA4xx() throws Exception {
-        try (DroppingBackend dropping = new DroppingBackend();
+        try (ScriptedBackend dropping = new ScriptedBackend(ScriptedBackend.Script.DROP_IN_DATA);
              TestGateway gateway = TestGateway.start(List.of(dropping.port()));
              SmtpClient client = new SmtpClient(gateway.internet())) {
             client.hello();
@@ -122,6 +122,94 @@ class RelayFailoverIT {
                 }
             }
             assertEquals(3, healthy.messages().size());
+        }
+    }
+
+    @Test
+    void temporaryFailureAfterTheDotReplaysOnTheOtherBackend() throws Exception {
+        try (RecordingBackend refusing = new RecordingBackend().tempfailingData();
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(refusing.port(), healthy.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            String reply = client.sendMessage("a@client.test", List.of("one@example.test", "two@example.test"), BODY);
+            assertTrue(reply.startsWith("250 2.0.0") && reply.contains("(backend b2"), reply);
+            assertEquals(0, refusing.messages().size());
+            assertEquals(1, healthy.messages().size());
+            assertEquals(List.of("one@example.test", "two@example.test"), healthy.messages().get(0).recipients());
+        }
+    }
+
+    @Test
+    void permanentFailureAfterTheDotIsPassedOnAndNotReplayed() throws Exception {
+        try (RecordingBackend refusing = new RecordingBackend().rejectingData();
+             RecordingBackend other = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(refusing.port(), other.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            String reply = client.sendMessage("a@client.test", List.of("user@example.test"), BODY);
+            assertTrue(reply.startsWith("554 5.7.1"), reply);
+            assertEquals(0, other.mailCommands(), "a 5xx is final: no replay");
+        }
+    }
+
+    @Test
+    void connectionLostAfterTheDotIsReplayedSoNothingIsLost() throws Exception {
+        try (ScriptedBackend silent = new ScriptedBackend(ScriptedBackend.Script.DROP_AFTER_DOT);
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(silent.port(), healthy.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            String reply = client.sendMessage("a@client.test", List.of("user@example.test"), BODY);
+            assertTrue(reply.startsWith("250 2.0.0"), reply);
+            assertEquals(1, silent.dataStarted());
+            assertEquals(1, healthy.messages().size());
+        }
+    }
+
+    @Test
+    void greeting421MovesToTheNextBackend() throws Exception {
+        try (ScriptedBackend closed = new ScriptedBackend(ScriptedBackend.Script.GREET_421);
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(closed.port(), healthy.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            assertTrue(client.sendMessage("a@client.test", List.of("user@example.test"), BODY).startsWith("250"));
+            assertEquals(1, closed.dataStarted());
+            assertEquals(1, healthy.messages().size());
+        }
+    }
+
+    @Test
+    void backendTooSlowAtMailTimesOutAndTheNextOneTakesIt() throws Exception {
+        try (RecordingBackend slow = new RecordingBackend().slowAtMail(3000);
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(slow.port(), healthy.port()), "    command_timeout: 500ms\n", "");
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            long start = System.nanoTime();
+            String reply = client.sendMessage("a@client.test", List.of("user@example.test"), BODY);
+            assertTrue(reply.startsWith("250"), reply);
+            assertTrue(System.nanoTime() - start < 2_500_000_000L, "the timeout, not the slow backend, decided");
+            assertEquals(1, healthy.messages().size());
+            assertEquals(0, slow.messages().size());
+        }
+    }
+
+    @Test
+    void timeBudgetBoundsTheWholeAttemptLoop() throws Exception {
+        try (RecordingBackend slow1 = new RecordingBackend().slowAtMail(3000);
+             RecordingBackend slow2 = new RecordingBackend().slowAtMail(3000);
+             TestGateway gateway = TestGateway.start(List.of(slow1.port(), slow2.port()),
+                     "    command_timeout: 2s\n    time_budget: 1s\n", "");
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            assertTrue(client.send("MAIL FROM:<a@client.test>").startsWith("250"));
+            long start = System.nanoTime();
+            String reply = client.send("RCPT TO:<user@example.test>");
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(reply.startsWith("451 4.4.1"), reply);
+            assertTrue(elapsedMs < 1900, "budget of 1s exceeded: " + elapsedMs + "ms");
         }
     }
 }

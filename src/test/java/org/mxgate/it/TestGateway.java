@@ -53,16 +53,24 @@ final class TestGateway implements AutoCloseable {
                   - { name: internal, listen: 127.0.0.1:0, policy: internal }
                 pools:
                   mailbox:
-                    balance: round_robin
-                    connect_timeout: 2s
-                    command_timeout: 5s
-                    data_timeout: 10s
-                """ + poolKeys + "    servers:\n" + servers + "\n");
+                """ + poolKeys(poolKeys) + "    servers:\n" + servers + "\n");
         String limits = limitKeys.isEmpty() ? "" : "limits:\n" + limitKeys;
         write(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\nroute: mailbox\n" + limits);
         write(dir.resolve("policies/internal.yml"),
                 "accept_domains: [example.test]\nrelay: { networks: [127.0.0.0/8] }\nroute: mailbox\n" + limits);
         return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"))), dir);
+    }
+
+    /** The test defaults, each replaced by a line of the same key in {@code overrides}. */
+    private static String poolKeys(String overrides) {
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+        for (String line : ("    balance: round_robin\n    connect_timeout: 2s\n    command_timeout: 5s\n"
+                + "    data_timeout: 10s\n" + overrides).split("\n")) {
+            if (!line.isBlank()) {
+                keys.put(line.strip().split(":", 2)[0], line);
+            }
+        }
+        return String.join("\n", keys.values()) + "\n";
     }
 
     private static void write(Path file, String text) throws IOException {
@@ -83,9 +91,12 @@ final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        gateway.close();
-        try (var files = Files.walk(directory)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            gateway.close();
+        } finally {
+            try (var files = Files.walk(directory)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 }

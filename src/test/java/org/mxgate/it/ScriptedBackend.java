@@ -12,18 +12,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A backend that behaves until DATA, answers 354, reads a few bytes of the message and then
- * closes the connection without a reply: the "lost in the middle of DATA" case.
+ * A raw-socket backend that misbehaves in ways SubEthaSMTP cannot: it drops the connection in
+ * the middle of DATA, drops it after the final dot without a reply (the RFC 1047 window), or
+ * greets with 421.
  */
-final class DroppingBackend implements AutoCloseable {
+final class ScriptedBackend implements AutoCloseable {
+
+    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421 }
+
+    private final Script script;
 
     private final ServerSocket server;
     private final AtomicInteger dataStarted = new AtomicInteger();
     private final Thread acceptor;
 
-    DroppingBackend() throws IOException {
+    ScriptedBackend(Script script) throws IOException {
+        this.script = script;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(this::acceptLoop, "dropping-backend");
+        acceptor = new Thread(this::acceptLoop, "scripted-backend");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -32,6 +38,7 @@ final class DroppingBackend implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Sessions that got as far as DATA (for GREET_421: connections refused). */
     int dataStarted() {
         return dataStarted.get();
     }
@@ -40,7 +47,7 @@ final class DroppingBackend implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
-                Thread t = new Thread(() -> serve(socket), "dropping-backend-session");
+                Thread t = new Thread(() -> serve(socket), "scripted-backend-session");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
@@ -54,6 +61,11 @@ final class DroppingBackend implements AutoCloseable {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+            if (script == Script.GREET_421) {
+                out.write("421 4.3.2 dropping.test Service not available\r\n".getBytes(StandardCharsets.US_ASCII));
+                dataStarted.incrementAndGet();
+                return;
+            }
             out.write("220 dropping.test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
             String line;
             while ((line = reader.readLine()) != null) {
@@ -68,8 +80,14 @@ final class DroppingBackend implements AutoCloseable {
                 out.flush();
                 if (verb.equals("DATA")) {
                     dataStarted.incrementAndGet();
-                    char[] some = new char[10];
-                    reader.read(some);
+                    if (script == Script.DROP_IN_DATA) {
+                        char[] some = new char[10];
+                        reader.read(some);
+                        return;
+                    }
+                    while ((line = reader.readLine()) != null && !line.equals(".")) {
+                        // the whole message, then silence and a closed connection
+                    }
                     return;
                 }
             }
