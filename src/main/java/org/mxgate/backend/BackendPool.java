@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.mxgate.config.PoolConfig;
-import org.mxgate.mail.Reply;
 
 /**
  * The servers of one {@code pools:} entry: which one takes the next transaction, and backend
@@ -50,19 +49,17 @@ public final class BackendPool {
         return client.connect(backend, loop, config.connectTimeout(), config.commandTimeout());
     }
 
-    /** Ends the session's transaction with RSET and parks it for reuse; a session in doubt is dropped. */
-    public void release(BackendSession session) {
+    /**
+     * Parks the session for the next transaction on this loop; one left mid-transaction is marked
+     * so its next user sends RSET first, pipelined with MAIL. A session in doubt is dropped.
+     */
+    public void release(BackendSession session, boolean transactionOpen) {
         if (!session.isReusable() || config.idleConnections() == 0) {
             session.quit();
             return;
         }
-        session.send("RSET", config.commandTimeout()).whenComplete((Reply reply, Throwable error) -> {
-            if (error == null && reply.code() == 250) {
-                idle.offer(session);
-            } else {
-                session.abort();
-            }
-        });
+        session.needsReset(transactionOpen);
+        idle.offer(session);
     }
 
     public void close() {

@@ -35,6 +35,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private boolean broken;
     private long idleSince;
     private Runnable onWritable;
+    private boolean needsReset;
 
     BackendSession(Backend backend) {
         this.backend = backend;
@@ -58,6 +59,15 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
 
     public boolean isReusable() {
         return channel != null && channel.isActive() && !broken && pending.isEmpty();
+    }
+
+    /** True when a transaction was left open on this session: the next user sends RSET first. */
+    public boolean needsReset() {
+        return needsReset;
+    }
+
+    void needsReset(boolean value) {
+        needsReset = value;
     }
 
     public Channel channel() {

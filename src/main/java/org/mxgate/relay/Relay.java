@@ -56,6 +56,7 @@ public final class Relay {
     private QueueId queueId;
     private boolean streaming;
     private boolean closed;
+    private boolean backendTransactionOpen;
 
     public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log) {
         this.pool = pool;
@@ -107,8 +108,13 @@ public final class Relay {
                 return open(recipient);
             }
             current = session;
+            backendTransactionOpen = true;
             log.backendEvent(backend.name(), "transaction opened");
             List<String> lines = new ArrayList<>();
+            boolean reset = session.needsReset();
+            if (reset) {
+                lines.add("RSET");
+            }
             lines.add(mailCommand(session));
             accepted.forEach(r -> lines.add("RCPT TO:" + r.path()));
             if (recipient != null) {
@@ -117,7 +123,13 @@ public final class Relay {
             List<CompletableFuture<Reply>> replies = session.sendAll(lines, commandTimeout());
             return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
                     .handle((ignored, error) -> replies.stream().map(Relay::now).toList())
-                    .thenCompose(answers -> opened(session, recipient, answers));
+                    .thenCompose(answers -> {
+                        if (reset && (answers.get(0) == null || answers.get(0).code() != 250)) {
+                            failed(session, "RSET", answers.get(0));
+                            return open(recipient);
+                        }
+                        return opened(session, recipient, reset ? answers.subList(1, answers.size()) : answers);
+                    });
         });
     }
 
@@ -131,7 +143,7 @@ public final class Relay {
         if (atMail == Meaning.VERDICT) {
             // The backend refuses the sender for good: that is the answer to this recipient.
             current = null;
-            pool.release(session);
+            pool.release(session, false);
             return CompletableFuture.completedFuture(mail);
         }
         for (int i = 0; i < accepted.size(); i++) {
@@ -245,10 +257,12 @@ public final class Relay {
     private CompletableFuture<Reply> afterDot(BackendSession session, Reply reply) {
         switch (ReplyClassifier.classify(Stage.END_OF_DATA, reply)) {
             case OK:
+                backendTransactionOpen = false;
                 log.backendEvent(session.backend().name(), "delivered: " + reply);
                 return CompletableFuture.completedFuture(
                         Replies.queued(queueId.value(), session.backend().name(), backendQueueId(reply)));
             case VERDICT:
+                backendTransactionOpen = false;
                 return CompletableFuture.completedFuture(reply);
             case ODD:
                 log.backendEvent(session.backend().name(), "odd reply to end of data: " + reply);
@@ -295,7 +309,7 @@ public final class Relay {
             if (streaming || !current.isReusable()) {
                 current.abort();
             } else {
-                pool.release(current);
+                pool.release(current, backendTransactionOpen);
             }
             current = null;
         }

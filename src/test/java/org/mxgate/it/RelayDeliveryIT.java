@@ -122,6 +122,23 @@ class RelayDeliveryIT {
         }
     }
 
+    @Test
+    void transactionAbandonedByRsetDoesNotLeakIntoTheNextOne() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(backend.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            assertTrue(client.send("MAIL FROM:<first@client.test>").startsWith("250"));
+            assertTrue(client.send("RCPT TO:<abandoned@example.test>").startsWith("250"));
+            assertTrue(client.send("RSET").startsWith("250"));
+            assertTrue(client.sendMessage("second@client.test", List.of("kept@example.test"), BODY).startsWith("250"));
+            assertEquals(1, backend.messages().size());
+            assertEquals("second@client.test", backend.messages().get(0).from());
+            assertEquals(List.of("kept@example.test"), backend.messages().get(0).recipients());
+            assertEquals(1, backend.connections(), "the backend session was reused");
+        }
+    }
+
     /**
      * The bytes after our Received header (with its folded lines), checking that it is the only
      * one we added; a backend's own trace headers above it are skipped.
