@@ -35,7 +35,8 @@ public final class Listener {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ListenerInitializer(config, hostname, policy, pools, spool, Clock.systemDefaultZone()))
+                .childHandler(new ListenerInitializer(
+                        new ListenerServices(config, hostname, pools, spool, Clock.systemDefaultZone()), policy))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();

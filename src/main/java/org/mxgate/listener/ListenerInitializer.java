@@ -4,13 +4,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import org.mxgate.backend.BackendPool;
-import org.mxgate.config.ListenerConfig;
-import org.mxgate.config.SpoolConfig;
 import org.mxgate.policy.Policy;
 import org.mxgate.smtp.ReplyEncoder;
 import org.mxgate.smtp.SmtpLineDecoder;
@@ -18,21 +13,12 @@ import org.mxgate.smtp.SmtpLineDecoder;
 /** Builds the pipeline of one client connection: idle timer, line decoder, reply encoder, session handler. */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
-    private final ListenerConfig listener;
-    private final String hostname;
+    private final ListenerServices services;
     private final Supplier<Policy> policy;
-    private final Function<String, BackendPool> pools;
-    private final SpoolConfig spool;
-    private final Clock clock;
 
-    ListenerInitializer(ListenerConfig listener, String hostname, Supplier<Policy> policy,
-                        Function<String, BackendPool> pools, SpoolConfig spool, Clock clock) {
-        this.listener = listener;
-        this.hostname = hostname;
+    ListenerInitializer(ListenerServices services, Supplier<Policy> policy) {
+        this.services = services;
         this.policy = policy;
-        this.pools = pools;
-        this.spool = spool;
-        this.clock = clock;
     }
 
     @Override
@@ -44,6 +30,6 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("idle", new IdleStateHandler(snapshot.limits().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);
-        p.addLast("session", new SessionHandler(listener, hostname, snapshot, pools, spool, clock, decoder));
+        p.addLast("session", new SessionHandler(services, snapshot, decoder));
     }
 }

@@ -6,12 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import org.mxgate.backend.BackendPool;
-import org.mxgate.config.ListenerConfig;
-import org.mxgate.config.SpoolConfig;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.log.SessionId;
 import org.mxgate.mail.Replies;
@@ -36,12 +32,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
 
-    private final ListenerConfig listener;
-    private final String hostname;
+    private final ListenerServices services;
     private final Policy policy;
-    private final Function<String, BackendPool> pools;
-    private final SpoolConfig spool;
-    private final Clock clock;
     private final SmtpLineDecoder decoder;
 
     private ChannelHandlerContext ctx;
@@ -51,14 +43,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private boolean waiting;
     private boolean closing;
 
-    SessionHandler(ListenerConfig listener, String hostname, Policy policy, Function<String, BackendPool> pools,
-                   SpoolConfig spool, Clock clock, SmtpLineDecoder decoder) {
-        this.listener = listener;
-        this.hostname = hostname;
+    SessionHandler(ListenerServices services, Policy policy, SmtpLineDecoder decoder) {
+        this.services = services;
         this.policy = policy;
-        this.pools = pools;
-        this.spool = spool;
-        this.clock = clock;
         this.decoder = decoder;
     }
 
@@ -66,8 +53,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext context) {
         ctx = context;
         ClientAddress client = ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
-        session = new SmtpSession(hostname, listener.name(), policy, client, clock);
-        log = new ProtocolLog(listener.name(), SessionId.next(), client);
+        String listener = services.config().name();
+        session = new SmtpSession(services.hostname(), listener, policy, client, services.clock());
+        log = new ProtocolLog(listener, SessionId.next(), client);
         log.connect();
         apply(session.greet());
         ctx.flush();
@@ -145,7 +133,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (effect instanceof Effect.RelayRecipient r) {
             if (relay == null) {
-                relay = new Relay(pools.apply(r.route()), ctx.channel().eventLoop(), spool, log);
+                relay = new Relay(services.pools().apply(r.route()), ctx.channel().eventLoop(), services.spool(), log);
             }
             await(relay.addRecipient(r.envelope(), r.recipient()), session::onRecipientReply);
         } else if (effect instanceof Effect.OpenData d) {

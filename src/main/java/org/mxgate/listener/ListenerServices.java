@@ -1,0 +1,12 @@
+package org.mxgate.listener;
+
+import java.time.Clock;
+import java.util.function.Function;
+import org.mxgate.backend.BackendPool;
+import org.mxgate.config.ListenerConfig;
+import org.mxgate.config.SpoolConfig;
+
+/** What every session of one listener shares: its config, our hostname, the pools by name, the spool and the clock. */
+record ListenerServices(ListenerConfig config, String hostname, Function<String, BackendPool> pools,
+                        SpoolConfig spool, Clock clock) {
+}
