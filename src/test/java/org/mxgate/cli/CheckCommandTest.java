@@ -57,6 +57,13 @@ class CheckCommandTest {
         assertEquals(0, result.exitCode, result.err);
     }
 
+    @Test
+    void shippedConfigurationIsValid() {
+        // The files an admin starts from (conf/, policies/ at the project root) must pass check.
+        Result result = run("check", "--config", Path.of("conf/mxgate.yml").toAbsolutePath().toString());
+        assertEquals(0, result.exitCode, result.err);
+    }
+
     private record Result(int exitCode, String out, String err) {
     }
 
