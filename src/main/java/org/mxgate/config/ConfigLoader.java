@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "listeners", "pools", "policy_dir", "spool");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "listeners", "pools", "policy_dir", "spool", "shutdown_grace");
     private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy");
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers");
@@ -80,8 +80,9 @@ public final class ConfigLoader {
             root.error("at least one listener is needed under 'listeners'");
         }
         SpoolConfig spool = spool(root.child("spool"));
+        Duration shutdownGrace = root.duration("shutdown_grace", Duration.ofSeconds(30));
         failIfErrors();
-        return new GatewayConfig(file, hostname, listeners, pools, policies, spool);
+        return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace);
     }
 
     private ConfigNode parse(Path file) {

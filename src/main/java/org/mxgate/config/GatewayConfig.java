@@ -1,13 +1,18 @@
 package org.mxgate.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The whole validated configuration: conf/mxgate.yml and the policy files it names. */
+/**
+ * The whole validated configuration: conf/mxgate.yml and the policy files it names.
+ *
+ * @param shutdownGrace how long a stopping gateway lets transactions in progress finish
+ */
 public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
                             Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
-                            SpoolConfig spool) {
+                            SpoolConfig spool, Duration shutdownGrace) {
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);

@@ -1,19 +1,26 @@
 package org.mxgate.listener;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A running gateway: its listeners, backend pools and event loops, closed together. */
 public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
     private final List<Listener> listeners;
     private final Map<String, BackendPool> pools;
     private final List<EventLoopGroup> groups;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public Gateway(GatewayConfig config, List<Listener> listeners, Map<String, BackendPool> pools,
                    List<EventLoopGroup> groups) {
@@ -40,8 +47,27 @@ public final class Gateway implements AutoCloseable {
         return pools.get(name);
     }
 
+    /**
+     * Stops the way an MTA should: no new connections, 421 4.3.2 to every session between
+     * transactions, and up to {@code shutdown_grace} for transactions in progress to end with
+     * their backend's reply. Sessions still open after that are closed; their clients never got
+     * a 250, so they send again and nothing is lost.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        listeners.forEach(Listener::stopAccepting);
+        List<ChannelGroupFuture> drained = listeners.stream().map(Listener::drainSessions).toList();
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        for (ChannelGroupFuture sessions : drained) {
+            sessions.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        int cut = listeners.stream().mapToInt(Listener::openSessions).sum();
+        if (cut > 0) {
+            LOG.warn("shutdown grace of {} over; closing {} sessions still in a transaction", config.shutdownGrace(), cut);
+        }
         listeners.forEach(Listener::close);
         pools.values().forEach(BackendPool::close);
         for (EventLoopGroup group : groups) {

@@ -4,7 +4,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.function.Function;
@@ -14,21 +18,24 @@ import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.SpoolConfig;
 import org.mxgate.policy.Policy;
 
-/** One bound listening socket with its own policy. */
+/** One bound listening socket with its own policy, and the client sessions it accepted. */
 public final class Listener {
 
     private final ListenerConfig config;
     private final Channel channel;
+    private final ChannelGroup sessions;
 
-    private Listener(ListenerConfig config, Channel channel) {
+    private Listener(ListenerConfig config, Channel channel, ChannelGroup sessions) {
         this.config = config;
         this.channel = channel;
+        this.sessions = sessions;
     }
 
     /** Binds and returns once the socket listens; a bind failure is thrown at start-up, never later. */
     public static Listener bind(ListenerConfig config, String hostname, Supplier<Policy> policy,
                                 Function<String, BackendPool> pools, SpoolConfig spool,
                                 EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
+        ChannelGroup sessions = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
         Channel channel = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
@@ -36,11 +43,11 @@ public final class Listener {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ListenerInitializer(
-                        new ListenerServices(config, hostname, pools, spool, Clock.systemDefaultZone()), policy))
+                        new ListenerServices(config, hostname, pools, spool, Clock.systemDefaultZone()), policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();
-        return new Listener(config, channel);
+        return new Listener(config, channel, sessions);
     }
 
     public ListenerConfig config() {
@@ -52,7 +59,35 @@ public final class Listener {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    public void close() {
+    /** How many client sessions are open now. */
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    /** Closes the listening socket; sessions already accepted go on. */
+    public void stopAccepting() {
         channel.close().syncUninterruptibly();
+    }
+
+    /**
+     * Asks every session to end at its next point between transactions, with 421 4.3.2; returns
+     * a future that completes when all of them are closed.
+     */
+    public ChannelGroupFuture drainSessions() {
+        ChannelGroupFuture closed = sessions.newCloseFuture();
+        for (Channel session : sessions) {
+            session.pipeline().fireUserEventTriggered(SessionDrain.INSTANCE);
+        }
+        return closed;
+    }
+
+    /** Closes whatever sessions are still open: the end of the shutdown grace period. */
+    public void closeSessions() {
+        sessions.close().syncUninterruptibly();
+    }
+
+    public void close() {
+        stopAccepting();
+        closeSessions();
     }
 }

@@ -2,6 +2,7 @@ package org.mxgate.listener;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
@@ -15,14 +16,18 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ListenerServices services;
     private final Supplier<Policy> policy;
+    private final ChannelGroup sessions;
 
-    ListenerInitializer(ListenerServices services, Supplier<Policy> policy) {
+    ListenerInitializer(ListenerServices services, Supplier<Policy> policy, ChannelGroup sessions) {
         this.services = services;
         this.policy = policy;
+        this.sessions = sessions;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        // The group lets a stopping gateway reach every open session; closed channels leave it by themselves.
+        sessions.add(channel);
         // Each session keeps the policy it started with; a reload applies to new sessions.
         Policy snapshot = policy.get();
         SmtpLineDecoder decoder = new SmtpLineDecoder();

@@ -42,6 +42,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private Relay relay;
     private boolean waiting;
     private boolean closing;
+    private boolean draining;
 
     SessionHandler(ListenerServices services, Policy policy, SmtpLineDecoder decoder) {
         this.services = services;
@@ -58,6 +59,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         log = new ProtocolLog(listener, SessionId.next(), client);
         log.connect();
         apply(session.greet());
+        endIfDraining();
         ctx.flush();
         ctx.fireChannelActive();
     }
@@ -101,6 +103,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event == SessionDrain.INSTANCE) {
+            draining = true;
+            if (session != null) {
+                endIfDraining();
+                ctx.flush();
+            }
+            return;
+        }
         // A client waiting on a backend's answer is not idle.
         if (event instanceof IdleStateEvent && !waiting && !closing) {
             apply(session.onIdleTimeout());
@@ -145,6 +155,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (!waiting && !session.inTransaction()) {
             endRelay();
+        }
+        endIfDraining();
+    }
+
+    /** A stopping gateway ends a session only between transactions, so no message is cut off (DrainIT). */
+    private void endIfDraining() {
+        if (draining && !closing && !waiting && !session.inTransaction()) {
+            apply(session.onShutdown());
         }
     }
 

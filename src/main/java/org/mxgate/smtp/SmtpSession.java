@@ -97,6 +97,14 @@ public final class SmtpSession {
         }
     }
 
+    // RFC 5321 3.8: a server shutting down says 421 and closes; the handler calls this only
+    // between transactions, so no client is cut off mid-message (DrainIT).
+    public Step onShutdown() {
+        endTransaction();
+        phase = Phase.CLOSED;
+        return new Step(List.of(Replies.shuttingDown(hostname)), new Effect.Close());
+    }
+
     public Step onLineTooLong() {
         return error(Replies.LINE_TOO_LONG);
     }

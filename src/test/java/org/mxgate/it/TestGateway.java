@@ -34,6 +34,12 @@ final class TestGateway implements AutoCloseable {
      * @param limitKeys extra YAML lines for the limits of both policies, each indented by two spaces
      */
     static TestGateway start(List<Integer> backendPorts, String poolKeys, String limitKeys) throws Exception {
+        return start(backendPorts, poolKeys, limitKeys, "shutdown_grace: 2s\n");
+    }
+
+    /** @param topKeys extra top-level YAML lines for conf/mxgate.yml */
+    static TestGateway start(List<Integer> backendPorts, String poolKeys, String limitKeys, String topKeys)
+            throws Exception {
         Path dir = Files.createTempDirectory("mxgate-it-");
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("policies"));
@@ -48,6 +54,7 @@ final class TestGateway implements AutoCloseable {
         }).collect(Collectors.joining("\n"));
         write(dir.resolve("conf/mxgate.yml"), """
                 hostname: mx.test.invalid
+                """ + topKeys + """
                 listeners:
                   - { name: internet, listen: 127.0.0.1:0, policy: internet }
                   - { name: internal, listen: 127.0.0.1:0, policy: internal }
