@@ -2,7 +2,6 @@ package org.mxgate.it;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ final class PostfixInstance implements AutoCloseable {
         ownedByPostfix(Files.createDirectories(dir.resolve("data")));
         PostfixInstance instance = new PostfixInstance(dir, port);
         InteropTools.Output started = InteropTools.run(START_LIMIT, "/usr/sbin/postfix", "-c", dir.resolve("etc").toString(), "start");
-        if (started.exitCode() != 0 || !InteropTools.await(START_LIMIT, instance::isListening)) {
+        if (started.exitCode() != 0 || !InteropTools.await(START_LIMIT, () -> InteropTools.isListening(port))) {
             String log = instance.maillog();
             instance.close();
             throw new IllegalStateException("postfix " + name + " did not start: " + started.text() + "\n" + log);
@@ -93,14 +92,6 @@ final class PostfixInstance implements AutoCloseable {
     /** How many log lines contain the text, e.g. "status=sent". */
     long logLines(String text) {
         return maillog().lines().filter(line -> line.contains(text)).count();
-    }
-
-    private boolean isListening() {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override
