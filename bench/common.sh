@@ -1,0 +1,77 @@
+# Shared by the bench/ scripts: ports, the jar, a private Postfix and mxgate instances.
+# Sourced, not run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+JAR="$ROOT/target/mxgate.jar"
+TEMPLATES="$ROOT/src/test/resources/interop/postfix"
+
+need() {
+    for program in "$@"; do
+        if ! command -v "$program" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$program" ]; then
+            echo "bench: $program is missing (apt-get install postfix haproxy)" >&2
+            exit 2
+        fi
+    done
+}
+
+port_free() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+await_port() {
+    for _ in $(seq 1 200); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "bench: nothing listens on port $1" >&2
+    return 1
+}
+
+build_jar() {
+    if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$JAR" -print -quit)" ]; then
+        (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package)
+    fi
+}
+
+# start_postfix DIR NAME PORT [main.cf lines...]: a private instance from the interop templates.
+start_postfix() {
+    local dir="$1" name="$2" port="$3"
+    shift 3
+    mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
+    chmod 755 "$dir"
+    chown postfix:postfix "$dir/data"
+    sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@NAME@|$name|g" "$TEMPLATES/main.cf" > "$dir/etc/main.cf"
+    sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@NAME@|$name|g" "$TEMPLATES/master.cf" > "$dir/etc/master.cf"
+    printf '%s\n' "$@" >> "$dir/etc/main.cf"
+    /usr/sbin/postfix -c "$dir/etc" start
+    await_port "$port"
+}
+
+stop_postfix() {
+    /usr/sbin/postfix -c "$1/etc" stop >/dev/null 2>&1 || true
+}
+
+# start_mxgate DIR LISTEN_PORT BACKEND_PORT: mxgate relaying for 127.0.0.0/8 to one backend.
+# Sets MXGATE_PID.
+start_mxgate() {
+    local dir="$1" port="$2" backend="$3"
+    mkdir -p "$dir/conf" "$dir/policies" "$dir/logs"
+    cat > "$dir/conf/mxgate.yml" <<YAML
+hostname: mxgate.bench.test
+listeners:
+  - { name: bench, listen: 127.0.0.1:$port, policy: bench }
+pools:
+  sink:
+    servers:
+      - { name: sink, address: 127.0.0.1:$backend }
+YAML
+    cat > "$dir/policies/bench.yml" <<YAML
+relay: { networks: [127.0.0.0/8] }
+route: sink
+YAML
+    # shellcheck disable=SC2086 # options list
+    java ${MXGATE_JAVA_OPTS:-} -Dmxgate.log.dir="$dir/logs" -jar "$JAR" run --config "$dir/conf/mxgate.yml" \
+        > "$dir/logs/mxgate.out" 2>&1 &
+    MXGATE_PID=$!
+    await_port "$port"
+}
