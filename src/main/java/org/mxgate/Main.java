@@ -31,7 +31,10 @@ public final class Main {
     /** Starts every listener and pool of the config; on a bind failure nothing is left running. */
     public static Gateway start(GatewayConfig config) throws InterruptedException {
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        // One I/O thread per core: a client and its backend sessions share one, and more threads
+        // than cores only add context switches (docs/performance.md).
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                NioIoHandler.newFactory());
         BackendClient client = new BackendClient(config.hostname());
         Map<String, BackendPool> pools = new LinkedHashMap<>();
         for (PoolConfig pool : config.pools().values()) {

@@ -148,7 +148,7 @@ public final class ConfigLoader {
                 node.duration("command_timeout", Duration.ofSeconds(30)),
                 node.duration("data_timeout", Duration.ofMinutes(5)),
                 node.duration("time_budget", Duration.ofMinutes(8)),
-                node.integer("idle_connections", 2, 0, 1000),
+                node.integer("idle_connections", 8, 0, 1000),
                 node.duration("idle_timeout", Duration.ofSeconds(30)),
                 servers);
     }

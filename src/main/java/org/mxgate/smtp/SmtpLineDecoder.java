@@ -11,17 +11,26 @@ import java.util.List;
  * Splits the client's bytes into command lines, or, between {@link #enterData} and the end of
  * data, into message chunks (see {@link DataDecoder}). Emits one line per call so the session
  * handler sees each command before the next is decoded; while {@link #pause() paused} it
- * decodes nothing and stops reading from the socket, which keeps pipelined replies in order
- * and lets TCP push back on a client that sends faster than backends take.
+ * decodes nothing, which keeps pipelined replies in order, and once more than
+ * {@link #PAUSED_BUFFER_LIMIT} bytes wait it stops reading from the socket, so TCP pushes back
+ * on a client that sends faster than backends take.
  */
 public final class SmtpLineDecoder extends ByteToMessageDecoder {
 
     // RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF.
     public static final int MAX_LINE = 512;
 
+    /**
+     * Bytes kept while paused before reading from the socket stops. Most pauses are a client
+     * waiting for its reply with nothing more to send; turning reading off and on for each of
+     * them would cost two system calls per command.
+     */
+    static final int PAUSED_BUFFER_LIMIT = 64 * 1024;
+
     private ChannelHandlerContext context;
     private DataDecoder data;
     private boolean paused;
+    private boolean readingStopped;
     private boolean discardingLongLine;
     private boolean decoding;
 
@@ -37,7 +46,6 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
 
     public void pause() {
         paused = true;
-        context.channel().config().setAutoRead(false);
     }
 
     /** Reads on: first whatever is already buffered, then from the socket. Event loop only. */
@@ -46,7 +54,10 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
             return;
         }
         paused = false;
-        context.channel().config().setAutoRead(true);
+        if (readingStopped) {
+            readingStopped = false;
+            context.channel().config().setAutoRead(true);
+        }
         if (decoding) {
             return;
         }
@@ -60,6 +71,10 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (paused) {
+            if (!readingStopped && in.readableBytes() > PAUSED_BUFFER_LIMIT) {
+                readingStopped = true;
+                ctx.channel().config().setAutoRead(false);
+            }
             return;
         }
         decoding = true;
