@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Memory per idle client session: mxgate in front of smtp-sink, then 10 000 client sessions
+# that stop after EHLO. Reports RSS and live heap (after a full GC) per session over the
+# JVM's own baseline, and checks that idle clients hold no backend connection.
+#
+# Needs postfix (for smtp-sink), a JDK and Maven. Environment: BENCH_SESSIONS (default 10000),
+# BENCH_PORT_BASE (default 21125), MXGATE_JAVA_OPTS.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+SESSIONS="${BENCH_SESSIONS:-10000}"
+BASE="${BENCH_PORT_BASE:-21125}"
+SINK_PORT=$BASE; MXGATE_PORT=$((BASE + 3))
+need smtp-sink java
+for port in $SINK_PORT $MXGATE_PORT; do
+    port_free "$port" || { echo "bench: port $port is in use; set BENCH_PORT_BASE" >&2; exit 2; }
+done
+build_jar
+ulimit -n 20000
+
+WORK="$(mktemp -d /tmp/mxgate-idle.XXXXXX)"
+chmod 755 "$WORK"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+sink_user=()
+[ "$(id -u)" = 0 ] && sink_user=(-u postfix)
+smtp-sink "${sink_user[@]}" -c "127.0.0.1:$SINK_PORT" 1024 > "$WORK/sink.out" 2>&1 &
+pids+=($!)
+await_port "$SINK_PORT"
+start_mxgate "$WORK/mxgate" "$MXGATE_PORT" "$SINK_PORT"
+pids+=("$MXGATE_PID")
+
+sink_sessions() { tail -c 200 "$WORK/sink.out" | tr '\r' '\n' | grep -o 'sess=[0-9]*' | tail -1 | cut -d= -f2 || true; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$MXGATE_PID/status"; }
+# Live heap after a full collection, in KB.
+heap_kb() {
+    jcmd "$MXGATE_PID" GC.run >/dev/null
+    jcmd "$MXGATE_PID" GC.heap_info | awk '/garbage-first heap|PSYoungGen|def new generation|heap/ && /used/ {
+        for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v; exit } }'
+}
+
+# Warm up the code paths an idle session uses, then take the baseline.
+java "$ROOT/bench/IdleClients.java" 127.0.0.1 "$MXGATE_PORT" 200 < /dev/null > /dev/null
+sleep 1
+base_rss="$(rss_kb)"; base_heap="$(heap_kb)"; base_sink="$(sink_sessions)"
+
+fifo="$WORK/hold"
+mkfifo "$fifo"
+java "$ROOT/bench/IdleClients.java" 127.0.0.1 "$MXGATE_PORT" "$SESSIONS" < "$fifo" > "$WORK/clients.out" 2>&1 &
+client=$!
+pids+=("$client")
+exec 7>"$fifo"
+for _ in $(seq 1 600); do
+    grep -q '^ready' "$WORK/clients.out" && break
+    kill -0 "$client" 2>/dev/null || { cat "$WORK/clients.out"; exit 1; }
+    sleep 0.2
+done
+grep -q '^ready' "$WORK/clients.out" || { echo "bench: clients not ready" >&2; exit 1; }
+sleep 2
+rss="$(rss_kb)"; heap="$(heap_kb)"; sink="$(sink_sessions)"
+exec 7>&-
+
+awk -v n="$SESSIONS" -v br="$base_rss" -v r="$rss" -v bh="$base_heap" -v h="$heap" 'BEGIN {
+    printf "idle sessions        %d\n", n
+    printf "RSS     baseline %8.1f MB   with sessions %8.1f MB   per session %6.2f KB\n", br/1024, r/1024, (r-br)/n
+    printf "heap    baseline %8.1f MB   with sessions %8.1f MB   per session %6.2f KB (live, after full GC)\n", bh/1024, h/1024, (h-bh)/n
+}'
+if [ "${sink:-0}" != "${base_sink:-0}" ]; then
+    echo "FAIL: idle clients opened backend sessions (sink sessions ${base_sink:-0} -> $sink)" >&2
+    exit 1
+fi
+echo "backend sessions held by idle clients: 0"
