@@ -57,6 +57,8 @@ public final class Relay {
     private boolean streaming;
     private boolean closed;
     private boolean backendTransactionOpen;
+    private CompletableFuture<Reply> dataAnswer;
+    private Reply dataRefusal;
 
     public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log) {
         this.pool = pool;
@@ -173,13 +175,41 @@ public final class Relay {
         return meaning == Meaning.ODD ? Replies.BACKEND_ODD_REPLY : reply;
     }
 
-    /** Sends DATA; the backend's 354 lets the body flow. The Received header is the body's first line. */
+    /**
+     * Sends DATA. On a live backend session the client gets its 354 at once: the body is kept
+     * for a replay anyway, so it may arrive before the backend's 354, which then releases what
+     * was kept so far; a refusal of DATA is answered after the final dot. This saves one backend
+     * round trip per message. Without a live session the 354 waits for a backend's (a replay).
+     */
     public CompletableFuture<Reply> beginData(QueueId id, String receivedHeader) {
         queueId = id;
         startBudget();
         body = new MessageBody(spool.memoryLimit(), spool.directory());
         body.append(ByteBuffer.wrap(receivedHeader.getBytes(StandardCharsets.UTF_8)));
-        return startData();
+        if (current == null || !current.channel().isActive()) {
+            return startData();
+        }
+        BackendSession session = current;
+        dataAnswer = settle(session.send("DATA", commandTimeout())).thenApply(reply -> dataAnswered(session, reply));
+        return CompletableFuture.completedFuture(Replies.START_DATA);
+    }
+
+    private Reply dataAnswered(BackendSession session, Reply reply) {
+        if (closed || current != session) {
+            return reply;
+        }
+        Meaning meaning = ReplyClassifier.classify(Stage.DATA, reply);
+        if (meaning == Meaning.OK) {
+            streaming = true;
+            for (ByteBuffer chunk : body.chunks()) {
+                session.writeBody(Unpooled.wrappedBuffer(chunk));
+            }
+        } else if (meaning == Meaning.VERDICT) {
+            dataRefusal = reply;
+        } else {
+            failed(session, "DATA", reply);
+        }
+        return reply;
     }
 
     private CompletableFuture<Reply> startData() {
@@ -244,7 +274,13 @@ public final class Relay {
 
     /** The final dot: the backend's 2xx becomes our 250; 4xx, 421 or a drop replays the whole transaction. */
     public CompletableFuture<Reply> finishData() {
+        if (dataAnswer != null && !dataAnswer.isDone()) {
+            return dataAnswer.thenCompose(ignored -> finishData());
+        }
         startBudget();
+        if (dataRefusal != null) {
+            return CompletableFuture.completedFuture(dataRefusal);
+        }
         if (!streaming || current == null || !current.channel().isActive()) {
             streaming = false;
             return replay();

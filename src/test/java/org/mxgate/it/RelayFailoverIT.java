@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,41 @@ class RelayFailoverIT {
             assertEquals(0, first.messages().size() + second.messages().size());
             assertEquals(1, first.mailCommands());
             assertEquals(1, second.mailCommands());
+        }
+    }
+
+    @Test
+    void backendRefusingTheDataCommandGivesItsRefusalAfterTheDot() throws Exception {
+        // The client's 354 does not wait for the backend's; a 5xx to DATA is answered after the dot.
+        try (ScriptedBackend refusing = new ScriptedBackend(ScriptedBackend.Script.REFUSE_DATA);
+             TestGateway gateway = TestGateway.start(List.of(refusing.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            assertTrue(client.send("MAIL FROM:<a@client.test>").startsWith("250"));
+            assertTrue(client.send("RCPT TO:<user@example.test>").startsWith("250"));
+            String data = client.send("DATA");
+            assertTrue(data.startsWith("354"), data);
+            client.write("Subject: refused\r\n\r\nx\r\n.\r\n");
+            String reply = client.reply();
+            assertTrue(reply.startsWith("554 5.6.0"), reply);
+            assertEquals(1, refusing.dataStarted());
+            assertTrue(client.send("NOOP").startsWith("250"), "the session goes on");
+        }
+    }
+
+    @Test
+    void backendTempfailingTheDataCommandHandsTheMessageToTheNextBackend() throws Exception {
+        try (ScriptedBackend tempfailing = new ScriptedBackend(ScriptedBackend.Script.TEMPFAIL_DATA);
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(tempfailing.port(), healthy.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            byte[] body = "Subject: moved\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+            String reply = client.sendMessage("a@client.test", List.of("user@example.test"), body);
+            assertTrue(reply.startsWith("250 2.0.0") && reply.contains("(backend b2"), reply);
+            assertEquals(1, tempfailing.dataStarted());
+            assertEquals(1, healthy.messages().size());
+            assertArrayEquals(body, RelayDeliveryIT.afterOurReceivedHeader(healthy.messages().get(0).bytes()));
         }
     }
 

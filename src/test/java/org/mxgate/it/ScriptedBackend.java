@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A raw-socket backend that misbehaves in ways SubEthaSMTP cannot: it drops the connection in
- * the middle of DATA, drops it after the final dot without a reply (the RFC 1047 window), or
- * greets with 421.
+ * the middle of DATA, drops it after the final dot without a reply (the RFC 1047 window),
+ * greets with 421, or answers the DATA command itself with 554 or 451.
  */
 final class ScriptedBackend implements AutoCloseable {
 
-    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421 }
+    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA }
 
     private final Script script;
 
@@ -72,7 +72,8 @@ final class ScriptedBackend implements AutoCloseable {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
                 String reply = switch (verb) {
                     case "EHLO" -> "250-dropping.test\r\n250 8BITMIME\r\n";
-                    case "DATA" -> "354 go ahead\r\n";
+                    case "DATA" -> script == Script.REFUSE_DATA ? "554 5.6.0 no thanks\r\n"
+                            : script == Script.TEMPFAIL_DATA ? "451 4.3.0 not now\r\n" : "354 go ahead\r\n";
                     case "QUIT" -> "221 bye\r\n";
                     default -> "250 ok\r\n";
                 };
@@ -80,6 +81,9 @@ final class ScriptedBackend implements AutoCloseable {
                 out.flush();
                 if (verb.equals("DATA")) {
                     dataStarted.incrementAndGet();
+                    if (script == Script.REFUSE_DATA || script == Script.TEMPFAIL_DATA) {
+                        continue;
+                    }
                     if (script == Script.DROP_IN_DATA) {
                         char[] some = new char[10];
                         reader.read(some);
