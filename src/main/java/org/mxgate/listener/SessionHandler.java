@@ -60,7 +60,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         log.connect();
         apply(session.greet());
         endIfDraining();
-        ctx.flush();
+        flush();
         ctx.fireChannelActive();
     }
 
@@ -98,7 +98,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
-        ctx.flush();
+        flush();
     }
 
     @Override
@@ -107,14 +107,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             draining = true;
             if (session != null) {
                 endIfDraining();
-                ctx.flush();
+                flush();
             }
             return;
         }
         // A client waiting on a backend's answer is not idle.
         if (event instanceof IdleStateEvent && !waiting && !closing) {
             apply(session.onIdleTimeout());
-            ctx.flush();
+            flush();
         }
     }
 
@@ -123,6 +123,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         endRelay();
         log.disconnect();
+        log.flush();
     }
 
     @Override
@@ -170,10 +171,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private void await(CompletableFuture<Reply> pending, Function<Reply, Step> next) {
         waiting = true;
         decoder.pause();
-        ctx.flush();
+        flush();
         pending.whenCompleteAsync((reply, error) -> {
             waiting = false;
             if (closing) {
+                log.flush();
                 return;
             }
             if (error != null) {
@@ -183,15 +185,20 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             if (!waiting && !closing) {
                 decoder.resume();
             }
-            ctx.flush();
+            flush();
         }, ctx.executor());
     }
 
     private void resumeAfterBacklog() {
         if (!waiting && !closing) {
             decoder.resume();
-            ctx.flush();
+            flush();
         }
+    }
+
+    private void flush() {
+        ctx.flush();
+        log.flush();
     }
 
     private void endRelay() {

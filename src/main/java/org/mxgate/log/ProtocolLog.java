@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The protocol log of one session: one JSON line per SMTP event (command, reply, backend event)
  * with listener, session id, real client address, balancer address and backend, on the
- * {@code mxgate.protocol} logger. Message content is never logged.
+ * {@code mxgate.protocol} logger. Message content is never logged. Lines are collected until
+ * {@link #flush()}, which the session calls whenever it flushes replies to the client: one
+ * logging event per batch instead of per line, each line keeping its own time stamp.
+ * Not thread-safe: the session's event loop owns it.
  */
 public final class ProtocolLog {
 
@@ -19,6 +22,7 @@ public final class ProtocolLog {
     private final SessionId session;
     private final ClientAddress client;
     private String backend;
+    private StringBuilder pending;
 
     public ProtocolLog(String listener, SessionId session, ClientAddress client) {
         this.listener = listener;
@@ -76,7 +80,20 @@ public final class ProtocolLog {
             json.append(",\"").append(key).append("\":");
             string(json, value);
         }
-        LOG.info(json.append('}').toString());
+        json.append('}');
+        if (pending == null) {
+            pending = json;
+        } else {
+            pending.append(System.lineSeparator()).append(json);
+        }
+    }
+
+    /** Hands the lines collected so far to the logger. */
+    public void flush() {
+        if (pending != null) {
+            LOG.info(pending.toString());
+            pending = null;
+        }
     }
 
     private static StringBuilder string(StringBuilder out, String s) {
