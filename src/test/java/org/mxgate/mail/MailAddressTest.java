@@ -1,0 +1,64 @@
+package org.mxgate.mail;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** RFC 5321 paths, parsed strictly: what they name, and what never parses at all. */
+class MailAddressTest {
+
+    @ParameterizedTest(name = "{0} -> {1} @ {2}")
+    @CsvSource(delimiter = '|', value = {
+        "<user@example.test>              | user          | example.test",
+        "<User@Example.TEST>              | User          | Example.TEST",
+        "<user@example.test.>             | user          | example.test",
+        "<@relay.test:user@example.test>  | user          | example.test",
+        "<@a.test,@b.test:user@c.test>    | user          | c.test",
+        "<\"john doe\"@example.test>        | \"john doe\"    | example.test",
+        "<user@[192.0.2.1]>               | user          | [192.0.2.1]",
+        "<用户@example.test>               | 用户            | example.test",
+    })
+    void validPathsNameTheirFinalMailbox(String path, String local, String domain) {
+        MailAddress address = MailAddress.parsePath(path).orElseThrow();
+        assertEquals(local, address.localPart());
+        assertEquals(domain, address.domain());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "<", "user@example.test", "<user>", "<@example.test>", "<user@>", "<@a.test:>",
+        "<a.test:user@b.test>", "<@a.test,b.test:user@c.test>", "<user@@example.test>", "<user@exa mple.test>",
+        "<user@example..test>", "<user@-example.test>", "<user@[not an ip]>"})
+    void malformedPathsDoNotParse(String path) {
+        assertTrue(MailAddress.parsePath(path).isEmpty(), path);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {65, 300})
+    void overlongLocalPartsDoNotParse(int length) {
+        assertTrue(MailAddress.parsePath("<" + "a".repeat(length) + "@example.test>").isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"<>", "<postmaster>", "<Postmaster>"})
+    void nullSenderAndBarePostmaster(String path) {
+        MailAddress address = MailAddress.parsePath(path).orElseThrow();
+        assertTrue(path.equals("<>") ? address.isNullSender() : address.isBarePostmaster());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"<user%elsewhere.test@example.test>", "<elsewhere.test!user@example.test>",
+        "<\"user@elsewhere.test\"@example.test>"})
+    void senderSpecifiedRoutingIsNoticed(String path) {
+        assertTrue(MailAddress.parsePath(path).orElseThrow().hasRoutingCharacters(), path);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"<user@example.test>", "<first.last+tag@example.test>"})
+    void ordinaryLocalPartsHaveNoRouting(String path) {
+        assertFalse(MailAddress.parsePath(path).orElseThrow().hasRoutingCharacters(), path);
+    }
+}
