@@ -3,15 +3,18 @@ package org.mxgate;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.mxgate.backend.BackendClient;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.cli.MxgateCommand;
 import org.mxgate.config.GatewayConfig;
 import org.mxgate.config.ListenerConfig;
+import org.mxgate.config.PolicyReloader;
 import org.mxgate.config.PoolConfig;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
@@ -40,20 +43,23 @@ public final class Main {
         for (PoolConfig pool : config.pools().values()) {
             pools.put(pool.name(), new BackendPool(pool, client));
         }
+        PolicyReloader policies = new PolicyReloader(config);
         List<Listener> listeners = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
-                Policy policy = new Policy(config.policyOf(listener));
-                listeners.add(Listener.bind(listener, config.hostname(), () -> policy, pools::get,
+                Supplier<Policy> policy = () -> new Policy(policies.current(listener.policy()));
+                listeners.add(Listener.bind(listener, config.hostname(), policy, pools::get,
                         config.spool(), acceptors, workers));
             }
         } catch (Exception e) {
-            new Gateway(config, listeners, pools, List.of(acceptors, workers)).close();
+            new Gateway(config, listeners, pools, policies, List.of(acceptors, workers)).close();
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
             throw new IllegalStateException("cannot start listeners: " + e, e);
         }
-        return new Gateway(config, listeners, pools, List.of(acceptors, workers));
+        // Edited policy files take effect within a second of the last write (docs/operations.md).
+        policies.watch(Duration.ofMillis(500));
+        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers));
     }
 }

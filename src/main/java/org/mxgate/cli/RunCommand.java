@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
+import sun.misc.Signal;
 
 /** {@code mxgate run}: the gateway in the foreground until it is stopped (SIGTERM or Ctrl-C). */
 @Command(name = "run", description = "Run the gateway.")
@@ -47,6 +48,11 @@ final class RunCommand implements Callable<Integer> {
             LOG.info("listener {} on {} (policy {})", listener.config().name(), listener.config().listen(),
                     listener.config().policy());
         }
+        // SIGHUP reads the policy files again, as MTAs do (docs/operations.md).
+        Signal.handle(new Signal("HUP"), signal -> {
+            LOG.info("SIGHUP: reloading policies");
+            gateway.reloadPolicies();
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");

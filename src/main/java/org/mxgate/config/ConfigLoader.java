@@ -32,7 +32,7 @@ public final class ConfigLoader {
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
-    private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "limits");
+    private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits");
     private static final Set<String> RELAY_KEYS = Set.of("networks", "authenticated");
     private static final Set<String> LIMIT_KEYS = Set.of("max_message_size", "max_recipients", "max_errors", "idle_timeout");
     private static final Set<String> SPOOL_KEYS = Set.of("memory_limit", "directory");
@@ -188,12 +188,7 @@ public final class ConfigLoader {
         if (relay.bool("authenticated", false)) {
             relay.child("authenticated").error("relay.authenticated needs SMTP AUTH, which this version does not offer");
         }
-        String route = root.string("route", pools.size() == 1 ? pools.keySet().iterator().next() : null);
-        if (route == null) {
-            root.error("policy needs 'route: <pool>' when there is more than one pool");
-        } else if (!pools.containsKey(route)) {
-            root.child("route").error("route names pool '" + route + "', which mxgate.yml does not define");
-        }
+        Map<String, String> routes = routes(root, pools);
         ConfigNode limits = root.child("limits");
         limits.allowOnly(LIMIT_KEYS);
         LimitsConfig d = LimitsConfig.DEFAULTS;
@@ -202,7 +197,40 @@ public final class ConfigLoader {
                 limits.integer("max_recipients", d.maxRecipients(), 1, 100_000),
                 limits.integer("max_errors", d.maxErrors(), 1, 1000),
                 limits.duration("idle_timeout", d.idleTimeout()));
-        return new PolicyConfig(name, file, domains, networks, route, limitsConfig);
+        return new PolicyConfig(name, file, domains, networks, routes, limitsConfig);
+    }
+
+    /** {@code routes:} (domain pattern to pool, in file order) and its shorthand {@code route: pool} for "*". */
+    private static Map<String, String> routes(ConfigNode root, Map<String, PoolConfig> pools) {
+        Map<String, String> routes = new LinkedHashMap<>();
+        root.child("routes").entries().forEach((pattern, node) -> {
+            String key = pattern.toLowerCase(Locale.ROOT);
+            if (!key.equals(PolicyConfig.DEFAULT_ROUTE) && !key.matches("(\\*\\.)?[^*@\\s\\[\\]]+")) {
+                node.error("not a domain, *.domain or *: '" + pattern + "'");
+            }
+            String pool = node.scalar();
+            if (pool != null && !pools.containsKey(pool)) {
+                node.error("route names pool '" + pool + "', which mxgate.yml does not define");
+            }
+            routes.put(key, pool);
+        });
+        root.get("route").ifPresent(node -> {
+            String pool = node.scalar();
+            if (routes.containsKey(PolicyConfig.DEFAULT_ROUTE)) {
+                node.error("give the default pool either as 'route' or as '*' under 'routes', not both");
+            } else if (pool != null && !pools.containsKey(pool)) {
+                node.error("route names pool '" + pool + "', which mxgate.yml does not define");
+            }
+            routes.put(PolicyConfig.DEFAULT_ROUTE, pool);
+        });
+        if (!routes.containsKey(PolicyConfig.DEFAULT_ROUTE)) {
+            if (pools.size() == 1) {
+                routes.put(PolicyConfig.DEFAULT_ROUTE, pools.keySet().iterator().next());
+            } else {
+                root.error("policy needs 'route: <pool>' (or '*' under 'routes') when there is more than one pool");
+            }
+        }
+        return routes;
     }
 
     private SpoolConfig spool(ConfigNode node) {

@@ -1,7 +1,10 @@
 package org.mxgate.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mxgate.net.NetworkSet;
 
 /**
@@ -9,12 +12,16 @@ import org.mxgate.net.NetworkSet;
  *
  * @param acceptDomains domains (and {@code *.sub} patterns) we take mail for from anyone
  * @param relayNetworks clients that may send to any domain
- * @param route the backend pool that receives this listener's mail
+ * @param routes recipient domain pattern (exact, {@code *.sub}, or {@code *} for the rest) to
+ *               backend pool, in file order; always has {@code *}
  */
 public record PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
-                           String route, LimitsConfig limits) {
+                           Map<String, String> routes, LimitsConfig limits) {
+
+    public static final String DEFAULT_ROUTE = "*";
 
     public PolicyConfig {
         acceptDomains = List.copyOf(acceptDomains);
+        routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
     }
 }

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mxgate.backend.BackendPool;
+import org.mxgate.config.ConfigError;
 import org.mxgate.config.GatewayConfig;
+import org.mxgate.config.PolicyReloader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +21,16 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final List<Listener> listeners;
     private final Map<String, BackendPool> pools;
+    private final PolicyReloader policies;
     private final List<EventLoopGroup> groups;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Gateway(GatewayConfig config, List<Listener> listeners, Map<String, BackendPool> pools,
-                   List<EventLoopGroup> groups) {
+                   PolicyReloader policies, List<EventLoopGroup> groups) {
         this.config = config;
         this.listeners = List.copyOf(listeners);
         this.pools = Map.copyOf(pools);
+        this.policies = policies;
         this.groups = List.copyOf(groups);
     }
 
@@ -41,6 +45,11 @@ public final class Gateway implements AutoCloseable {
     public int port(String listenerName) {
         return listeners.stream().filter(l -> l.config().name().equals(listenerName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener " + listenerName)).port();
+    }
+
+    /** Reads the policy files again now (SIGHUP); the errors, empty when the new policies are in force. */
+    public List<ConfigError> reloadPolicies() {
+        return policies.reload();
     }
 
     public BackendPool pool(String name) {
@@ -58,6 +67,7 @@ public final class Gateway implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        policies.close();
         listeners.forEach(Listener::stopAccepting);
         List<ChannelGroupFuture> drained = listeners.stream().map(Listener::drainSessions).toList();
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();

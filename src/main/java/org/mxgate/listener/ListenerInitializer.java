@@ -28,13 +28,13 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel channel) {
         // The group lets a stopping gateway reach every open session; closed channels leave it by themselves.
         sessions.add(channel);
-        // Each session keeps the policy it started with; a reload applies to new sessions.
+        // The idle timeout is the one limit fixed for the connection; the rest is read per transaction.
         Policy snapshot = policy.get();
         SmtpLineDecoder decoder = new SmtpLineDecoder();
         ChannelPipeline p = channel.pipeline();
         p.addLast("idle", new IdleStateHandler(snapshot.limits().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);
-        p.addLast("session", new SessionHandler(services, snapshot, decoder));
+        p.addLast("session", new SessionHandler(services, policy, decoder));
     }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.log.SessionId;
 import org.mxgate.mail.Replies;
@@ -33,7 +34,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
 
     private final ListenerServices services;
-    private final Policy policy;
+    private final Supplier<Policy> policy;
     private final SmtpLineDecoder decoder;
 
     private ChannelHandlerContext ctx;
@@ -44,7 +45,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean draining;
 
-    SessionHandler(ListenerServices services, Policy policy, SmtpLineDecoder decoder) {
+    SessionHandler(ListenerServices services, Supplier<Policy> policy, SmtpLineDecoder decoder) {
         this.services = services;
         this.policy = policy;
         this.decoder = decoder;

@@ -43,6 +43,9 @@ public final class Replies {
     // RFC 5321 4.5.3.1.8: too many recipients is a 452, so the client sends the rest later.
     public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
     // Never an open relay: RelayPolicyIT.
+    // RFC 5321 3.3: a recipient for another backend pool waits for the next transaction.
+    public static final Reply OTHER_ROUTE =
+            Reply.of(452, "4.5.3", "Error: recipient goes to another destination; send it in a separate transaction");
     public static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
     // SMTP smuggling: a lone CR or LF in DATA is refused (DataDecoderTest, SmugglingIT).
     public static final Reply BARE_LINE_ENDING =

@@ -1,5 +1,6 @@
 package org.mxgate.policy;
 
+import java.util.Map;
 import org.mxgate.config.LimitsConfig;
 import org.mxgate.config.PolicyConfig;
 import org.mxgate.mail.Domain;
@@ -43,11 +44,11 @@ public final class Policy {
         }
         // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted and goes to our backends.
         if (recipient.isBarePostmaster()) {
-            return Verdict.accept(Replies.RECIPIENT_OK, "postmaster", config.route());
+            return routed(transaction, recipient, "postmaster");
         }
         for (Cidr network : config.relayNetworks().networks()) {
             if (network.contains(client.client().real().getAddress())) {
-                return Verdict.accept(Replies.RECIPIENT_OK, "relay.networks " + network, config.route());
+                return routed(transaction, recipient, "relay.networks " + network);
             }
         }
         // Sender-specified routing (user%foreign@ours, a!b@ours, "a@foreign"@ours) from a client
@@ -58,9 +59,34 @@ public final class Policy {
         Domain domain = recipient.domainName();
         for (String pattern : config.acceptDomains()) {
             if (domain.matches(pattern)) {
-                return Verdict.accept(Replies.RECIPIENT_OK, "accept_domains " + pattern, config.route());
+                return routed(transaction, recipient, "accept_domains " + pattern);
             }
         }
         return Verdict.refuse(Replies.relayDenied(recipient), "relay denied");
+    }
+
+    /**
+     * An accepted recipient goes to its route's pool; one for another pool than the transaction's
+     * waits for the next transaction (RFC 5321 3.3 lets the client retry it), so each message
+     * lands in exactly one pool.
+     */
+    private Verdict routed(Envelope transaction, MailAddress recipient, String rule) {
+        String route = routeOf(recipient);
+        if (transaction.route() != null && !transaction.route().equals(route)) {
+            return Verdict.refuse(Replies.OTHER_ROUTE, rule + ", routes to " + route + ", transaction goes to "
+                    + transaction.route());
+        }
+        return Verdict.accept(Replies.RECIPIENT_OK, rule + ", routes to " + route, route);
+    }
+
+    /** The first {@code routes} pattern matching the recipient's domain, in file order; {@code *} last. */
+    public String routeOf(MailAddress recipient) {
+        Domain domain = recipient.domainName();
+        for (Map.Entry<String, String> route : config.routes().entrySet()) {
+            if (!route.getKey().equals(PolicyConfig.DEFAULT_ROUTE) && domain.matches(route.getKey())) {
+                return route.getValue();
+            }
+        }
+        return config.routes().get(PolicyConfig.DEFAULT_ROUTE);
     }
 }

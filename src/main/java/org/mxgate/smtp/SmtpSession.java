@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.QueueId;
@@ -27,7 +28,8 @@ public final class SmtpSession {
 
     private final String hostname;
     private final String listener;
-    private final Policy policy;
+    private final Supplier<Policy> policies;
+    private Policy policy;
     private final ClientAddress client;
     private final Clock clock;
 
@@ -40,10 +42,12 @@ public final class SmtpSession {
     private int refusedRecipients;
     private int errors;
 
-    public SmtpSession(String hostname, String listener, Policy policy, ClientAddress client, Clock clock) {
+    /** @param policies the listener's policy in force; read at EHLO and at each MAIL, so a reload applies to the next transaction */
+    public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock) {
         this.hostname = hostname;
         this.listener = listener;
-        this.policy = policy;
+        this.policies = policies;
+        this.policy = policies.get();
         this.client = client;
         this.clock = clock;
     }
@@ -123,6 +127,7 @@ public final class SmtpSession {
         }
         // RFC 5321 4.1.4: EHLO or HELO in the middle of a transaction resets it.
         endTransaction();
+        policy = policies.get();
         helo = name;
         extended = command.verb() == Verb.EHLO;
         phase = Phase.READY;
@@ -140,6 +145,8 @@ public final class SmtpSession {
         if (envelope != null) {
             return error(Replies.NESTED_MAIL);
         }
+        // A transaction runs under the policy in force at its MAIL; a reload applies to the next one.
+        policy = policies.get();
         Optional<PathArgument> parsed = CommandParser.parsePathArgument(argument, "FROM");
         if (parsed.isEmpty()) {
             return error(Replies.MAIL_SYNTAX);
@@ -219,6 +226,9 @@ public final class SmtpSession {
             return error(verdict.reply());
         }
         pendingRecipient = recipient.get();
+        if (envelope.route() == null) {
+            envelope = envelope.withRoute(verdict.route());
+        }
         return Step.effect(new Effect.RelayRecipient(envelope, recipient.get(), verdict.route()));
     }
 

@@ -68,6 +68,26 @@ final class TestGateway implements AutoCloseable {
         return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"))), dir);
     }
 
+    /**
+     * A gateway from whole files: {@code conf} is conf/mxgate.yml, {@code policies} maps a policy
+     * name to the text of policies/NAME.yml.
+     */
+    static TestGateway startWith(String conf, java.util.Map<String, String> policies) throws Exception {
+        Path dir = Files.createTempDirectory("mxgate-it-");
+        Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("policies"));
+        write(dir.resolve("conf/mxgate.yml"), conf);
+        for (var policy : policies.entrySet()) {
+            write(dir.resolve("policies/" + policy.getKey() + ".yml"), policy.getValue());
+        }
+        return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"))), dir);
+    }
+
+    /** A policy file of this gateway, for tests that edit it while it runs. */
+    Path policyFile(String name) {
+        return directory.resolve("policies/" + name + ".yml");
+    }
+
     /** The test defaults, each replaced by a line of the same key in {@code overrides}. */
     private static String poolKeys(String overrides) {
         java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();

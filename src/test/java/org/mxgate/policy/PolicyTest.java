@@ -24,7 +24,7 @@ class PolicyTest {
 
     private static final Policy POLICY = new Policy(new PolicyConfig("test", Path.of("test.yml"),
             List.of("example.test", "*.sub.example.test"), NetworkSet.parse(List.of("10.0.0.0/8", "2001:db8::/32")),
-            "mailbox", new LimitsConfig(1_000_000, 3, 10, java.time.Duration.ofMinutes(5))));
+            java.util.Map.of("*", "mailbox"), new LimitsConfig(1_000_000, 3, 10, java.time.Duration.ofMinutes(5))));
 
     @ParameterizedTest(name = "{0} -> {1}: {2}")
     @CsvSource(delimiter = '|', value = {
@@ -69,6 +69,6 @@ class PolicyTest {
         for (int i = 0; i < recipients; i++) {
             list.add(MailAddress.parsePath("<r" + i + "@example.test>").orElseThrow());
         }
-        return new Envelope(MailAddress.parsePath("<a@client.test>").orElseThrow(), -1, null, false, list);
+        return new Envelope(MailAddress.parsePath("<a@client.test>").orElseThrow(), -1, null, false, list, null);
     }
 }

@@ -1,0 +1,155 @@
+package org.mxgate.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policies in force, and their live reload: the whole set of files is read and validated
+ * again, then swapped in at once, or refused at once with every {@code file:line: reason} logged
+ * while the running policies stay. Listeners, pools and the host name need a restart; a reload
+ * that changes them applies its policies and says so. Never runs on an event loop: reloads
+ * happen on the watcher thread or the caller's (SIGHUP).
+ */
+public final class PolicyReloader implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyReloader.class);
+
+    private final Path configFile;
+    private final GatewayConfig started;
+    private final AtomicReference<Map<String, PolicyConfig>> policies;
+    private ScheduledExecutorService watcher;
+    private Map<Path, String> seen;
+    private boolean changePending;
+
+    public PolicyReloader(GatewayConfig config) {
+        this.configFile = config.file();
+        this.started = config;
+        this.policies = new AtomicReference<>(config.policies());
+        this.seen = fingerprint(files(config));
+    }
+
+    /** The policy of this name now in force. */
+    public PolicyConfig current(String name) {
+        return policies.get().get(name);
+    }
+
+    /** Reads and validates every file again; swaps the policies in only when all are valid. */
+    public synchronized List<ConfigError> reload() {
+        GatewayConfig loaded;
+        try {
+            loaded = ConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            refuse(e.errors());
+            return e.errors();
+        }
+        List<ConfigError> errors = new ArrayList<>();
+        Map<String, PolicyConfig> next = new LinkedHashMap<>();
+        for (ListenerConfig listener : started.listeners()) {
+            PolicyConfig policy = loaded.policies().get(listener.policy());
+            if (policy == null) {
+                errors.add(new ConfigError(configFile, 1, "listener '" + listener.name() + "' runs with policy '"
+                        + listener.policy() + "'; changing a listener's policy needs a restart"));
+                continue;
+            }
+            for (String pool : policy.routes().values()) {
+                if (!started.pools().containsKey(pool)) {
+                    errors.add(new ConfigError(policy.file(), 1, "routes to pool '" + pool
+                            + "', which the running gateway does not have; new pools need a restart"));
+                }
+            }
+            next.put(policy.name(), policy);
+        }
+        if (!errors.isEmpty()) {
+            refuse(errors);
+            return errors;
+        }
+        Map<String, PolicyConfig> previous = policies.getAndSet(Map.copyOf(next));
+        next.forEach((name, policy) -> {
+            if (!policy.equals(previous.get(name))) {
+                LOG.info("policy {} reloaded from {}", name, policy.file());
+            }
+        });
+        if (!loaded.listeners().equals(started.listeners()) || !loaded.pools().equals(started.pools())
+                || !loaded.hostname().equals(started.hostname())) {
+            LOG.warn("{}: listeners, pools or hostname changed; those changes take effect at the next restart", configFile);
+        }
+        seen = fingerprint(files(loaded));
+        return List.of();
+    }
+
+    private static void refuse(List<ConfigError> errors) {
+        for (ConfigError error : errors) {
+            LOG.error("{}", error);
+        }
+        LOG.error("policies not reloaded; the running ones stay in force");
+    }
+
+    /**
+     * Checks the files every {@code interval} and reloads once a change has stayed the same for
+     * one more check, so a file caught half-written is read again when the writer is done.
+     */
+    public void watch(Duration interval) {
+        watcher = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "mxgate-policy-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watcher.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void check() {
+        try {
+            Map<Path, String> now = fingerprint(seen.keySet());
+            if (!now.equals(seen)) {
+                seen = now;
+                changePending = true;
+            } else if (changePending) {
+                changePending = false;
+                reload();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("policy watch failed", e);
+        }
+    }
+
+    private Set<Path> files(GatewayConfig config) {
+        Set<Path> files = new TreeSet<>();
+        files.add(configFile);
+        config.policies().values().forEach(p -> files.add(p.file()));
+        return files;
+    }
+
+    /** Size and modification time of each file ("missing" for one that is gone). */
+    private static Map<Path, String> fingerprint(Set<Path> files) {
+        Map<Path, String> out = new LinkedHashMap<>();
+        for (Path file : files) {
+            try {
+                out.put(file, Files.size(file) + "@" + Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS));
+            } catch (IOException e) {
+                out.put(file, "missing");
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+    }
+}
