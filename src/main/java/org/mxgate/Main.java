@@ -14,15 +14,21 @@ import org.mxgate.backend.BackendPool;
 import org.mxgate.cli.MxgateCommand;
 import org.mxgate.config.GatewayConfig;
 import org.mxgate.config.ListenerConfig;
+import org.mxgate.config.PolicyConfig;
 import org.mxgate.config.PolicyReloader;
 import org.mxgate.config.PoolConfig;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
 import org.mxgate.policy.Policy;
+import org.mxgate.policy.RelaySelfTest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** Builds the object graph with plain constructors; the command line lives in {@code cli}. */
 public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private Main() {
     }
@@ -43,7 +49,16 @@ public final class Main {
         for (PoolConfig pool : config.pools().values()) {
             pools.put(pool.name(), new BackendPool(pool, client));
         }
-        PolicyReloader policies = new PolicyReloader(config);
+        for (PolicyConfig policy : config.policies().values()) {
+            if (policy.allowWideRelayNetworks()) {
+                LOG.warn("policy {} ({}) sets allow_wide_relay_networks: it relays for {} and skips the relay self-test",
+                        policy.name(), policy.file(), policy.relayNetworks().networks());
+            } else {
+                LOG.info("policy {}: relay self-test passed (outside clients {} cannot relay)", policy.name(),
+                        RelaySelfTest.OUTSIDE_CLIENTS);
+            }
+        }
+        PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run);
         List<Listener> listeners = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {

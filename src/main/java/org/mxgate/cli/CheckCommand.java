@@ -5,6 +5,7 @@ import org.mxgate.config.ConfigError;
 import org.mxgate.config.ConfigException;
 import org.mxgate.config.ConfigLoader;
 import org.mxgate.config.GatewayConfig;
+import org.mxgate.policy.RelaySelfTest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,7 +19,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            GatewayConfig loaded = ConfigLoader.load(config.file);
+            GatewayConfig loaded = ConfigLoader.load(config.file, RelaySelfTest::run);
             System.out.printf("%s: ok (%d listeners, %d pools, %d policies)%n", loaded.file(),
                     loaded.listeners().size(), loaded.pools().size(), loaded.policies().size());
             return 0;

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.mxgate.config.ConfigException;
 import org.mxgate.config.ConfigLoader;
 import org.mxgate.config.GatewayConfig;
+import org.mxgate.policy.RelaySelfTest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -37,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
         }, "demo-backends-stop"));
         GatewayConfig config;
         try {
-            config = ConfigLoader.load(writeDemoFiles());
+            config = ConfigLoader.load(writeDemoFiles(), RelaySelfTest::run);
         } catch (ConfigException e) {
             throw new IllegalStateException("the built-in demo configuration is invalid: " + e.getMessage(), e);
         }

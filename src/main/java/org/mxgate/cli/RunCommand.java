@@ -6,6 +6,7 @@ import org.mxgate.config.ConfigError;
 import org.mxgate.config.ConfigException;
 import org.mxgate.config.ConfigLoader;
 import org.mxgate.config.GatewayConfig;
+import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         GatewayConfig loaded;
         try {
-            loaded = ConfigLoader.load(config.file);
+            loaded = ConfigLoader.load(config.file, RelaySelfTest::run);
         } catch (ConfigException e) {
             for (ConfigError error : e.errors()) {
                 System.err.println(error);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.mxgate.net.Cidr;
 import org.mxgate.net.HostPort;
 import org.mxgate.net.NetworkSet;
@@ -32,7 +33,8 @@ public final class ConfigLoader {
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
-    private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits");
+    private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
+            "allow_wide_relay_networks");
     private static final Set<String> RELAY_KEYS = Set.of("networks", "authenticated");
     private static final Set<String> LIMIT_KEYS = Set.of("max_message_size", "max_recipients", "max_errors", "idle_timeout");
     private static final Set<String> SPOOL_KEYS = Set.of("memory_limit", "directory");
@@ -44,6 +46,21 @@ public final class ConfigLoader {
 
     public static GatewayConfig load(Path configFile) throws ConfigException {
         return new ConfigLoader().read(configFile.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Loads, then runs a check over every policy (the relay self-test, which lives with the
+     * policy code), and refuses the set when the check finds anything.
+     */
+    public static GatewayConfig load(Path configFile, Function<PolicyConfig, List<ConfigError>> policyCheck)
+            throws ConfigException {
+        GatewayConfig config = load(configFile);
+        List<ConfigError> errors = new ArrayList<>();
+        config.policies().values().forEach(policy -> errors.addAll(policyCheck.apply(policy)));
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return config;
     }
 
     private GatewayConfig read(Path file) throws ConfigException {
@@ -173,14 +190,19 @@ public final class ConfigLoader {
         relay.allowOnly(RELAY_KEYS);
         List<String> nets = new ArrayList<>();
         NetworkSet networks = NetworkSet.EMPTY;
+        boolean allowWide = root.bool("allow_wide_relay_networks", false);
         for (ConfigNode n : relay.list("networks")) {
-            String cidr = n.parse(s -> {
-                Cidr.parse(s);
-                return s;
-            }, null);
-            if (cidr != null) {
-                nets.add(cidr);
+            Cidr cidr = n.parse(Cidr::parse, null);
+            if (cidr == null) {
+                continue;
             }
+            // Never an open relay: a relay network this wide is the classic NAT/Docker accident.
+            if (cidr.isWide() && !allowWide) {
+                n.error("relay network " + n.scalar() + " is wider than /" + Cidr.WIDE_IPV4 + " (IPv4) or /"
+                        + Cidr.WIDE_IPV6 + " (IPv6): it would relay for much of the internet; set"
+                        + " allow_wide_relay_networks: true if that is really meant");
+            }
+            nets.add(n.scalar());
         }
         if (!nets.isEmpty()) {
             networks = NetworkSet.parse(nets);
@@ -197,7 +219,7 @@ public final class ConfigLoader {
                 limits.integer("max_recipients", d.maxRecipients(), 1, 100_000),
                 limits.integer("max_errors", d.maxErrors(), 1, 1000),
                 limits.duration("idle_timeout", d.idleTimeout()));
-        return new PolicyConfig(name, file, domains, networks, routes, limitsConfig);
+        return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide);
     }
 
     /** {@code routes:} (domain pattern to pool, in file order) and its shorthand {@code route: pool} for "*". */

@@ -14,9 +14,12 @@ import org.mxgate.net.NetworkSet;
  * @param relayNetworks clients that may send to any domain
  * @param routes recipient domain pattern (exact, {@code *.sub}, or {@code *} for the rest) to
  *               backend pool, in file order; always has {@code *}
+ * @param allowWideRelayNetworks the admin's explicit override for relay networks wider than
+ *                               /8 or /16 (logged loudly at every start), which also skips the
+ *                               relay self-test
  */
 public record PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
-                           Map<String, String> routes, LimitsConfig limits) {
+                           Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks) {
 
     public static final String DEFAULT_ROUTE = "*";
 

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +31,17 @@ public final class PolicyReloader implements AutoCloseable {
 
     private final Path configFile;
     private final GatewayConfig started;
+    private final Function<PolicyConfig, List<ConfigError>> policyCheck;
     private final AtomicReference<Map<String, PolicyConfig>> policies;
     private ScheduledExecutorService watcher;
     private Map<Path, String> seen;
     private boolean changePending;
 
-    public PolicyReloader(GatewayConfig config) {
+    /** @param policyCheck run over every policy of a reload (the relay self-test); any error refuses it */
+    public PolicyReloader(GatewayConfig config, Function<PolicyConfig, List<ConfigError>> policyCheck) {
         this.configFile = config.file();
         this.started = config;
+        this.policyCheck = policyCheck;
         this.policies = new AtomicReference<>(config.policies());
         this.seen = fingerprint(files(config));
     }
@@ -51,7 +55,7 @@ public final class PolicyReloader implements AutoCloseable {
     public synchronized List<ConfigError> reload() {
         GatewayConfig loaded;
         try {
-            loaded = ConfigLoader.load(configFile);
+            loaded = ConfigLoader.load(configFile, policyCheck);
         } catch (ConfigException e) {
             refuse(e.errors());
             return e.errors();

@@ -57,6 +57,22 @@ public record Cidr(byte[] network, int prefix) {
         return out;
     }
 
+    /** Prefixes shorter than these count as wide for relay networks. */
+    public static final int WIDE_IPV4 = 8;
+    public static final int WIDE_IPV6 = 16;
+
+    /**
+     * Wider than a /8 (IPv4) or a /16 (IPv6): far more than any one organisation's hosts. IPv6
+     * unique local space (fc00::/7, RFC 4193) is private however wide.
+     */
+    public boolean isWide() {
+        if (network.length == 4) {
+            return prefix < WIDE_IPV4;
+        }
+        boolean uniqueLocal = prefix >= 7 && (network[0] & 0xfe) == 0xfc;
+        return prefix < WIDE_IPV6 && !uniqueLocal;
+    }
+
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length != network.length) {

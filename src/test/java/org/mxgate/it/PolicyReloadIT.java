@@ -94,6 +94,29 @@ class PolicyReloadIT {
         }
     }
 
+    @Test
+    void reloadRefusesWideRelayNetworksAndAPolicyThatFailsTheRelaySelfTest() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(backend.port()))) {
+            Path policy = gateway.policyFile("internal");
+            Files.writeString(policy, "accept_domains: [example.test]\nrelay: { networks: [0.0.0.0/0] }\nroute: mailbox\n");
+            List<String> errors = gateway.gateway().reloadPolicies().stream().map(Object::toString).toList();
+            assertTrue(errors.size() == 1 && errors.get(0).contains("internal.yml:2: relay network 0.0.0.0/0 is wider"),
+                    errors.toString());
+
+            Files.writeString(policy, "accept_domains: [example.test]\nrelay: { networks: [198.51.100.0/24] }\nroute: mailbox\n");
+            errors = gateway.gateway().reloadPolicies().stream().map(Object::toString).toList();
+            assertTrue(errors.size() == 1 && errors.get(0).contains("relay self-test: an outside client 198.51.100.1"),
+                    errors.toString());
+
+            try (SmtpClient client = new SmtpClient(gateway.internal())) {
+                client.hello();
+                assertTrue(rcptAfterMail(client, "user@elsewhere.test").startsWith("250"),
+                        "the running internal policy (127.0.0.0/8 relays) stays");
+            }
+        }
+    }
+
     /** MAIL then RCPT; the RCPT reply. Leaves the transaction open. */
     private static String rcptAfterMail(SmtpClient client, String recipient) {
         try {

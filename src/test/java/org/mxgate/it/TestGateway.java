@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.mxgate.Main;
 import org.mxgate.config.ConfigLoader;
 import org.mxgate.listener.Gateway;
+import org.mxgate.policy.RelaySelfTest;
 
 /**
  * An in-process gateway on loopback ports chosen by the system, configured through real files
@@ -65,7 +66,7 @@ final class TestGateway implements AutoCloseable {
         write(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\nroute: mailbox\n" + limits);
         write(dir.resolve("policies/internal.yml"),
                 "accept_domains: [example.test]\nrelay: { networks: [127.0.0.0/8] }\nroute: mailbox\n" + limits);
-        return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"))), dir);
+        return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"), RelaySelfTest::run)), dir);
     }
 
     /**
@@ -80,7 +81,7 @@ final class TestGateway implements AutoCloseable {
         for (var policy : policies.entrySet()) {
             write(dir.resolve("policies/" + policy.getKey() + ".yml"), policy.getValue());
         }
-        return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"))), dir);
+        return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"), RelaySelfTest::run)), dir);
     }
 
     /** A policy file of this gateway, for tests that edit it while it runs. */
