@@ -1,16 +1,32 @@
 package org.mxgate.mail;
 
+import java.net.IDN;
 import java.util.Locale;
 
 /**
- * A domain name in the form policy compares: lower case, without a trailing dot. An address
- * literal such as {@code [192.0.2.1]} is kept as written and is never equal to a name.
+ * A domain name in the form policy compares: lower case, without a trailing dot, and with
+ * internationalised labels as A-labels (RFC 5890), so {@code bücher.test} and
+ * {@code xn--bcher-kva.test} are the same name. An address literal such as
+ * {@code [192.0.2.1]} is kept as written and is never equal to a name.
  */
 public record Domain(String name) {
 
     public Domain {
         String lower = name.toLowerCase(Locale.ROOT);
-        name = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        lower = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        name = lower.startsWith("[") ? lower : asciiLabels(lower);
+    }
+
+    private static String asciiLabels(String name) {
+        if (name.chars().allMatch(c -> c < 0x80)) {
+            return name;
+        }
+        try {
+            return IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            // Not a valid IDN: compared as written, so it can only ever equal itself.
+            return name;
+        }
     }
 
     public static Domain of(String name) {

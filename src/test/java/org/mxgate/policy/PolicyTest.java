@@ -60,6 +60,27 @@ class PolicyTest {
         assertEquals(code, verdict.reply().code());
     }
 
+    private static final Policy IDN_POLICY = new Policy(new PolicyConfig("idn", Path.of("idn.yml"),
+            List.of("bücher.test", "*.xn--mnchen-3ya.test"), NetworkSet.EMPTY, java.util.Map.of("*", "mailbox"),
+            LimitsConfig.DEFAULTS, false));
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "<user@bücher.test>              | 250",
+        "<user@BÜCHER.test>              | 250",
+        "<user@xn--bcher-kva.test>       | 250",
+        "<user@XN--BCHER-KVA.TEST.>      | 250",
+        "<user@mail.münchen.test>        | 250",
+        "<user@mail.xn--mnchen-3ya.test> | 250",
+        "<user@münchen.test>             | 554",
+        "<user@bucher.test>              | 554",
+    })
+    void internationalisedDomainsCompareAsALabels(String recipient, int code) {
+        Verdict verdict = IDN_POLICY.checkRecipient(facts("203.0.113.7"), envelope(0),
+                MailAddress.parsePath(recipient).orElseThrow());
+        assertEquals(code, verdict.reply().code(), verdict.rule());
+    }
+
     private static ClientFacts facts(String ip) {
         return new ClientFacts(ClientAddress.direct(new InetSocketAddress(ip, 40000)), "client.test");
     }
