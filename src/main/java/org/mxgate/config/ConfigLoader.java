@@ -34,7 +34,8 @@ public final class ConfigLoader {
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
-            "allow_wide_relay_networks");
+            "allow_wide_relay_networks", "access");
+    private static final Set<String> ACCESS_KEYS = Set.of("clients", "helo", "senders", "recipients");
     private static final Set<String> RELAY_KEYS = Set.of("networks", "authenticated");
     private static final Set<String> LIMIT_KEYS = Set.of("max_message_size", "max_recipients", "max_errors", "idle_timeout");
     private static final Set<String> SPOOL_KEYS = Set.of("memory_limit", "directory");
@@ -211,6 +212,7 @@ public final class ConfigLoader {
             relay.child("authenticated").error("relay.authenticated needs SMTP AUTH, which this version does not offer");
         }
         Map<String, String> routes = routes(root, pools);
+        AccessConfig access = access(root.child("access"));
         ConfigNode limits = root.child("limits");
         limits.allowOnly(LIMIT_KEYS);
         LimitsConfig d = LimitsConfig.DEFAULTS;
@@ -219,7 +221,7 @@ public final class ConfigLoader {
                 limits.integer("max_recipients", d.maxRecipients(), 1, 100_000),
                 limits.integer("max_errors", d.maxErrors(), 1, 1000),
                 limits.duration("idle_timeout", d.idleTimeout()));
-        return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide);
+        return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide, access);
     }
 
     /** {@code routes:} (domain pattern to pool, in file order) and its shorthand {@code route: pool} for "*". */
@@ -253,6 +255,71 @@ public final class ConfigLoader {
             }
         }
         return routes;
+    }
+
+    /** The {@code access:} tables; each entry is {@code key: ok | reject | tempfail [reply text]}. */
+    private static AccessConfig access(ConfigNode node) {
+        node.allowOnly(ACCESS_KEYS);
+        return new AccessConfig(
+                rules(node.child("clients"), key -> {
+                    Cidr.parse(key);
+                    return key;
+                }),
+                rules(node.child("helo"), key -> domainPattern(key, "a host name or *.domain")),
+                rules(node.child("senders"), ConfigLoader::addressPattern),
+                rules(node.child("recipients"), ConfigLoader::addressPattern));
+    }
+
+    private static List<AccessConfig.Rule> rules(ConfigNode table, Function<String, String> key) {
+        List<AccessConfig.Rule> rules = new ArrayList<>();
+        table.entries().forEach((pattern, value) -> {
+            String checked;
+            try {
+                checked = key.apply(pattern.strip());
+            } catch (IllegalArgumentException e) {
+                value.error(e.getMessage());
+                return;
+            }
+            AccessConfig.Rule rule = value.parse(text -> {
+                String[] words = text.strip().split("\\s+", 2);
+                AccessConfig.Action action;
+                try {
+                    action = AccessConfig.Action.valueOf(words[0].toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("access action must be ok, reject or tempfail, got '" + words[0] + "'");
+                }
+                if (action == AccessConfig.Action.OK && words.length > 1) {
+                    throw new IllegalArgumentException("'ok' takes no reply text");
+                }
+                return new AccessConfig.Rule(checked, action, words.length > 1 ? words[1] : null);
+            }, null);
+            if (rule != null) {
+                rules.add(rule);
+            }
+        });
+        return rules;
+    }
+
+    private static String domainPattern(String key, String what) {
+        if (!key.matches("(\\*\\.)?[^*@\\s\\[\\]]+")) {
+            throw new IllegalArgumentException("not " + what + ": '" + key + "'");
+        }
+        return key.toLowerCase(Locale.ROOT);
+    }
+
+    private static String addressPattern(String key) {
+        if (key.equals("<>")) {
+            return key;
+        }
+        int at = key.lastIndexOf('@');
+        if (at < 0) {
+            return domainPattern(key, "an address, @domain, domain or <>");
+        }
+        if (key.indexOf('@') != at || at == key.length() - 1) {
+            throw new IllegalArgumentException("not an address, @domain, domain or <>: '" + key + "'");
+        }
+        domainPattern(key.substring(at + 1), "an address, @domain, domain or <>");
+        return key.toLowerCase(Locale.ROOT);
     }
 
     private SpoolConfig spool(ConfigNode node) {

@@ -17,9 +17,11 @@ import org.mxgate.net.NetworkSet;
  * @param allowWideRelayNetworks the admin's explicit override for relay networks wider than
  *                               /8 or /16 (logged loudly at every start), which also skips the
  *                               relay self-test
+ * @param access the client, helo, sender and recipient rules
  */
 public record PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
-                           Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks) {
+                           Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks,
+                           AccessConfig access) {
 
     public static final String DEFAULT_ROUTE = "*";
 

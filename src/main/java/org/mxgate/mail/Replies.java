@@ -46,6 +46,9 @@ public final class Replies {
     // RFC 5321 3.3: a recipient for another backend pool waits for the next transaction.
     public static final Reply OTHER_ROUTE =
             Reply.of(452, "4.5.3", "Error: recipient goes to another destination; send it in a separate transaction");
+    // Access rules of a policy (AccessRulesTest): the admin may replace the text, never the codes.
+    public static final Reply ACCESS_DENIED = Reply.of(554, "5.7.1", "Access denied");
+    public static final Reply ACCESS_TEMPFAIL = Reply.of(450, "4.7.1", "Try again later");
     public static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
     // SMTP smuggling: a lone CR or LF in DATA is refused (DataDecoderTest, SmugglingIT).
     public static final Reply BARE_LINE_ENDING =

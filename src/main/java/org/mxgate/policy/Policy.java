@@ -1,6 +1,7 @@
 package org.mxgate.policy;
 
 import java.util.Map;
+import java.util.Optional;
 import org.mxgate.config.LimitsConfig;
 import org.mxgate.config.PolicyConfig;
 import org.mxgate.mail.Domain;
@@ -16,9 +17,11 @@ import org.mxgate.net.Cidr;
 public final class Policy {
 
     private final PolicyConfig config;
+    private final AccessRules access;
 
     public Policy(PolicyConfig config) {
         this.config = config;
+        this.access = new AccessRules(config.access());
     }
 
     public String name() {
@@ -41,6 +44,11 @@ public final class Policy {
         // RFC 5321 4.5.3.1.8: past the recipient limit the reply is 452, so the client retries the rest.
         if (transaction.recipients().size() >= config.limits().maxRecipients()) {
             return Verdict.refuse(Replies.TOO_MANY_RECIPIENTS, "limits.max_recipients " + config.limits().maxRecipients());
+        }
+        // Access rules first (docs/configuration.md, "How a recipient is decided"); "ok" only ends them.
+        Optional<Verdict> byAccess = access.check(client, transaction.sender(), recipient);
+        if (byAccess.isPresent() && !byAccess.get().isAccepted()) {
+            return byAccess.get();
         }
         // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted and goes to our backends.
         if (recipient.isBarePostmaster()) {

@@ -24,7 +24,7 @@ class PolicyTest {
 
     private static final Policy POLICY = new Policy(new PolicyConfig("test", Path.of("test.yml"),
             List.of("example.test", "*.sub.example.test"), NetworkSet.parse(List.of("10.0.0.0/8", "2001:db8::/32")),
-            java.util.Map.of("*", "mailbox"), new LimitsConfig(1_000_000, 3, 10, java.time.Duration.ofMinutes(5)), false));
+            java.util.Map.of("*", "mailbox"), new LimitsConfig(1_000_000, 3, 10, java.time.Duration.ofMinutes(5)), false, org.mxgate.config.AccessConfig.NONE));
 
     @ParameterizedTest(name = "{0} -> {1}: {2}")
     @CsvSource(delimiter = '|', value = {
@@ -62,7 +62,7 @@ class PolicyTest {
 
     private static final Policy IDN_POLICY = new Policy(new PolicyConfig("idn", Path.of("idn.yml"),
             List.of("bücher.test", "*.xn--mnchen-3ya.test"), NetworkSet.EMPTY, java.util.Map.of("*", "mailbox"),
-            LimitsConfig.DEFAULTS, false));
+            LimitsConfig.DEFAULTS, false, org.mxgate.config.AccessConfig.NONE));
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
