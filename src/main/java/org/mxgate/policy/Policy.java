@@ -1,5 +1,8 @@
 package org.mxgate.policy;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mxgate.config.LimitsConfig;
@@ -37,40 +40,62 @@ public final class Policy {
     }
 
     /**
-     * Never an open relay (RelayPolicyIT, PolicyTest): a recipient is accepted only when its domain
-     * is one of ours, or when the real client address is in this listener's relay networks.
+     * Never an open relay (RelayBatteryIT, PolicyTest): a recipient is accepted only when its
+     * domain is one of ours, or when the real client address is in this listener's relay networks.
      */
     public Verdict checkRecipient(ClientFacts client, Envelope transaction, MailAddress recipient) {
+        return decide(client, transaction, recipient, null);
+    }
+
+    /** The same decision as {@link #checkRecipient}, with each step it took, for {@code mxgate explain}. */
+    public Explanation explainRecipient(ClientFacts client, Envelope transaction, MailAddress recipient) {
+        List<String> steps = new ArrayList<>();
+        Verdict verdict = decide(client, transaction, recipient, steps);
+        return new Explanation(verdict, steps);
+    }
+
+    /** A verdict and the steps that led to it, in order. */
+    public record Explanation(Verdict verdict, List<String> steps) {
+    }
+
+    private Verdict decide(ClientFacts client, Envelope transaction, MailAddress recipient, List<String> trace) {
         // RFC 5321 4.5.3.1.8: past the recipient limit the reply is 452, so the client retries the rest.
-        if (transaction.recipients().size() >= config.limits().maxRecipients()) {
-            return Verdict.refuse(Replies.TOO_MANY_RECIPIENTS, "limits.max_recipients " + config.limits().maxRecipients());
+        int limit = config.limits().maxRecipients();
+        if (transaction.recipients().size() >= limit) {
+            return Verdict.refuse(Replies.TOO_MANY_RECIPIENTS, "limits.max_recipients " + limit);
         }
+        note(trace, "limits.max_recipients: " + transaction.recipients().size() + " accepted so far, limit " + limit);
         // Access rules first (docs/configuration.md, "How a recipient is decided"); "ok" only ends them.
         Optional<Verdict> byAccess = access.check(client, transaction.sender(), recipient);
         if (byAccess.isPresent() && !byAccess.get().isAccepted()) {
             return byAccess.get();
         }
+        note(trace, byAccess.map(v -> v.rule() + ": the remaining access rules are skipped")
+                .orElse("access: no rule matches"));
         // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted and goes to our backends.
         if (recipient.isBarePostmaster()) {
-            return routed(transaction, recipient, "postmaster");
+            return routed(transaction, recipient, "postmaster", trace);
         }
+        InetAddress ip = client.client().real().getAddress();
         for (Cidr network : config.relayNetworks().networks()) {
-            if (network.contains(client.client().real().getAddress())) {
-                return routed(transaction, recipient, "relay.networks " + network);
+            if (network.contains(ip)) {
+                return routed(transaction, recipient, "relay.networks " + network, trace);
             }
         }
+        note(trace, "relay.networks: " + ip.getHostAddress() + " is in none of " + config.relayNetworks().networks());
         // Sender-specified routing (user%foreign@ours, a!b@ours, "a@foreign"@ours) from a client
         // that may not relay is refused, so no next hop can be talked into forwarding it.
         if (recipient.hasRoutingCharacters()) {
-            return Verdict.refuse(Replies.relayDenied(recipient), "sender-specified routing");
+            return Verdict.refuse(Replies.relayDenied(recipient), "sender-specified routing (% or ! or a quoted @ in the local part)");
         }
         Domain domain = recipient.domainName();
         for (String pattern : config.acceptDomains()) {
             if (domain.matches(pattern)) {
-                return routed(transaction, recipient, "accept_domains " + pattern);
+                return routed(transaction, recipient, "accept_domains " + pattern, trace);
             }
         }
-        return Verdict.refuse(Replies.relayDenied(recipient), "relay denied");
+        return Verdict.refuse(Replies.relayDenied(recipient), "relay denied: " + domain + " matches none of accept_domains "
+                + config.acceptDomains());
     }
 
     /**
@@ -78,13 +103,20 @@ public final class Policy {
      * waits for the next transaction (RFC 5321 3.3 lets the client retry it), so each message
      * lands in exactly one pool.
      */
-    private Verdict routed(Envelope transaction, MailAddress recipient, String rule) {
+    private Verdict routed(Envelope transaction, MailAddress recipient, String rule, List<String> trace) {
         String route = routeOf(recipient);
+        note(trace, rule + ": accepted by policy");
         if (transaction.route() != null && !transaction.route().equals(route)) {
-            return Verdict.refuse(Replies.OTHER_ROUTE, rule + ", routes to " + route + ", transaction goes to "
-                    + transaction.route());
+            return Verdict.refuse(Replies.OTHER_ROUTE, "routes: " + recipient.domainName() + " goes to pool " + route
+                    + ", this transaction to " + transaction.route());
         }
         return Verdict.accept(Replies.RECIPIENT_OK, rule + ", routes to " + route, route);
+    }
+
+    private static void note(List<String> trace, String step) {
+        if (trace != null) {
+            trace.add(step);
+        }
     }
 
     /** The first {@code routes} pattern matching the recipient's domain, in file order; {@code *} last. */

@@ -84,6 +84,10 @@ final class TestGateway implements AutoCloseable {
         return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"), RelaySelfTest::run)), dir);
     }
 
+    Path configFile() {
+        return directory.resolve("conf/mxgate.yml");
+    }
+
     /** A policy file of this gateway, for tests that edit it while it runs. */
     Path policyFile(String name) {
         return directory.resolve("policies/" + name + ".yml");

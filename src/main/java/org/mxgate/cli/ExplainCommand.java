@@ -1,0 +1,136 @@
+package org.mxgate.cli;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.mxgate.config.ConfigError;
+import org.mxgate.config.ConfigException;
+import org.mxgate.config.ConfigLoader;
+import org.mxgate.config.GatewayConfig;
+import org.mxgate.config.ListenerConfig;
+import org.mxgate.config.PolicyConfig;
+import org.mxgate.mail.Envelope;
+import org.mxgate.mail.MailAddress;
+import org.mxgate.mail.Replies;
+import org.mxgate.mail.Reply;
+import org.mxgate.net.Cidr;
+import org.mxgate.net.ClientAddress;
+import org.mxgate.policy.ClientFacts;
+import org.mxgate.policy.Policy;
+import org.mxgate.policy.RelaySelfTest;
+import org.mxgate.policy.Verdict;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mxgate explain}: what a listener's policy does with one client, sender and recipients,
+ * step by step, with the exact reply a session would give. It runs the same {@link Policy} a
+ * session runs, so the two cannot disagree; the backend's own verdict on an accepted recipient
+ * is the one thing it cannot know, and it says so. Reads only the configuration; sends nothing.
+ */
+@Command(name = "explain", description = "Show which policy rule decides for a client, sender and recipients.")
+final class ExplainCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--listener", required = true, description = "listener name")
+    String listener;
+
+    @Option(names = "--client", required = true, description = "the client's real IP address")
+    String client;
+
+    @Option(names = "--helo", defaultValue = "client.invalid", description = "HELO/EHLO name (default: ${DEFAULT-VALUE})")
+    String helo;
+
+    @Option(names = "--from", required = true, description = "sender address; <> for the null sender")
+    String from;
+
+    @Option(names = "--to", required = true, description = "recipient address; repeat for several")
+    List<String> to;
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        GatewayConfig loaded;
+        try {
+            loaded = ConfigLoader.load(config.file, RelaySelfTest::run);
+        } catch (ConfigException e) {
+            e.errors().forEach(System.err::println);
+            return 1;
+        }
+        Optional<ListenerConfig> found = loaded.listeners().stream().filter(l -> l.name().equals(listener)).findFirst();
+        if (found.isEmpty()) {
+            System.err.println("no listener '" + listener + "'; the configuration has "
+                    + loaded.listeners().stream().map(ListenerConfig::name).toList());
+            return 1;
+        }
+        InetAddress ip;
+        try {
+            Cidr.parse(client);
+            ip = InetAddress.getByName(client);
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            System.err.println("--client must be an IP address: " + client);
+            return 1;
+        }
+        PolicyConfig policyConfig = loaded.policyOf(found.get());
+        Policy policy = new Policy(policyConfig);
+        ClientFacts facts = new ClientFacts(ClientAddress.direct(new InetSocketAddress(ip, 0)), helo);
+        out.printf("listener %s, policy %s, client %s, helo %s%n", listener, policy.name(), ip.getHostAddress(), helo);
+
+        Optional<MailAddress> sender = MailAddress.parsePath(bracketed(from));
+        out.printf("%nMAIL FROM:%s%n", bracketed(from));
+        if (sender.isEmpty() || sender.get().isBarePostmaster()) {
+            reply(out, Replies.BAD_SENDER);
+            return 0;
+        }
+        Verdict senderVerdict = policy.checkSender(facts, sender.get());
+        reply(out, senderVerdict.reply());
+        boolean utf8 = !sender.get().isAscii() || to.stream().anyMatch(t -> !t.chars().allMatch(c -> c < 0x80));
+        Envelope transaction = new Envelope(sender.get(), -1, null, utf8);
+        if (utf8) {
+            out.println("  (non-ASCII addresses: explained as sent with SMTPUTF8)");
+        }
+        for (String rcpt : to) {
+            out.printf("%nRCPT TO:%s%n", bracketed(rcpt));
+            Optional<MailAddress> recipient = MailAddress.parsePath(bracketed(rcpt));
+            if (recipient.isEmpty() || recipient.get().isNullSender()) {
+                reply(out, Replies.BAD_RECIPIENT);
+                continue;
+            }
+            Policy.Explanation explained = policy.explainRecipient(facts, transaction, recipient.get());
+            explained.steps().forEach(step -> out.println("  " + step));
+            Verdict verdict = explained.verdict();
+            out.println("  decided by: " + verdict.rule());
+            reply(out, verdict.reply());
+            if (verdict.isAccepted()) {
+                out.printf("  a session relays it to pool %s; the backend's reply to RCPT is then the client's reply%n",
+                        verdict.route());
+                if (transaction.route() == null) {
+                    transaction = transaction.withRoute(verdict.route());
+                }
+                transaction = transaction.withRecipient(recipient.get());
+            }
+        }
+        List<ConfigError> selfTest = RelaySelfTest.run(policyConfig);
+        out.printf("%nrelay self-test: %s%n", policyConfig.allowWideRelayNetworks()
+                ? "skipped (allow_wide_relay_networks)"
+                : selfTest.isEmpty() ? "passed (outside clients " + RelaySelfTest.OUTSIDE_CLIENTS + " cannot relay)" : "FAILED " + selfTest);
+        return 0;
+    }
+
+    private static void reply(PrintStream out, Reply reply) {
+        out.println("  => " + reply);
+    }
+
+    /** The admin may leave out the angle brackets. */
+    private static String bracketed(String address) {
+        String a = address.strip();
+        return a.startsWith("<") ? a : "<" + a + ">";
+    }
+}
