@@ -64,6 +64,21 @@ class CheckCommandTest {
         assertEquals(0, result.exitCode, result.err);
     }
 
+    @Test
+    void shippedSubmissionPolicyIsValidWhenAListenerUsesIt() throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        String conf = Files.readString(Path.of("conf/mxgate.yml"))
+                .replace("  # - name: submission", "  - name: submission")
+                .replace("  #   listen: 0.0.0.0:2587", "    listen: 0.0.0.0:2587")
+                .replace("  #   policy: submission", "    policy: submission")
+                .replace("policy_dir: ../policies", "policy_dir: " + Path.of("policies").toAbsolutePath());
+        assertTrue(conf.contains("policy: submission\n"), conf);
+        Files.writeString(dir.resolve("conf/mxgate.yml"), conf);
+        Result result = run("check", "--config", dir.resolve("conf/mxgate.yml").toString());
+        assertEquals(0, result.exitCode, result.err);
+        assertTrue(result.out.contains("3 listeners"), result.out);
+    }
+
     private record Result(int exitCode, String out, String err) {
     }
 
