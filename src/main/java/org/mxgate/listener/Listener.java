@@ -43,7 +43,8 @@ public final class Listener {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ListenerInitializer(
-                        new ListenerServices(config, hostname, pools, spool, Clock.systemDefaultZone()), policy, sessions))
+                        new ListenerServices(config, hostname, pools, spool, Clock.systemDefaultZone(),
+                                new NatSuspicion(config.name(), Clock.systemUTC())), policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();

@@ -6,7 +6,10 @@ import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.SpoolConfig;
 
-/** What every session of one listener shares: its config, our hostname, the pools by name, the spool and the clock. */
+/**
+ * What every session of one listener shares: its config, our hostname, the pools by name, the
+ * spool, the clock and the listener's NAT watch.
+ */
 record ListenerServices(ListenerConfig config, String hostname, Function<String, BackendPool> pools,
-                        SpoolConfig spool, Clock clock) {
+                        SpoolConfig spool, Clock clock, NatSuspicion nat) {
 }

@@ -57,6 +57,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         ClientAddress client = ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
         session = new SmtpSession(services.hostname(), listener, policy, client, services.clock());
+        if (!policy.get().hasRelayNetworks()) {
+            services.nat().sessionFrom(client.real().getAddress()).ifPresent(LOG::warn);
+        }
         log = new ProtocolLog(listener, SessionId.next(), client);
         log.connect();
         apply(session.greet());

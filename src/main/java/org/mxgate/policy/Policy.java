@@ -31,6 +31,11 @@ public final class Policy {
         return config.name();
     }
 
+    /** Whether some clients may relay by address; a listener without any is a pure MX side. */
+    public boolean hasRelayNetworks() {
+        return !config.relayNetworks().networks().isEmpty();
+    }
+
     public LimitsConfig limits() {
         return config.limits();
     }
