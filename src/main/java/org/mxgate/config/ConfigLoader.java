@@ -29,7 +29,8 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("hostname", "listeners", "pools", "policy_dir", "spool", "shutdown_grace");
-    private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy");
+    private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy", "proxy_protocol");
+    private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
@@ -93,6 +94,9 @@ public final class ConfigLoader {
                     policies.put(listener.policy(), policy);
                 }
             }
+            if (policies.containsKey(listener.policy())) {
+                checkBalancerNotRelay(node, listener, policies.get(listener.policy()));
+            }
         }
         if (listeners.isEmpty()) {
             root.error("at least one listener is needed under 'listeners'");
@@ -130,7 +134,39 @@ public final class ConfigLoader {
             node.error("listener needs 'listen: address:port'");
         }
         String policy = node.string("policy", name);
-        return name == null || listen == null ? null : new ListenerConfig(name, listen, policy);
+        ConfigNode proxy = node.child("proxy_protocol");
+        proxy.allowOnly(PROXY_KEYS);
+        List<String> trusted = new ArrayList<>();
+        for (ConfigNode peer : proxy.list("trusted")) {
+            if (peer.parse(Cidr::parse, null) != null) {
+                trusted.add(peer.scalar());
+            }
+        }
+        ProxyProtocolConfig proxyProtocol = new ProxyProtocolConfig(
+                trusted.isEmpty() ? NetworkSet.EMPTY : NetworkSet.parse(trusted),
+                proxy.duration("timeout", ProxyProtocolConfig.NONE.timeout()));
+        return name == null || listen == null ? null : new ListenerConfig(name, listen, policy, proxyProtocol);
+    }
+
+    /**
+     * Never an open relay: the balancer itself must not be a relay client of the listener it
+     * speaks PROXY to, or every client behind it could relay. Refused unless the policy says
+     * allow_wide_relay_networks.
+     */
+    private static void checkBalancerNotRelay(ConfigNode listenerNode, ListenerConfig listener, PolicyConfig policy) {
+        if (policy.allowWideRelayNetworks()) {
+            return;
+        }
+        for (Cidr peer : listener.proxyProtocol().trusted().networks()) {
+            for (Cidr relay : policy.relayNetworks().networks()) {
+                if (peer.overlaps(relay)) {
+                    listenerNode.child("proxy_protocol").error("trusted PROXY peer " + peer + " of listener '"
+                            + listener.name() + "' overlaps relay network " + relay + " of " + policy.file()
+                            + ": every client behind that balancer could relay; give the balancer's address no relay"
+                            + " rights (or set allow_wide_relay_networks: true if that is really meant)");
+                }
+            }
+        }
     }
 
     private PoolConfig pool(String name, ConfigNode node) {

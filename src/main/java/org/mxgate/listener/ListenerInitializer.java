@@ -4,14 +4,19 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.mxgate.config.ProxyProtocolConfig;
 import org.mxgate.policy.Policy;
 import org.mxgate.smtp.ReplyEncoder;
 import org.mxgate.smtp.SmtpLineDecoder;
 
-/** Builds the pipeline of one client connection: idle timer, line decoder, reply encoder, session handler. */
+/**
+ * Builds the pipeline of one client connection: for a trusted balancer the PROXY decoder and
+ * header handler, then idle timer, line decoder, reply encoder, session handler.
+ */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ListenerServices services;
@@ -32,6 +37,12 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         Policy snapshot = policy.get();
         SmtpLineDecoder decoder = new SmtpLineDecoder();
         ChannelPipeline p = channel.pipeline();
+        // PROXY headers only from trusted peers: for anyone else "PROXY ..." is just an unknown command.
+        ProxyProtocolConfig proxy = services.config().proxyProtocol();
+        if (proxy.isEnabled() && proxy.trusted().contains(channel.remoteAddress().getAddress())) {
+            p.addLast("proxy", new HAProxyMessageDecoder());
+            p.addLast("proxy-header", new ProxyHeaderHandler(proxy.timeout()));
+        }
         p.addLast("idle", new IdleStateHandler(snapshot.limits().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);

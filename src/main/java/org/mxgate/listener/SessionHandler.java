@@ -54,7 +54,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext context) {
         ctx = context;
-        ClientAddress client = ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
+        ClientAddress proxied = ctx.channel().attr(ProxyHeaderHandler.CLIENT).get();
+        ClientAddress client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
         session = new SmtpSession(services.hostname(), listener, policy, client, services.clock());
         if (!policy.get().hasRelayNetworks()) {

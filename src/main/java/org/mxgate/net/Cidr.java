@@ -73,6 +73,15 @@ public record Cidr(byte[] network, int prefix) {
         return prefix < WIDE_IPV6 && !uniqueLocal;
     }
 
+    /** Whether the two networks share an address (one contains the other's start). */
+    public boolean overlaps(Cidr other) {
+        if (network.length != other.network.length) {
+            return false;
+        }
+        int common = Math.min(prefix, other.prefix);
+        return Arrays.equals(mask(network, common), mask(other.network, common));
+    }
+
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length != network.length) {

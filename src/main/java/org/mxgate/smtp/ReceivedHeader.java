@@ -20,19 +20,26 @@ public final class ReceivedHeader {
     }
 
     /**
+     * @param balancer the load balancer whose PROXY header named the client, named in a comment; or null
      * @param protocol the RFC 3848 / RFC 6531 "with" keyword: SMTP, ESMTP or UTF8SMTP
      * @param recipient named in a {@code for} clause only when it is the only one, or null
      */
-    public static String format(String helo, InetAddress client, String hostname, String listener,
+    public static String format(String helo, InetAddress client, InetAddress balancer, String hostname, String listener,
                                 String protocol, String queueId, String recipient, ZonedDateTime when) {
-        String literal = client instanceof Inet6Address ? "IPv6:" + client.getHostAddress() : client.getHostAddress();
         StringBuilder h = new StringBuilder("Received: from ").append(helo == null ? "unknown" : helo)
-                .append(" (unknown [").append(literal).append("])\r\n")
-                .append("\tby ").append(hostname).append(" (mxgate ").append(listener).append(") with ")
+                .append(" (unknown [").append(literal(client)).append("])\r\n");
+        if (balancer != null) {
+            h.append("\t(through load balancer [").append(literal(balancer)).append("])\r\n");
+        }
+        h.append("\tby ").append(hostname).append(" (mxgate ").append(listener).append(") with ")
                 .append(protocol).append(" id ").append(queueId);
         if (recipient != null) {
             h.append("\r\n\tfor <").append(recipient).append(">");
         }
         return h.append("; ").append(DATE.format(when)).append("\r\n").toString();
+    }
+
+    private static String literal(InetAddress address) {
+        return address instanceof Inet6Address ? "IPv6:" + address.getHostAddress() : address.getHostAddress();
     }
 }

@@ -260,7 +260,8 @@ public final class SmtpSession {
         phase = Phase.DATA_PENDING;
         List<MailAddress> rcpts = envelope.recipients();
         String protocol = envelope.smtputf8() ? "UTF8SMTP" : extended ? "ESMTP" : "SMTP";
-        String header = ReceivedHeader.format(helo, client.real().getAddress(), hostname, listener, protocol,
+        String header = ReceivedHeader.format(helo, client.real().getAddress(),
+                client.balancer() == null ? null : client.balancer().getAddress(), hostname, listener, protocol,
                 queueId.value(), rcpts.size() == 1 ? rcpts.get(0).toString() : null, ZonedDateTime.now(clock));
         return Step.effect(new Effect.OpenData(queueId, header));
     }

@@ -72,6 +72,28 @@ class RelayGuardrailsTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"10.0.0.5 | 10.0.0.0/8", "10.0.0.0/24 | 10.0.0.128/25", "\"fd00::5\" | \"fd00::/64\""})
+    void aTrustedProxyPeerInsideTheRelayNetworksIsRefused(String trusted, String relay) throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(dir.resolve("conf/mxgate.yml"), """
+                listeners:
+                  - name: internet
+                    listen: 127.0.0.1:2525
+                    proxy_protocol: { trusted: [%s] }
+                pools:
+                  mailbox:
+                    servers: [ { address: 127.0.0.1:25 } ]
+                """.formatted(trusted));
+        Files.writeString(dir.resolve("policies/internet.yml"), "relay: { networks: [" + relay + "] }\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("conf/mxgate.yml"), RelaySelfTest::run));
+        String conf = dir.resolve("conf/mxgate.yml").toAbsolutePath().normalize().toString();
+        assertTrue(e.errors().stream().map(ConfigError::toString).anyMatch(err -> err.startsWith(conf + ":4: trusted PROXY peer")
+                && err.contains("every client behind that balancer could relay")), e.errors().toString());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0/0", "192.0.2.0/24"})
     void theExplicitOverrideLoads(String network) throws Exception {
         Path config = write("allow_wide_relay_networks: true\nrelay: { networks: [\"" + network + "\"] }\n");

@@ -1,0 +1,107 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Malformed PROXY headers from a trusted peer (the cases listed in docs/security.md): each
+ * closes the connection without a banner, the gateway keeps serving, and Netty's leak
+ * detector at paranoid level reports no leaked buffer.
+ */
+class ProxyMalformedIT {
+
+    private static final byte[] SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+
+    static Map<String, byte[]> cases() {
+        Map<String, byte[]> cases = new LinkedHashMap<>();
+        cases.put("SMTP before the header", ascii("EHLO client.test\r\n"));
+        cases.put("garbage line", ascii("HELLO WORLD\r\n"));
+        cases.put("v1 with too few fields", ascii("PROXY TCP4 198.18.0.7\r\n"));
+        cases.put("v1 with a bad address", ascii("PROXY TCP4 999.18.0.7 127.0.0.1 40000 25\r\n"));
+        cases.put("v1 with a host name", ascii("PROXY TCP4 evil.test 127.0.0.1 40000 25\r\n"));
+        cases.put("v1 with a bad port", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 70000 25\r\n"));
+        cases.put("v1 family mismatch", ascii("PROXY TCP6 198.18.0.7 127.0.0.1 40000 25\r\n"));
+        cases.put("v1 unknown protocol", ascii("PROXY UDP4 198.18.0.7 127.0.0.1 40000 25\r\n"));
+        cases.put("v1 over 107 bytes", ascii("PROXY TCP4 " + "1".repeat(200) + "\r\n"));
+        cases.put("v1 with a bare LF", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 40000 25\n"));
+        cases.put("v2 bad version", v2(0x31, 0x11, 12, new byte[12]));
+        cases.put("v2 bad command", v2(0x2F, 0x11, 12, new byte[12]));
+        cases.put("v2 bad family", v2(0x21, 0x71, 12, new byte[12]));
+        cases.put("v2 address block too short", v2(0x21, 0x11, 4, new byte[4]));
+        cases.put("v2 length beyond what is sent", v2(0x21, 0x11, 600, new byte[12]));
+        byte[] badSignature = v2(0x21, 0x11, 12, new byte[12]);
+        badSignature[7] = 'X';
+        cases.put("v2 broken signature", badSignature);
+        return cases;
+    }
+
+    @Test
+    void eachMalformedHeaderClosesTheConnectionWithoutABannerOrALeak() throws Exception {
+        ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        ListAppender<ILoggingEvent> leaks = new ListAppender<>();
+        leaks.start();
+        Logger leakLog = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
+        leakLog.addAppender(leaks);
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = ProxyProtocolIT.gateway(backend.port(), "127.0.0.1")) {
+            int port = gateway.gateway().port("internal");
+            Map<String, byte[]> cases = cases();
+            assertTrue(cases.size() >= 10);
+            for (Map.Entry<String, byte[]> c : cases.entrySet()) {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(5000);
+                    socket.getOutputStream().write(c.getValue());
+                    String answer = ProxyProtocolIT.drain(socket.getInputStream());
+                    assertFalse(answer.contains("220"), c.getKey() + ": got a banner: " + answer);
+                }
+            }
+            // Still serving after all of them.
+            try (SmtpClient client = new SmtpClient(port)) {
+                client.write("PROXY TCP4 198.18.0.7 127.0.0.1 40000 25\r\n");
+                client.hello();
+            }
+            // Leaks are reported when a leaked buffer is collected and the detector next runs.
+            for (int i = 0; i < 5; i++) {
+                System.gc();
+                Thread.sleep(100);
+                ByteBuf probe = PooledByteBufAllocator.DEFAULT.buffer(64);
+                probe.release();
+            }
+            assertEquals(0, leaks.list.stream().filter(e -> e.getFormattedMessage().contains("LEAK")).count(),
+                    leaks.list.toString());
+        } finally {
+            leakLog.detachAppender(leaks);
+            ResourceLeakDetector.setLevel(before);
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] v2(int versionCommand, int familyProtocol, int declaredLength, byte[] addresses) {
+        byte[] out = new byte[16 + addresses.length];
+        System.arraycopy(SIGNATURE, 0, out, 0, 12);
+        out[12] = (byte) versionCommand;
+        out[13] = (byte) familyProtocol;
+        out[14] = (byte) (declaredLength >> 8);
+        out[15] = (byte) declaredLength;
+        System.arraycopy(addresses, 0, out, 16, addresses.length);
+        return out;
+    }
+}
