@@ -1,5 +1,7 @@
 package org.mxgate.backend;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mxgate.config.ServerConfig;
 import org.mxgate.net.HostPort;
 
@@ -8,6 +10,7 @@ public final class Backend {
 
     private final String pool;
     private final ServerConfig config;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public Backend(String pool, ServerConfig config) {
         this.pool = pool;
@@ -28,6 +31,11 @@ public final class Backend {
 
     public int weight() {
         return config.weight();
+    }
+
+    /** True the first time it is asked for this key: for warnings an admin needs once, not per message. */
+    boolean warnOnce(String key) {
+        return warned.add(key);
     }
 
     @Override

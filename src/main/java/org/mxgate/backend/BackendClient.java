@@ -26,6 +26,11 @@ public final class BackendClient {
         this.heloName = heloName;
     }
 
+    /** The name we give in EHLO to backends. */
+    String heloName() {
+        return heloName;
+    }
+
     public CompletableFuture<BackendSession> connect(Backend backend, EventLoop loop, Duration connectTimeout,
                                                      Duration commandTimeout) {
         CompletableFuture<BackendSession> result = new CompletableFuture<>();

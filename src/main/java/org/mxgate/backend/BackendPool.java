@@ -17,9 +17,11 @@ public final class BackendPool {
     private final Balancer balancer;
     private final BackendClient client;
     private final IdleConnections idle;
+    private final ClientIpForwarding forwarding;
 
     public BackendPool(PoolConfig config, BackendClient client) {
         this.config = config;
+        this.forwarding = new ClientIpForwarding(client.heloName());
         this.backends = config.servers().stream().map(s -> new Backend(config.name(), s)).toList();
         this.balancer = new Balancer(backends, config.balance());
         this.client = client;
@@ -38,15 +40,18 @@ public final class BackendPool {
         return balancer.choose(excluded);
     }
 
-    /** A parked session when one is idle on this loop, otherwise a new connection. */
-    public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, boolean allowReuse) {
-        if (allowReuse) {
-            BackendSession parked = idle.take(backend, loop);
-            if (parked != null) {
-                return CompletableFuture.completedFuture(parked);
-            }
+    /**
+     * A parked session when one is idle on this loop, otherwise a new connection; with
+     * {@code forward_client_ip: xclient} it then speaks for {@code forClient}.
+     */
+    public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, ForwardedClient forClient) {
+        BackendSession parked = idle.take(backend, loop);
+        CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
+                : client.connect(backend, loop, config.connectTimeout(), config.commandTimeout());
+        if (config.forwardClientIp() != PoolConfig.ForwardClientIp.XCLIENT) {
+            return session;
         }
-        return client.connect(backend, loop, config.connectTimeout(), config.commandTimeout());
+        return session.thenCompose(s -> forwarding.xclient(s, forClient, config.commandTimeout()));
     }
 
     /**

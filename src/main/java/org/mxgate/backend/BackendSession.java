@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +34,8 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private final Backend backend;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private Channel channel;
-    private Set<String> capabilities = Set.of();
+    private Map<String, Set<String>> capabilities = Map.of();
+    private String speaksFor;
     private boolean broken;
     private long idleSince;
     private Runnable onWritable;
@@ -46,15 +50,30 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     }
 
     public boolean offers(String keyword) {
-        return capabilities.contains(keyword);
+        return capabilities.containsKey(keyword);
+    }
+
+    /** The parameters of an EHLO keyword, upper case: {@code XCLIENT NAME ADDR} gives NAME, ADDR. */
+    Set<String> parametersOf(String keyword) {
+        return capabilities.getOrDefault(keyword, Set.of());
     }
 
     void capabilities(Reply ehlo) {
-        List<String> keys = new ArrayList<>();
+        Map<String, Set<String>> keys = new HashMap<>();
         for (String line : ehlo.lines().subList(1, ehlo.lines().size())) {
-            keys.add(line.split(" ", 2)[0].toUpperCase(Locale.ROOT));
+            String[] words = line.toUpperCase(Locale.ROOT).trim().split("\\s+");
+            keys.put(words[0], Set.copyOf(Arrays.asList(words).subList(1, words.length)));
         }
-        capabilities = Set.copyOf(keys);
+        capabilities = Map.copyOf(keys);
+    }
+
+    /** The client this session speaks for after XCLIENT ({@link ForwardedClient#identity()}), or null for mxgate itself. */
+    String speaksFor() {
+        return speaksFor;
+    }
+
+    void speaksFor(String identity) {
+        speaksFor = identity;
     }
 
     public boolean isReusable() {

@@ -32,7 +32,8 @@ public final class ConfigLoader {
     private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy", "proxy_protocol");
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
-            "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers");
+            "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
+            "forward_client_ip");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
             "allow_wide_relay_networks", "access");
@@ -204,7 +205,14 @@ public final class ConfigLoader {
                 node.duration("time_budget", Duration.ofMinutes(8)),
                 node.integer("idle_connections", 8, 0, 1000),
                 node.duration("idle_timeout", Duration.ofSeconds(30)),
-                servers);
+                servers,
+                node.get("forward_client_ip").map(n -> n.parse(v -> {
+                    try {
+                        return PoolConfig.ForwardClientIp.valueOf(v.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("forward_client_ip must be none or xclient, got '" + v + "'");
+                    }
+                }, PoolConfig.ForwardClientIp.NONE)).orElse(PoolConfig.ForwardClientIp.NONE));
     }
 
     private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools) {

@@ -10,14 +10,18 @@ import java.util.List;
  * @param timeBudget how long one client command may wait across all attempts (below the
  *                   client's own RFC 5321 4.5.3.2 timeouts)
  * @param idleConnections how many idle backend sessions per server and event loop are kept for reuse
+ * @param forwardClientIp how backends learn the real client: not at all, or by XCLIENT
  */
 public record PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
                          Duration commandTimeout, Duration dataTimeout, Duration timeBudget,
-                         int idleConnections, Duration idleTimeout, List<ServerConfig> servers) {
+                         int idleConnections, Duration idleTimeout, List<ServerConfig> servers,
+                         ForwardClientIp forwardClientIp) {
 
     public PoolConfig {
         servers = List.copyOf(servers);
     }
 
     public enum Balance { ROUND_ROBIN, WEIGHTED_ROUND_ROBIN }
+
+    public enum ForwardClientIp { NONE, XCLIENT }
 }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.mxgate.backend.ForwardedClient;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.log.SessionId;
 import org.mxgate.mail.Replies;
@@ -44,6 +45,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private boolean waiting;
     private boolean closing;
     private boolean draining;
+    private ClientAddress client;
 
     SessionHandler(ListenerServices services, Supplier<Policy> policy, SmtpLineDecoder decoder) {
         this.services = services;
@@ -55,7 +57,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext context) {
         ctx = context;
         ClientAddress proxied = ctx.channel().attr(ProxyHeaderHandler.CLIENT).get();
-        ClientAddress client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
+        client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
         session = new SmtpSession(services.hostname(), listener, policy, client, services.clock());
         if (!policy.get().hasRelayNetworks()) {
@@ -149,7 +151,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (effect instanceof Effect.RelayRecipient r) {
             if (relay == null) {
-                relay = new Relay(services.pools().apply(r.route()), ctx.channel().eventLoop(), services.spool(), log);
+                relay = new Relay(services.pools().apply(r.route()), ctx.channel().eventLoop(), services.spool(), log,
+                        new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP"));
             }
             await(relay.addRecipient(r.envelope(), r.recipient()), session::onRecipientReply);
         } else if (effect instanceof Effect.OpenData d) {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.mxgate.backend.Backend;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.backend.BackendSession;
+import org.mxgate.backend.ForwardedClient;
 import org.mxgate.config.SpoolConfig;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.mail.Envelope;
@@ -45,6 +46,7 @@ public final class Relay {
     private final EventLoop loop;
     private final SpoolConfig spool;
     private final ProtocolLog log;
+    private final ForwardedClient client;
     private final List<MailAddress> accepted = new ArrayList<>();
     private final Set<Backend> tried = new HashSet<>();
 
@@ -60,8 +62,10 @@ public final class Relay {
     private CompletableFuture<Reply> dataAnswer;
     private Reply dataRefusal;
 
-    public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log) {
+    /** @param client the real client, for pools that forward it to backends (XCLIENT) */
+    public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log, ForwardedClient client) {
         this.pool = pool;
+        this.client = client;
         this.loop = loop;
         this.spool = spool;
         this.log = log;
@@ -98,7 +102,7 @@ public final class Relay {
         if (backend == null) {
             return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
         }
-        return settle(pool.acquire(backend, loop, true)).thenCompose(session -> {
+        return settle(pool.acquire(backend, loop, client)).thenCompose(session -> {
             if (closed) {
                 if (session != null) {
                     session.abort();

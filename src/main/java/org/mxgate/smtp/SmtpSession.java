@@ -61,6 +61,15 @@ public final class SmtpSession {
         return envelope != null;
     }
 
+    /** The client's HELO/EHLO name, or null before one. */
+    public String helo() {
+        return helo;
+    }
+
+    public boolean isExtended() {
+        return extended;
+    }
+
     public QueueId queueId() {
         return queueId;
     }

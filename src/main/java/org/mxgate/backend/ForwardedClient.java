@@ -1,0 +1,57 @@
+package org.mxgate.backend;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.mxgate.net.ClientAddress;
+
+/**
+ * The client a backend session speaks for, as XCLIENT tells it (Postfix's XCLIENT_README):
+ * the real address and port, the HELO name and the protocol. Pure.
+ *
+ * @param helo the client's HELO/EHLO name, or null before one
+ * @param protocol SMTP or ESMTP
+ */
+public record ForwardedClient(ClientAddress client, String helo, String protocol) {
+
+    /** What must match for a backend session to speak for this client without a new XCLIENT. */
+    String identity() {
+        return client.ip() + "|" + client.real().getPort() + "|" + helo + "|" + protocol;
+    }
+
+    /** The XCLIENT command with the attributes the backend offers, values xtext-encoded (RFC 3461). */
+    String xclientCommand(Set<String> offered) {
+        List<String> attributes = new ArrayList<>();
+        InetAddress address = client.real().getAddress();
+        add(attributes, offered, "NAME", "[UNAVAILABLE]");
+        add(attributes, offered, "ADDR", address instanceof Inet6Address ? "IPV6:" + address.getHostAddress() : address.getHostAddress());
+        add(attributes, offered, "PORT", Integer.toString(client.real().getPort()));
+        if (helo != null) {
+            add(attributes, offered, "HELO", helo);
+        }
+        add(attributes, offered, "PROTO", protocol);
+        return "XCLIENT " + String.join(" ", attributes);
+    }
+
+    private static void add(List<String> attributes, Set<String> offered, String name, String value) {
+        if (offered.contains(name)) {
+            attributes.add(name + "=" + xtext(value));
+        }
+    }
+
+    // RFC 3461 4: '+', '=' and anything outside '!'..'~' travel as +HH.
+    static String xtext(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < '!' || c > '~' || c == '+' || c == '=') {
+                out.append('+').append(String.format("%02X", c));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.toString();
+    }
+}
