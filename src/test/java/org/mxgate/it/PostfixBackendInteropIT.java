@@ -32,13 +32,7 @@ class PostfixBackendInteropIT {
     void postfixBehindTheGatewayStoresEveryMessageByteForByte() throws Exception {
         assumeTrue(InteropTools.postfixMissing() == null, InteropTools.postfixMissing());
         Path mail = Files.createTempDirectory("mxgate-maildir-");
-        try (PostfixInstance postfix = PostfixInstance.start("backend", Map.of(
-                     "virtual_mailbox_domains", "example.test",
-                     "virtual_mailbox_base", PostfixInstance.ownedByPostfix(mail).toString(),
-                     "virtual_mailbox_maps", "static:inbox/",
-                     "virtual_uid_maps", "static:" + Files.getAttribute(mail, "unix:uid"),
-                     "virtual_gid_maps", "static:" + Files.getAttribute(mail, "unix:gid"),
-                     "smtputf8_enable", "yes"));
+        try (PostfixInstance postfix = PostfixInstance.mailbox("backend", mail, Map.of());
              TestGateway gateway = TestGateway.start(List.of(postfix.port()));
              SmtpClient client = new SmtpClient(gateway.internet())) {
             client.hello();

@@ -53,6 +53,22 @@ final class PostfixInstance implements AutoCloseable {
         return instance;
     }
 
+    /**
+     * A Postfix that stores all mail for example.test in one Maildir, {@code mail/inbox/}, with
+     * SMTPUTF8 on; {@code extra} adds or replaces main.cf settings.
+     */
+    static PostfixInstance mailbox(String name, Path mail, Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("virtual_mailbox_domains", "example.test");
+        settings.put("virtual_mailbox_base", ownedByPostfix(mail).toString());
+        settings.put("virtual_mailbox_maps", "static:inbox/");
+        settings.put("virtual_uid_maps", "static:" + Files.getAttribute(mail, "unix:uid"));
+        settings.put("virtual_gid_maps", "static:" + Files.getAttribute(mail, "unix:gid"));
+        settings.put("smtputf8_enable", "yes");
+        settings.putAll(extra);
+        return start(name, settings);
+    }
+
     /** A directory the postfix user and group own, e.g. for virtual mailboxes. */
     static Path ownedByPostfix(Path directory) throws IOException {
         UserPrincipalLookupService users = directory.getFileSystem().getUserPrincipalLookupService();

@@ -17,7 +17,13 @@ final class SmtpClient implements AutoCloseable {
     private final OutputStream out;
 
     SmtpClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, null);
+    }
+
+    /** @param localAddress the loopback address to connect from (127.0.0.2 …), or null for any */
+    SmtpClient(int port, String localAddress) throws IOException {
+        socket = localAddress == null ? new Socket("127.0.0.1", port)
+                : new Socket(java.net.InetAddress.getLoopbackAddress(), port, java.net.InetAddress.getByName(localAddress), 0);
         socket.setSoTimeout(30_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
