@@ -8,6 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.mxgate.mail.Reply;
@@ -31,11 +33,16 @@ public final class BackendClient {
         return heloName;
     }
 
-    public CompletableFuture<BackendSession> connect(Backend backend, EventLoop loop, Duration connectTimeout,
-                                                     Duration commandTimeout) {
+    /** @param source the local address to connect from, or null for the system's choice */
+    public CompletableFuture<BackendSession> connect(Backend backend, EventLoop loop, InetAddress source,
+                                                     Duration connectTimeout, Duration commandTimeout) {
         CompletableFuture<BackendSession> result = new CompletableFuture<>();
-        BackendSession session = new BackendSession(backend);
-        ChannelFuture connect = new Bootstrap()
+        BackendSession session = new BackendSession(backend, source);
+        Bootstrap bootstrap = new Bootstrap();
+        if (source != null) {
+            bootstrap.localAddress(new InetSocketAddress(source, 0));
+        }
+        ChannelFuture connect = bootstrap
                 .group(loop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))

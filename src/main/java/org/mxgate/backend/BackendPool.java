@@ -1,6 +1,7 @@
 package org.mxgate.backend;
 
 import io.netty.channel.EventLoop;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,11 +44,15 @@ public final class BackendPool {
     /**
      * A parked session when one is idle on this loop, otherwise a new connection; with
      * {@code forward_client_ip: xclient} it then speaks for {@code forClient}.
+     *
+     * @param source the listener's {@code source_address}, or null for the pool's (or none)
      */
-    public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, ForwardedClient forClient) {
-        BackendSession parked = idle.take(backend, loop);
+    public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, ForwardedClient forClient,
+                                                     InetAddress source) {
+        InetAddress from = source != null ? source : config.sourceAddress();
+        BackendSession parked = idle.take(backend, loop, from);
         CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
-                : client.connect(backend, loop, config.connectTimeout(), config.commandTimeout());
+                : client.connect(backend, loop, from, config.connectTimeout(), config.commandTimeout());
         if (config.forwardClientIp() != PoolConfig.ForwardClientIp.XCLIENT) {
             return session;
         }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.smtp.SmtpResponse;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     }
 
     private final Backend backend;
+    private final InetAddress source;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private Channel channel;
     private Map<String, Set<String>> capabilities = Map.of();
@@ -41,8 +43,14 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private Runnable onWritable;
     private boolean needsReset;
 
-    BackendSession(Backend backend) {
+    BackendSession(Backend backend, InetAddress source) {
         this.backend = backend;
+        this.source = source;
+    }
+
+    /** The local address this session connected from, or null for the system's choice. */
+    InetAddress source() {
+        return source;
     }
 
     public Backend backend() {

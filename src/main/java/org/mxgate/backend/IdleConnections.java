@@ -1,6 +1,7 @@
 package org.mxgate.backend;
 
 import io.netty.channel.EventLoop;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class IdleConnections {
 
-    private record Key(Backend backend, EventLoop loop) {
+    /** Sessions are interchangeable only on one loop, to one backend, from one local address. */
+    private record Key(Backend backend, EventLoop loop, InetAddress source) {
     }
 
     private final Map<Key, ArrayDeque<BackendSession>> parked = new ConcurrentHashMap<>();
@@ -28,8 +30,8 @@ final class IdleConnections {
     }
 
     /** A parked session still usable, or null. Call on {@code loop}. */
-    BackendSession take(Backend backend, EventLoop loop) {
-        ArrayDeque<BackendSession> deque = parked.get(new Key(backend, loop));
+    BackendSession take(Backend backend, EventLoop loop, InetAddress source) {
+        ArrayDeque<BackendSession> deque = parked.get(new Key(backend, loop, source));
         if (deque == null) {
             return null;
         }
@@ -45,7 +47,8 @@ final class IdleConnections {
     /** Parks the session, or quits it when enough are parked. Call on the session's loop. */
     void offer(BackendSession session) {
         EventLoop loop = session.channel().eventLoop();
-        ArrayDeque<BackendSession> deque = parked.computeIfAbsent(new Key(session.backend(), loop), k -> new ArrayDeque<>());
+        ArrayDeque<BackendSession> deque = parked.computeIfAbsent(new Key(session.backend(), loop, session.source()),
+                k -> new ArrayDeque<>());
         if (deque.size() >= perBackend) {
             session.quit();
             return;

@@ -2,6 +2,7 @@ package org.mxgate.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +30,12 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("hostname", "listeners", "pools", "policy_dir", "spool", "shutdown_grace");
-    private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy", "proxy_protocol");
+    private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy", "proxy_protocol",
+            "source_address");
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
-            "forward_client_ip");
+            "forward_client_ip", "source_address");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
             "allow_wide_relay_networks", "access");
@@ -146,7 +148,23 @@ public final class ConfigLoader {
         ProxyProtocolConfig proxyProtocol = new ProxyProtocolConfig(
                 trusted.isEmpty() ? NetworkSet.EMPTY : NetworkSet.parse(trusted),
                 proxy.duration("timeout", ProxyProtocolConfig.NONE.timeout()));
-        return name == null || listen == null ? null : new ListenerConfig(name, listen, policy, proxyProtocol);
+        return name == null || listen == null ? null
+                : new ListenerConfig(name, listen, policy, proxyProtocol, sourceAddress(node));
+    }
+
+    /** {@code source_address}: an IP literal of this host to connect to backends from, or null. */
+    private static InetAddress sourceAddress(ConfigNode node) {
+        return node.get("source_address").map(n -> n.parse(text -> {
+            Cidr cidr = Cidr.parse(text);
+            if (cidr.prefix() != cidr.network().length * 8) {
+                throw new IllegalArgumentException("source_address is one address, not a network: '" + text + "'");
+            }
+            try {
+                return InetAddress.getByAddress(cidr.network());
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("not an IP address: '" + text + "'");
+            }
+        }, null)).orElse(null);
     }
 
     /**
@@ -212,7 +230,8 @@ public final class ConfigLoader {
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("forward_client_ip must be none or xclient, got '" + v + "'");
                     }
-                }, PoolConfig.ForwardClientIp.NONE)).orElse(PoolConfig.ForwardClientIp.NONE));
+                }, PoolConfig.ForwardClientIp.NONE)).orElse(PoolConfig.ForwardClientIp.NONE),
+                sourceAddress(node));
     }
 
     private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools) {

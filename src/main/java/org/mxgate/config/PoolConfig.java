@@ -1,5 +1,6 @@
 package org.mxgate.config;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,11 +12,12 @@ import java.util.List;
  *                   client's own RFC 5321 4.5.3.2 timeouts)
  * @param idleConnections how many idle backend sessions per server and event loop are kept for reuse
  * @param forwardClientIp how backends learn the real client: not at all, or by XCLIENT
+ * @param sourceAddress the local IP backend connections come from unless the listener sets one, or null
  */
 public record PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
                          Duration commandTimeout, Duration dataTimeout, Duration timeBudget,
                          int idleConnections, Duration idleTimeout, List<ServerConfig> servers,
-                         ForwardClientIp forwardClientIp) {
+                         ForwardClientIp forwardClientIp, InetAddress sourceAddress) {
 
     public PoolConfig {
         servers = List.copyOf(servers);

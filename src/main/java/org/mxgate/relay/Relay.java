@@ -3,6 +3,7 @@ package org.mxgate.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class Relay {
     private final SpoolConfig spool;
     private final ProtocolLog log;
     private final ForwardedClient client;
+    private final InetAddress source;
     private final List<MailAddress> accepted = new ArrayList<>();
     private final Set<Backend> tried = new HashSet<>();
 
@@ -62,10 +64,15 @@ public final class Relay {
     private CompletableFuture<Reply> dataAnswer;
     private Reply dataRefusal;
 
-    /** @param client the real client, for pools that forward it to backends (XCLIENT) */
-    public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log, ForwardedClient client) {
+    /**
+     * @param client the real client, for pools that forward it to backends (XCLIENT)
+     * @param source the listener's {@code source_address} for backend connections, or null
+     */
+    public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log, ForwardedClient client,
+                 InetAddress source) {
         this.pool = pool;
         this.client = client;
+        this.source = source;
         this.loop = loop;
         this.spool = spool;
         this.log = log;
@@ -102,7 +109,7 @@ public final class Relay {
         if (backend == null) {
             return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
         }
-        return settle(pool.acquire(backend, loop, client)).thenCompose(session -> {
+        return settle(pool.acquire(backend, loop, client, source)).thenCompose(session -> {
             if (closed) {
                 if (session != null) {
                     session.abort();

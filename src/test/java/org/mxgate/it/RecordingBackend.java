@@ -25,6 +25,7 @@ final class RecordingBackend implements AutoCloseable {
     private final List<Message> messages = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger mailCommands = new AtomicInteger();
     private final Set<String> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> remoteAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean pressure;
     private volatile int dataFailure;
     private volatile long mailDelayMillis;
@@ -80,6 +81,11 @@ final class RecordingBackend implements AutoCloseable {
         return mailCommands.get();
     }
 
+    /** The addresses the gateway connected from, for connections that carried a MAIL command. */
+    Set<String> remoteAddresses() {
+        return Set.copyOf(remoteAddresses);
+    }
+
     /** How many distinct SMTP connections carried a MAIL command. */
     int connections() {
         return connections.size();
@@ -94,6 +100,7 @@ final class RecordingBackend implements AutoCloseable {
             public void from(String address) throws RejectException {
                 mailCommands.incrementAndGet();
                 connections.add(context.getSessionId());
+                remoteAddresses.add(((java.net.InetSocketAddress) context.getRemoteAddress()).getAddress().getHostAddress());
                 if (mailDelayMillis > 0) {
                     try {
                         Thread.sleep(mailDelayMillis);
