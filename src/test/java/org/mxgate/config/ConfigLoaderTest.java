@@ -1,0 +1,303 @@
+package org.mxgate.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mxgate.net.Cidr;
+import org.mxgate.net.HostPort;
+import org.mxgate.net.NetworkSet;
+
+/**
+ * ConfigLoader: a valid set loads with the documented defaults, and each mistake (unknown or
+ * duplicate key, wrong type, value out of range, bad CIDR, missing file) is refused once, as
+ * {@code file:line: reason}, with every mistake of a set reported together.
+ */
+class ConfigLoaderTest {
+
+    private static final String MINIMAL = """
+            listeners:
+              - { name: internet, listen: 127.0.0.1:2525 }
+            pools:
+              mailbox:
+                servers:
+                  - { address: 127.0.0.1:3025 }
+            """;
+    private static final String MINIMAL_POLICY = "accept_domains: [example.test]\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void minimalConfigurationLoadsWithDefaults() throws Exception {
+        write("conf/mxgate.yml", MINIMAL);
+        write("policies/internet.yml", MINIMAL_POLICY);
+        GatewayConfig config = ConfigLoader.load(dir.resolve("conf/mxgate.yml"));
+
+        assertEquals(conf(), config.file());
+        assertEquals("localhost", config.hostname());
+        assertEquals(List.of(new ListenerConfig("internet", new HostPort("127.0.0.1", 2525), "internet", ProxyProtocolConfig.NONE, null)), config.listeners());
+        assertEquals(new PoolConfig("mailbox", PoolConfig.Balance.WEIGHTED_ROUND_ROBIN, 3, Duration.ofSeconds(10),
+                Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(8), 8, Duration.ofSeconds(30),
+                List.of(new ServerConfig("127.0.0.1:3025", new HostPort("127.0.0.1", 3025), 1)),
+                PoolConfig.ForwardClientIp.NONE, null),
+                config.pools().get("mailbox"));
+        PolicyConfig policy = config.policyOf(config.listeners().get(0));
+        assertEquals("internet", policy.name());
+        assertEquals(policyFile("internet"), policy.file());
+        assertEquals(List.of("example.test"), policy.acceptDomains());
+        assertTrue(policy.relayNetworks().isEmpty(), "no relay network unless configured");
+        assertEquals("mailbox", policy.routes().get("*"), "the only pool is the default route");
+        assertEquals(LimitsConfig.DEFAULTS, policy.limits());
+        assertEquals(new LimitsConfig(25L * 1024 * 1024, 100, 10, Duration.ofMinutes(5)), LimitsConfig.DEFAULTS);
+        assertEquals(new SpoolConfig(1024 * 1024, Path.of(System.getProperty("java.io.tmpdir"))), config.spool());
+    }
+
+    @Test
+    void everyKeySetIsRead() throws Exception {
+        write("conf/mxgate.yml", """
+                hostname: mx.example.test
+                policy_dir: rules
+                listeners:
+                  - name: internet
+                    listen: "[::1]:2525"
+                    policy: public
+                  - name: internal
+                    listen: 127.0.0.1:10025
+                pools:
+                  mailbox:
+                    balance: round_robin
+                    max_attempts: 2
+                    connect_timeout: 500ms
+                    command_timeout: 45s
+                    data_timeout: 10m
+                    time_budget: 1h
+                    idle_connections: 0
+                    idle_timeout: 1d
+                    servers:
+                      - { name: mx1, address: 127.0.0.1:3025, weight: 5 }
+                      - { name: mx2, address: "[::1]:3026" }
+                  archive:
+                    servers:
+                      - { address: archive.example.test:25 }
+                spool:
+                  memory_limit: 512KB
+                  directory: /var/spool/mxgate
+                """);
+        write("conf/rules/public.yml", """
+                accept_domains: [example.test, "*.example.test"]
+                route: mailbox
+                limits:
+                  max_message_size: 10MB
+                  max_recipients: 50
+                  max_errors: 3
+                  idle_timeout: 90s
+                """);
+        write("conf/rules/internal.yml", """
+                relay:
+                  networks: [10.0.0.0/8, "2001:db8::/32"]
+                  authenticated: false
+                route: archive
+                """);
+        GatewayConfig config = ConfigLoader.load(dir.resolve("conf/mxgate.yml"));
+
+        assertEquals("mx.example.test", config.hostname());
+        assertEquals(List.of(new ListenerConfig("internet", new HostPort("::1", 2525), "public", ProxyProtocolConfig.NONE, null),
+                new ListenerConfig("internal", new HostPort("127.0.0.1", 10025), "internal", ProxyProtocolConfig.NONE, null)), config.listeners());
+        assertEquals(new PoolConfig("mailbox", PoolConfig.Balance.ROUND_ROBIN, 2, Duration.ofMillis(500),
+                Duration.ofSeconds(45), Duration.ofMinutes(10), Duration.ofHours(1), 0, Duration.ofDays(1),
+                List.of(new ServerConfig("mx1", new HostPort("127.0.0.1", 3025), 5),
+                        new ServerConfig("mx2", new HostPort("::1", 3026), 1)),
+                PoolConfig.ForwardClientIp.NONE, null),
+                config.pools().get("mailbox"));
+        assertEquals(List.of(new ServerConfig("archive.example.test:25", new HostPort("archive.example.test", 25), 1)),
+                config.pools().get("archive").servers());
+
+        PolicyConfig pub = config.policies().get("public");
+        assertEquals(dir.resolve("conf/rules/public.yml").toAbsolutePath().normalize(), pub.file());
+        assertEquals(List.of("example.test", "*.example.test"), pub.acceptDomains());
+        assertEquals("mailbox", pub.routes().get("*"));
+        assertEquals(new LimitsConfig(10L * 1024 * 1024, 50, 3, Duration.ofSeconds(90)), pub.limits());
+
+        PolicyConfig internal = config.policies().get("internal");
+        assertEquals(new NetworkSet(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32"))), internal.relayNetworks());
+        assertEquals("archive", internal.routes().get("*"));
+        assertEquals(new SpoolConfig(512 * 1024, Path.of("/var/spool/mxgate")), config.spool());
+    }
+
+    static Stream<Arguments> singleMistakes() {
+        String listener = "listeners:\n  - { name: internet, listen: 127.0.0.1:2525 }\n";
+        String server = "      - { address: 127.0.0.1:3025 }\n";
+        String pool = "pools:\n  mailbox:\n";
+        return Stream.of(
+                // conf/mxgate.yml
+                mistake("hostname: mx.example.test\nhostnme: typo\n" + MINIMAL, MINIMAL_POLICY,
+                        "conf", 2, "unknown key 'hostnme'"),
+                mistake("hostname: a.example.test\nhostname: b.example.test\n" + MINIMAL, MINIMAL_POLICY,
+                        "conf", 2, "duplicate key 'hostname'"),
+                mistake("hostname: [a, b]\n" + MINIMAL, MINIMAL_POLICY, "conf", 1, "expected a single value"),
+                mistake("listeners:\n  - { name: internet, listen: 127.0.0.1:2525, polcy: x }\n"
+                        + MINIMAL.substring(MINIMAL.indexOf("pools:")), MINIMAL_POLICY, "conf", 2, "unknown key 'polcy'"),
+                mistake(listener + pool + "    max_attempt: 2\n    servers:\n" + server, MINIMAL_POLICY,
+                        "conf", 5, "unknown key 'max_attempt'"),
+                mistake(listener + pool + "    max_attempts: many\n    servers:\n" + server, MINIMAL_POLICY,
+                        "conf", 5, "many"),
+                mistake(listener + pool + "    max_attempts: 0\n    servers:\n" + server, MINIMAL_POLICY,
+                        "conf", 5, "max_attempts must be between 1 and 20"),
+                mistake(listener + pool + "    connect_timeout: soon\n    servers:\n" + server, MINIMAL_POLICY,
+                        "conf", 5, "expected a duration"),
+                mistake(listener + pool + "    balance: random\n    servers:\n" + server, MINIMAL_POLICY,
+                        "conf", 5, "balance must be round_robin or weighted_round_robin, got 'random'"),
+                mistake(listener + pool + "    servers:\n      - { address: 127.0.0.1:3025, weight: 0 }\n", MINIMAL_POLICY,
+                        "conf", 6, "weight must be between 1 and 1000"),
+                mistake(listener + pool + "    servers:\n      - { address: 127.0.0.1:3025, address: 127.0.0.1:3026 }\n",
+                        MINIMAL_POLICY, "conf", 6, "duplicate key 'address'"),
+                mistake(listener + pool + "    servers:\n" + server + "  mailbox:\n    servers:\n" + server, MINIMAL_POLICY,
+                        "conf", 7, "duplicate key 'mailbox'"),
+                mistake(MINIMAL + "spool:\n  memory_limit: lots\n", MINIMAL_POLICY, "conf", 8, "expected a size"),
+                mistake(MINIMAL + "listeners: []\n", MINIMAL_POLICY, "conf", 7, "duplicate key 'listeners'"),
+                // policies/internet.yml
+                mistake(MINIMAL, MINIMAL_POLICY + "relay_networks: [10.0.0.0/8]\n", "policy", 2, "unknown key 'relay_networks'"),
+                mistake(MINIMAL, MINIMAL_POLICY + "accept_domains: [other.test]\n", "policy", 2, "duplicate key 'accept_domains'"),
+                mistake(MINIMAL, "accept_domains: example.test\n", "policy", 1, "expected a list for 'accept_domains'"),
+                mistake(MINIMAL, "accept_domains:\n  - example.test\n  - user@example.test\n", "policy", 3,
+                        "not a domain or *.domain pattern: 'user@example.test'"),
+                mistake(MINIMAL, MINIMAL_POLICY + "relay:\n  networks: [10.0.0.0/33]\n", "policy", 3,
+                        "prefix length out of range in 10.0.0.0/33"),
+                mistake(MINIMAL, MINIMAL_POLICY + "relay:\n  networks:\n    - 10.0.0.0/8\n    - example.test\n", "policy", 5,
+                        "not an IP address: example.test"),
+                mistake(MINIMAL, MINIMAL_POLICY + "relay:\n  networks: [\"2001:db8::/129\"]\n", "policy", 3,
+                        "prefix length out of range"),
+                mistake(MINIMAL, MINIMAL_POLICY + "relay:\n  authenticated: true\n", "policy", 3,
+                        "relay.authenticated needs SMTP AUTH"),
+                mistake(MINIMAL, MINIMAL_POLICY + "limits:\n  max_recipients: lots\n", "policy", 3, "lots"),
+                mistake(MINIMAL, MINIMAL_POLICY + "limits:\n  max_errors: 0\n", "policy", 3, "max_errors must be between 1 and 1000"),
+                mistake(MINIMAL, MINIMAL_POLICY + "limits:\n  max_message_size: 10 parsecs\n", "policy", 3, "expected a size"),
+                mistake(MINIMAL, MINIMAL_POLICY + "limits:\n  idle_timeout: 5 minutes\n", "policy", 3, "expected a duration"),
+                mistake(MINIMAL, MINIMAL_POLICY + "route: archive\n", "policy", 2,
+                        "route names pool 'archive', which mxgate.yml does not define"));
+    }
+
+    private static Arguments mistake(String config, String policy, String file, int line, String reason) {
+        return Arguments.of(config, policy, file, line, reason);
+    }
+
+    @ParameterizedTest
+    @MethodSource("singleMistakes")
+    void mistakeIsReportedOnceWithFileAndLine(String config, String policy, String file, int line, String reason)
+            throws IOException {
+        write("conf/mxgate.yml", config);
+        write("policies/internet.yml", policy);
+        Path where = file.equals("conf") ? conf() : policyFile("internet");
+        List<String> errors = errors();
+        assertEquals(1, errors.size(), String.join("\n", errors));
+        assertTrue(errors.get(0).startsWith(where + ":" + line + ": "), errors.get(0));
+        assertTrue(errors.get(0).contains(reason), errors.get(0));
+    }
+
+    // A listener that cannot be read leaves none, which is reported as well.
+    @Test
+    void unreadableListenerIsReportedWithItsConsequence() throws IOException {
+        String pools = MINIMAL.substring(MINIMAL.indexOf("pools:"));
+        write("policies/internet.yml", MINIMAL_POLICY);
+        write("conf/mxgate.yml", "listeners: internet\n" + pools);
+        assertEquals(List.of(conf() + ":1: expected a list for 'listeners'",
+                conf() + ":1: at least one listener is needed under 'listeners'"), errors());
+
+        write("conf/mxgate.yml", "listeners:\n  - { name: internet, listen: nowhere }\n" + pools);
+        List<String> errors = errors();
+        assertEquals(conf() + ":2: expected host:port, got nowhere", errors.get(0));
+        assertTrue(errors.contains(conf() + ":1: at least one listener is needed under 'listeners'"), String.join("\n", errors));
+    }
+
+    @Test
+    void missingPolicyFileIsReportedAtItsListener() throws IOException {
+        write("conf/mxgate.yml", MINIMAL);
+        assertEquals(List.of(conf() + ":2: policy file " + policyFile("internet") + " does not exist"), errors());
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesItsLine() throws IOException {
+        write("conf/mxgate.yml", "hostname: mx.example.test\nlisteners: [\n  - { name: x\n");
+        List<String> errors = errors();
+        assertEquals(1, errors.size(), String.join("\n", errors));
+        assertTrue(errors.get(0).startsWith(conf() + ":"), errors.get(0));
+        assertTrue(errors.get(0).contains(": YAML syntax: "), errors.get(0));
+    }
+
+    @Test
+    void everyMistakeOfASetIsReportedTogether() throws IOException {
+        write("conf/mxgate.yml", """
+                hostnme: mx.example.test
+                listeners:
+                  - { name: internet, listen: 127.0.0.1:2525 }
+                pools:
+                  mailbox:
+                    max_attempts: 99
+                    servers:
+                      - { address: 127.0.0.1:3025 }
+                """);
+        write("policies/internet.yml", """
+                accept_domains: [example.test]
+                relay:
+                  networks: [192.0.2.0/24, 10.0.0.0/40]
+                limits:
+                  max_recipents: 5
+                """);
+        List<String> errors = errors();
+        assertEquals(4, errors.size(), String.join("\n", errors));
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith(conf() + ":1: unknown key 'hostnme'")), String.join("\n", errors));
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith(conf() + ":6: max_attempts must be between 1 and 20")),
+                String.join("\n", errors));
+        Path policy = policyFile("internet");
+        assertTrue(errors.stream().anyMatch(e -> e.equals(policy + ":3: prefix length out of range in 10.0.0.0/40")),
+                String.join("\n", errors));
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith(policy + ":5: unknown key 'max_recipents'")), String.join("\n", errors));
+    }
+
+    @Test
+    void twoPoolsNeedAnExplicitRoute() throws IOException {
+        write("conf/mxgate.yml", MINIMAL + "  archive:\n    servers:\n      - { address: 127.0.0.1:3026 }\n");
+        write("policies/internet.yml", MINIMAL_POLICY);
+        assertEquals(List.of(policyFile("internet") + ":1: policy needs 'route: <pool>' (or '*' under 'routes') when there is more than one pool"),
+                errors());
+    }
+
+    @Test
+    void configWithoutListenersOrPoolsIsRefused() throws IOException {
+        write("conf/mxgate.yml", "hostname: mx.example.test\n");
+        List<String> errors = errors();
+        assertEquals(List.of(conf() + ":1: at least one backend pool is needed under 'pools'",
+                conf() + ":1: at least one listener is needed under 'listeners'"), errors);
+    }
+
+    private List<String> errors() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("conf/mxgate.yml")));
+        return e.errors().stream().map(ConfigError::toString).toList();
+    }
+
+    private Path conf() {
+        return dir.resolve("conf/mxgate.yml").toAbsolutePath().normalize();
+    }
+
+    private Path policyFile(String name) {
+        return dir.resolve("policies/" + name + ".yml").toAbsolutePath().normalize();
+    }
+
+    private void write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+}
