@@ -128,12 +128,27 @@ public record MailAddress(String localPart, String domain) {
         return true;
     }
 
-    // RFC 5321 4.1.3: [192.0.2.1] or [IPv6:...]; the content is checked only for its alphabet.
+    // RFC 5321 4.1.3: [192.0.2.1] or [IPv6:2001:db8::1]; anything else in brackets is no address.
     private static boolean isAddressLiteral(String domain) {
         if (domain.length() < 3 || domain.charAt(0) != '[' || domain.charAt(domain.length() - 1) != ']') {
             return false;
         }
-        return domain.substring(1, domain.length() - 1).matches("[0-9A-Za-z.:\\-]+");
+        String inner = domain.substring(1, domain.length() - 1);
+        if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
+            String v6 = inner.substring(5);
+            return v6.contains(":") && v6.matches("[0-9A-Fa-f:.]+") && isIpLiteral(v6);
+        }
+        return inner.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    }
+
+    private static boolean isIpLiteral(String text) {
+        try {
+            // Only hex digits, colons and dots reach here, so no name lookup can happen.
+            java.net.InetAddress.getByName(text);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int utf8Length(String s) {

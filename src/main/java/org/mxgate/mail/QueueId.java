@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Our id for one transaction, shown in the 250 reply, the Received header and the protocol log
- * so an admin can follow a message. Time-ordered, unique within a process, 14 characters.
+ * so an admin can follow a message. Time-ordered, unique within a process: 8 characters of milliseconds and 4 of a counter, base 36.
  */
 public record QueueId(String value) {
 

@@ -73,6 +73,12 @@ public record Cidr(byte[] network, int prefix) {
         return prefix < WIDE_IPV6 && !uniqueLocal;
     }
 
+    /** A copy: the network must not be changed through its accessor (a relay network could widen). */
+    @Override
+    public byte[] network() {
+        return network.clone();
+    }
+
     /** Whether the two networks share an address (one contains the other's start). */
     public boolean overlaps(Cidr other) {
         if (network.length != other.network.length) {

@@ -23,12 +23,19 @@ public record HostPort(String host, int port) {
         String host = t.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("empty host in " + text);
+            }
         } else if (host.contains(":")) {
             throw new IllegalArgumentException("write an IPv6 address in brackets: [" + host + "]:port");
         }
         int port;
         try {
-            port = Integer.parseInt(t.substring(colon + 1));
+            String digits = t.substring(colon + 1);
+            if (!digits.chars().allMatch(Character::isDigit)) {
+                throw new NumberFormatException(digits);
+            }
+            port = Integer.parseInt(digits);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad port in " + text);
         }

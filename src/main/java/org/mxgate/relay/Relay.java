@@ -149,7 +149,8 @@ public final class Relay {
     private CompletableFuture<Reply> opened(BackendSession session, MailAddress recipient, List<Reply> answers) {
         Reply mail = answers.get(0);
         Meaning atMail = ReplyClassifier.classify(Stage.MAIL, mail);
-        if (atMail == Meaning.NEXT_BACKEND) {
+        // A reply to MAIL that is neither 2xx, 4xx nor 5xx means a broken backend: try the next.
+        if (atMail == Meaning.NEXT_BACKEND || atMail == Meaning.ODD) {
             failed(session, "MAIL", mail);
             return open(recipient);
         }

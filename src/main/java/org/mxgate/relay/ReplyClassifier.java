@@ -30,14 +30,16 @@ public final class ReplyClassifier {
         }
         switch (stage) {
             case MAIL:
-                return reply.isPositive() ? Meaning.OK : reply.isTransient() ? Meaning.NEXT_BACKEND : Meaning.VERDICT;
+                return reply.code() / 100 == 2 ? Meaning.OK : reply.isTransient() ? Meaning.NEXT_BACKEND
+                        : reply.isPermanent() ? Meaning.VERDICT : Meaning.ODD;
             case RECIPIENT:
                 return reply.code() / 100 == 2 ? Meaning.OK : reply.code() >= 400 ? Meaning.VERDICT : Meaning.ODD;
             case REPLAYED_RECIPIENT:
                 // The client was told 250 for this recipient; a backend that will not take it cannot take the transaction.
                 return reply.code() / 100 == 2 ? Meaning.OK : Meaning.NEXT_BACKEND;
             case DATA:
-                return reply.code() == 354 ? Meaning.OK : reply.isPermanent() ? Meaning.VERDICT : Meaning.NEXT_BACKEND;
+                return reply.code() == 354 ? Meaning.OK : reply.isPermanent() ? Meaning.VERDICT
+                        : reply.isTransient() ? Meaning.NEXT_BACKEND : Meaning.ODD;
             case END_OF_DATA:
                 if (reply.code() / 100 == 2) {
                     return Meaning.OK;

@@ -20,6 +20,7 @@ class MailAddressTest {
         "<@a.test,@b.test:user@c.test>    | user          | c.test",
         "<\"john doe\"@example.test>        | \"john doe\"    | example.test",
         "<user@[192.0.2.1]>               | user          | [192.0.2.1]",
+        "<user@[IPv6:2001:db8::1]>        | user          | [IPv6:2001:db8::1]",
         "<用户@example.test>               | 用户            | example.test",
     })
     void validPathsNameTheirFinalMailbox(String path, String local, String domain) {
@@ -31,7 +32,8 @@ class MailAddressTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "<", "user@example.test", "<user>", "<@example.test>", "<user@>", "<@a.test:>",
         "<a.test:user@b.test>", "<@a.test,b.test:user@c.test>", "<user@@example.test>", "<user@exa mple.test>",
-        "<user@example..test>", "<user@-example.test>", "<user@[not an ip]>"})
+        "<user@example..test>", "<user@-example.test>", "<user@[not an ip]>", "<user@[999.1.1.1]>", "<user@[foo]>",
+        "<user@[1.2.3]>", "<user@[IPv6:1.2.3.4]>", "<user@[IPv6:zz::1]>", "<user@[2001:db8::1]>"})
     void malformedPathsDoNotParse(String path) {
         assertTrue(MailAddress.parsePath(path).isEmpty(), path);
     }

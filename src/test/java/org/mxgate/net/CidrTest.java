@@ -130,4 +130,12 @@ class CidrTest {
         }
         return Inet6Address.getByAddress(null, bytes, -1);
     }
+
+    @org.junit.jupiter.api.Test
+    void theNetworkCannotBeChangedThroughItsAccessor() throws Exception {
+        Cidr cidr = Cidr.parse("10.0.0.0/8");
+        cidr.network()[0] = (byte) 203;
+        org.junit.jupiter.api.Assertions.assertFalse(cidr.contains(java.net.InetAddress.getByName("203.0.113.7")));
+        org.junit.jupiter.api.Assertions.assertTrue(cidr.contains(java.net.InetAddress.getByName("10.1.2.3")));
+    }
 }

@@ -72,4 +72,10 @@ class HostPortTest {
         assertEquals("2001:db8:0:0:0:0:0:1", address.getAddress().getHostAddress());
         assertEquals(25, address.getPort());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"[]:25", "host:+25", "host:-1", "host:2 5"})
+    void emptyHostsAndSignedPortsAreRefused(String text) {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> HostPort.parse(text));
+    }
 }

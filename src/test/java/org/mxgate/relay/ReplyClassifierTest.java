@@ -20,6 +20,8 @@ class ReplyClassifierTest {
         "MAIL,                 421, NEXT_BACKEND",
         "MAIL,                 0,   NEXT_BACKEND",
         "MAIL,                 550, VERDICT",
+        "MAIL,                 354, ODD",
+        "DATA,                 250, ODD",
         "RECIPIENT,            250, OK",
         "RECIPIENT,            251, OK",
         "RECIPIENT,            450, VERDICT",
