@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,9 +34,13 @@ public final class BackendClient {
         return heloName;
     }
 
-    /** @param source the local address to connect from, or null for the system's choice */
+    /**
+     * @param source the local address to connect from, or null for the system's choice
+     * @param proxyFor the client a PROXY v2 header names before anything else, or null for none
+     */
     public CompletableFuture<BackendSession> connect(Backend backend, EventLoop loop, InetAddress source,
-                                                     Duration connectTimeout, Duration commandTimeout) {
+                                                     ForwardedClient proxyFor, Duration connectTimeout,
+                                                     Duration commandTimeout) {
         CompletableFuture<BackendSession> result = new CompletableFuture<>();
         BackendSession session = new BackendSession(backend, source);
         Bootstrap bootstrap = new Bootstrap();
@@ -59,6 +64,15 @@ public final class BackendClient {
                 result.completeExceptionally(new BackendException(BackendException.Kind.CONNECT,
                         backend.name() + ": cannot connect: " + f.cause().getMessage(), null));
                 return;
+            }
+            if (proxyFor != null) {
+                // The header goes first and only once; this connection then carries this client's mail only.
+                Channel channel = connect.channel();
+                channel.pipeline().addFirst("proxy", HAProxyMessageEncoder.INSTANCE);
+                channel.writeAndFlush(proxyFor.proxyHeader());
+                channel.pipeline().remove("proxy");
+                session.speaksFor(proxyFor.identity());
+                session.boundToClient(true);
             }
             session.expect(commandTimeout)
                     .thenCompose(greeting -> {

@@ -43,16 +43,18 @@ public final class BackendPool {
 
     /**
      * A parked session when one is idle on this loop, otherwise a new connection; with
-     * {@code forward_client_ip: xclient} it then speaks for {@code forClient}.
+     * {@code forward_client_ip: xclient} it then speaks for {@code forClient}, with
+     * {@code proxy_v2} it is a connection of that client's own, opened with a PROXY v2 header.
      *
      * @param source the listener's {@code source_address}, or null for the pool's (or none)
      */
     public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, ForwardedClient forClient,
                                                      InetAddress source) {
         InetAddress from = source != null ? source : config.sourceAddress();
-        BackendSession parked = idle.take(backend, loop, from);
+        ForwardedClient proxyFor = config.forwardClientIp() == PoolConfig.ForwardClientIp.PROXY_V2 ? forClient : null;
+        BackendSession parked = idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.identity());
         CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
-                : client.connect(backend, loop, from, config.connectTimeout(), config.commandTimeout());
+                : client.connect(backend, loop, from, proxyFor, config.connectTimeout(), config.commandTimeout());
         if (config.forwardClientIp() != PoolConfig.ForwardClientIp.XCLIENT) {
             return session;
         }

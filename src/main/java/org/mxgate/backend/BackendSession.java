@@ -38,6 +38,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private Channel channel;
     private Map<String, Set<String>> capabilities = Map.of();
     private String speaksFor;
+    private boolean boundToClient;
     private boolean broken;
     private long idleSince;
     private Runnable onWritable;
@@ -82,6 +83,15 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
 
     void speaksFor(String identity) {
         speaksFor = identity;
+    }
+
+    /** True when a PROXY header named the client: the session may carry that client's mail only. */
+    boolean isBoundToClient() {
+        return boundToClient;
+    }
+
+    void boundToClient(boolean value) {
+        boundToClient = value;
     }
 
     public boolean isReusable() {

@@ -1,7 +1,12 @@
 package org.mxgate.backend;
 
 import java.net.Inet6Address;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,12 +18,24 @@ import org.mxgate.net.ClientAddress;
  *
  * @param helo the client's HELO/EHLO name, or null before one
  * @param protocol SMTP or ESMTP
+ * @param destination the address the client connected to (our listener, or its balancer's), for PROXY v2
  */
-public record ForwardedClient(ClientAddress client, String helo, String protocol) {
+public record ForwardedClient(ClientAddress client, String helo, String protocol, InetSocketAddress destination) {
 
     /** What must match for a backend session to speak for this client without a new XCLIENT. */
     String identity() {
         return client.ip() + "|" + client.real().getPort() + "|" + helo + "|" + protocol;
+    }
+
+    /** The PROXY v2 header naming this client, for a backend connection that carries only its mail. */
+    HAProxyMessage proxyHeader() {
+        InetAddress source = client.real().getAddress();
+        boolean v6 = source instanceof Inet6Address;
+        InetAddress target = destination.getAddress();
+        String to = (target instanceof Inet6Address) == v6 ? target.getHostAddress() : v6 ? "::" : "0.0.0.0";
+        return new HAProxyMessage(HAProxyProtocolVersion.V2, HAProxyCommand.PROXY,
+                v6 ? HAProxyProxiedProtocol.TCP6 : HAProxyProxiedProtocol.TCP4,
+                source.getHostAddress(), to, client.real().getPort(), destination.getPort());
     }
 
     /** The XCLIENT command with the attributes the backend offers, values xtext-encoded (RFC 3461). */

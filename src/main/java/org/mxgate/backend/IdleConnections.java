@@ -16,8 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class IdleConnections {
 
-    /** Sessions are interchangeable only on one loop, to one backend, from one local address. */
-    private record Key(Backend backend, EventLoop loop, InetAddress source) {
+    /**
+     * Sessions are interchangeable only on one loop, to one backend, from one local address, and,
+     * when a PROXY header bound them to a client, for that client only.
+     */
+    private record Key(Backend backend, EventLoop loop, InetAddress source, String client) {
     }
 
     private final Map<Key, ArrayDeque<BackendSession>> parked = new ConcurrentHashMap<>();
@@ -30,8 +33,8 @@ final class IdleConnections {
     }
 
     /** A parked session still usable, or null. Call on {@code loop}. */
-    BackendSession take(Backend backend, EventLoop loop, InetAddress source) {
-        ArrayDeque<BackendSession> deque = parked.get(new Key(backend, loop, source));
+    BackendSession take(Backend backend, EventLoop loop, InetAddress source, String boundClient) {
+        ArrayDeque<BackendSession> deque = parked.get(new Key(backend, loop, source, boundClient));
         if (deque == null) {
             return null;
         }
@@ -47,7 +50,8 @@ final class IdleConnections {
     /** Parks the session, or quits it when enough are parked. Call on the session's loop. */
     void offer(BackendSession session) {
         EventLoop loop = session.channel().eventLoop();
-        ArrayDeque<BackendSession> deque = parked.computeIfAbsent(new Key(session.backend(), loop, session.source()),
+        ArrayDeque<BackendSession> deque = parked.computeIfAbsent(new Key(session.backend(), loop, session.source(),
+                        session.isBoundToClient() ? session.speaksFor() : null),
                 k -> new ArrayDeque<>());
         if (deque.size() >= perBackend) {
             session.quit();

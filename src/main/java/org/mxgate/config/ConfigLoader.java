@@ -228,7 +228,7 @@ public final class ConfigLoader {
                     try {
                         return PoolConfig.ForwardClientIp.valueOf(v.toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("forward_client_ip must be none or xclient, got '" + v + "'");
+                        throw new IllegalArgumentException("forward_client_ip must be none, xclient or proxy_v2, got '" + v + "'");
                     }
                 }, PoolConfig.ForwardClientIp.NONE)).orElse(PoolConfig.ForwardClientIp.NONE),
                 sourceAddress(node));

@@ -11,7 +11,7 @@ import java.util.List;
  * @param timeBudget how long one client command may wait across all attempts (below the
  *                   client's own RFC 5321 4.5.3.2 timeouts)
  * @param idleConnections how many idle backend sessions per server and event loop are kept for reuse
- * @param forwardClientIp how backends learn the real client: not at all, or by XCLIENT
+ * @param forwardClientIp how backends learn the real client: not at all, by XCLIENT, or by a PROXY v2 header
  * @param sourceAddress the local IP backend connections come from unless the listener sets one, or null
  */
 public record PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
@@ -25,5 +25,5 @@ public record PoolConfig(String name, Balance balance, int maxAttempts, Duration
 
     public enum Balance { ROUND_ROBIN, WEIGHTED_ROUND_ROBIN }
 
-    public enum ForwardClientIp { NONE, XCLIENT }
+    public enum ForwardClientIp { NONE, XCLIENT, PROXY_V2 }
 }

@@ -152,7 +152,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else if (effect instanceof Effect.RelayRecipient r) {
             if (relay == null) {
                 relay = new Relay(services.pools().apply(r.route()), ctx.channel().eventLoop(), services.spool(), log,
-                        new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP"),
+                        new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP",
+                                (InetSocketAddress) ctx.channel().localAddress()),
                         services.config().sourceAddress());
             }
             await(relay.addRecipient(r.envelope(), r.recipient()), session::onRecipientReply);

@@ -14,16 +14,23 @@ import java.util.List;
 
 /**
  * A raw-socket backend that offers XCLIENT the way Postfix does (or, when told, refuses it) and
- * records every command line it receives, in order, across all connections.
+ * records every command line it receives, in order, across all connections. When told to expect
+ * a PROXY v2 header, it reads one first and records it as {@code PROXY source:port}.
  */
 final class XclientBackend implements AutoCloseable {
 
     private final ServerSocket server;
     private final boolean refuse;
+    private final boolean expectProxyV2;
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
 
     XclientBackend(boolean refuse) throws IOException {
+        this(refuse, false);
+    }
+
+    XclientBackend(boolean refuse, boolean expectProxyV2) throws IOException {
         this.refuse = refuse;
+        this.expectProxyV2 = expectProxyV2;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "xclient-backend");
         acceptor.setDaemon(true);
@@ -55,6 +62,9 @@ final class XclientBackend implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (socket) {
+            if (expectProxyV2) {
+                commands.add(readProxyV2(new java.io.DataInputStream(socket.getInputStream())));
+            }
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             OutputStream out = socket.getOutputStream();
             out.write("220 xclient.test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -85,6 +95,20 @@ final class XclientBackend implements AutoCloseable {
         } catch (IOException e) {
             // The gateway went away.
         }
+    }
+
+    /** Reads a PROXY v2 header (IPv4 or IPv6, PROXY command) and describes it. */
+    private static String readProxyV2(java.io.DataInputStream in) throws IOException {
+        byte[] fixed = new byte[16];
+        in.readFully(fixed);
+        int length = ((fixed[14] & 0xff) << 8) | (fixed[15] & 0xff);
+        byte[] rest = new byte[length];
+        in.readFully(rest);
+        boolean v6 = (fixed[13] & 0xf0) == 0x20;
+        int size = v6 ? 16 : 4;
+        InetAddress source = InetAddress.getByAddress(java.util.Arrays.copyOfRange(rest, 0, size));
+        int port = ((rest[2 * size] & 0xff) << 8) | (rest[2 * size + 1] & 0xff);
+        return "PROXY " + source.getHostAddress() + ":" + port;
     }
 
     @Override
