@@ -54,8 +54,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext context) {
+    public void handlerAdded(ChannelHandlerContext context) {
+        // Set before the session starts: behind a PROXY header, reads complete before channelActive.
         ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
         ClientAddress proxied = ctx.channel().attr(ProxyHeaderHandler.CLIENT).get();
         client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
@@ -128,6 +133,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         closing = true;
+        if (session == null) {
+            // Closed before the session started (no PROXY header): nothing was logged or relayed.
+            return;
+        }
         endRelay();
         log.disconnect();
         log.flush();
@@ -208,7 +217,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void flush() {
         ctx.flush();
-        log.flush();
+        if (log != null) {
+            log.flush();
+        }
     }
 
     private void endRelay() {

@@ -104,6 +104,28 @@ class ProxyProtocolIT {
     }
 
     @Test
+    void headerSplitAcrossSegmentsIsReassembled() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = gateway(backend.port(), "127.0.0.1");
+             Socket socket = new Socket("127.0.0.1", gateway.gateway().port("internal"))) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(5000);
+            byte[] header = v2(HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP4, "198.18.0.7");
+            for (byte b : header) {
+                socket.getOutputStream().write(b);
+                socket.getOutputStream().flush();
+                Thread.sleep(3);
+            }
+            socket.getOutputStream().write("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<user@elsewhere.test>\r\nQUIT\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String dialogue = drain(socket.getInputStream());
+            assertTrue(dialogue.startsWith("220 "), dialogue);
+            assertTrue(dialogue.contains("250 2.1.0 Ok\r\n250 Ok\r\n221 "),
+                    "198.18.0.7 from the reassembled header may relay: " + dialogue);
+        }
+    }
+
+    @Test
     void localHeaderAndV1UnknownKeepTheSocketAddress() throws Exception {
         try (RecordingBackend backend = new RecordingBackend();
              TestGateway gateway = gateway(backend.port(), "127.0.0.1")) {
