@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,38 +20,21 @@ final class ScriptedBackend implements AutoCloseable {
 
     private final Script script;
 
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final AtomicInteger dataStarted = new AtomicInteger();
-    private final Thread acceptor;
 
     ScriptedBackend(Script script) throws IOException {
         this.script = script;
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(this::acceptLoop, "scripted-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server = new LoopbackServer("scripted-backend", this::serve);
     }
 
     int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     /** Sessions that got as far as DATA (for GREET_421: connections refused). */
     int dataStarted() {
         return dataStarted.get();
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                Thread t = new Thread(() -> serve(socket), "scripted-backend-session");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
     }
 
     private void serve(Socket socket) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import java.util.List;
  */
 final class XclientBackend implements AutoCloseable {
 
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final boolean refuse;
     private final boolean expectProxyV2;
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
@@ -31,32 +30,16 @@ final class XclientBackend implements AutoCloseable {
     XclientBackend(boolean refuse, boolean expectProxyV2) throws IOException {
         this.refuse = refuse;
         this.expectProxyV2 = expectProxyV2;
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "xclient-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server = new LoopbackServer("xclient-backend", this::serve);
     }
 
     int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     List<String> commands() {
         synchronized (commands) {
             return List.copyOf(commands);
-        }
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                Thread t = new Thread(() -> serve(socket), "xclient-backend-session");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
         }
     }
 
