@@ -47,12 +47,13 @@ public final class BackendPool {
      * {@code proxy_v2} it is a connection of that client's own, opened with a PROXY v2 header.
      *
      * @param source the listener's {@code source_address}, or null for the pool's (or none)
+     * @param fresh a new connection even when one is parked
      */
     public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, ForwardedClient forClient,
-                                                     InetAddress source) {
+                                                     InetAddress source, boolean fresh) {
         InetAddress from = source != null ? source : config.sourceAddress();
         ForwardedClient proxyFor = config.forwardClientIp() == PoolConfig.ForwardClientIp.PROXY_V2 ? forClient : null;
-        BackendSession parked = idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.identity());
+        BackendSession parked = fresh ? null : idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.identity());
         CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
                 : client.connect(backend, loop, from, proxyFor, config.connectTimeout(), config.commandTimeout());
         if (config.forwardClientIp() != PoolConfig.ForwardClientIp.XCLIENT) {

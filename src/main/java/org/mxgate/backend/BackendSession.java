@@ -39,6 +39,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private Map<String, Set<String>> capabilities = Map.of();
     private String speaksFor;
     private boolean boundToClient;
+    private boolean parked;
     private boolean broken;
     private long idleSince;
     private Runnable onWritable;
@@ -83,6 +84,15 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
 
     void speaksFor(String identity) {
         speaksFor = identity;
+    }
+
+    /** True when this session was taken from the idle pool: the backend may have closed it meanwhile. */
+    public boolean wasParked() {
+        return parked;
+    }
+
+    void markParked() {
+        parked = true;
     }
 
     /** True when a PROXY header named the client: the session may carry that client's mail only. */

@@ -41,6 +41,7 @@ final class IdleConnections {
         BackendSession session;
         while ((session = deque.pollLast()) != null) {
             if (session.isReusable()) {
+                session.markParked();
                 return session;
             }
         }

@@ -109,7 +109,12 @@ public final class Relay {
         if (backend == null) {
             return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
         }
-        return settle(pool.acquire(backend, loop, client, source)).thenCompose(session -> {
+        return openOn(backend, recipient, false);
+    }
+
+    /** @param fresh a new connection even where one is parked: the parked one just proved dead */
+    private CompletableFuture<Reply> openOn(Backend backend, MailAddress recipient, boolean fresh) {
+        return settle(pool.acquire(backend, loop, client, source, fresh)).thenCompose(session -> {
             if (closed) {
                 if (session != null) {
                     session.abort();
@@ -137,6 +142,13 @@ public final class Relay {
             return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
                     .handle((ignored, error) -> replies.stream().map(Relay::now).toList())
                     .thenCompose(answers -> {
+                        // A parked session the backend closed meanwhile answers nothing: that is not the
+                        // backend failing, so it gets a new connection, not counted as an attempt.
+                        if (session.wasParked() && answers.get(0) == null && !fresh) {
+                            log.backendEvent(backend.name(), "parked session was closed by the backend; reconnecting");
+                            abort(session);
+                            return openOn(backend, recipient, true);
+                        }
                         if (reset && (answers.get(0) == null || answers.get(0).code() != 250)) {
                             failed(session, "RSET", answers.get(0));
                             return open(recipient);

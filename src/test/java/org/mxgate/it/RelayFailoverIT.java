@@ -88,6 +88,22 @@ class RelayFailoverIT {
     }
 
     @Test
+    void parkedSessionTheBackendDroppedIsReplacedWithoutTheClientNoticing() throws Exception {
+        // The only backend: a lost parked session must not count as that backend failing.
+        try (ScriptedBackend dropping = new ScriptedBackend(ScriptedBackend.Script.DROP_WHEN_REUSED);
+             TestGateway gateway = TestGateway.start(List.of(dropping.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            for (int i = 0; i < 5; i++) {
+                String reply = client.sendMessage("a@client.test", List.of("user@example.test"),
+                        ("Subject: " + i + "\r\n\r\nx\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(reply.startsWith("250 2.0.0"), "message " + i + ": " + reply);
+            }
+            assertEquals(5, dropping.delivered());
+        }
+    }
+
+    @Test
     void connectionDroppedInTheMiddleOfDataGoesToTheOtherBackend() throws Exception {
         try (ScriptedBackend dropping = new ScriptedBackend(ScriptedBackend.Script.DROP_IN_DATA);
              RecordingBackend healthy = new RecordingBackend();

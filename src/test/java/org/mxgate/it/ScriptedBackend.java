@@ -12,16 +12,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A raw-socket backend that misbehaves in ways SubEthaSMTP cannot: it drops the connection in
  * the middle of DATA, drops it after the final dot without a reply (the RFC 1047 window),
- * greets with 421, or answers the DATA command itself with 554 or 451.
+ * greets with 421, answers the DATA command itself with 554 or 451, or (DROP_WHEN_REUSED)
+ * delivers one message per connection and closes it silently when a second MAIL comes, as a
+ * backend does that dropped an idle connection the gateway still thinks is open.
  */
 final class ScriptedBackend implements AutoCloseable {
 
-    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA }
+    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED }
 
     private final Script script;
 
     private final LoopbackServer server;
     private final AtomicInteger dataStarted = new AtomicInteger();
+    private final AtomicInteger delivered = new AtomicInteger();
 
     ScriptedBackend(Script script) throws IOException {
         this.script = script;
@@ -37,6 +40,11 @@ final class ScriptedBackend implements AutoCloseable {
         return dataStarted.get();
     }
 
+    /** Messages answered with 250 (DROP_WHEN_REUSED only). */
+    int delivered() {
+        return delivered.get();
+    }
+
     private void serve(Socket socket) {
         try (socket) {
             InputStream in = socket.getInputStream();
@@ -49,8 +57,12 @@ final class ScriptedBackend implements AutoCloseable {
             }
             out.write("220 dropping.test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
             String line;
+            int mails = 0;
             while ((line = reader.readLine()) != null) {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+                if (verb.equals("MAIL") && ++mails > 1 && script == Script.DROP_WHEN_REUSED) {
+                    return;
+                }
                 String reply = switch (verb) {
                     case "EHLO" -> "250-dropping.test\r\n250 8BITMIME\r\n";
                     case "DATA" -> script == Script.REFUSE_DATA ? "554 5.6.0 no thanks\r\n"
@@ -73,7 +85,12 @@ final class ScriptedBackend implements AutoCloseable {
                     while ((line = reader.readLine()) != null && !line.equals(".")) {
                         // the whole message, then silence and a closed connection
                     }
-                    return;
+                    if (script != Script.DROP_WHEN_REUSED) {
+                        return;
+                    }
+                    delivered.incrementAndGet();
+                    out.write("250 2.0.0 Ok: queued as S1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
                 }
             }
         } catch (IOException e) {
