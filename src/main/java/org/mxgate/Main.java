@@ -73,6 +73,7 @@ public final class Main {
             }
             throw new IllegalStateException("cannot start listeners: " + e, e);
         }
+        pools.values().forEach(pool -> pool.startHealthChecks(workers));
         // Edited policy files take effect within a second of the last write (docs/operations.md).
         policies.watch(Duration.ofMillis(500));
         return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers));

@@ -41,6 +41,12 @@ public final class BackendClient {
     public CompletableFuture<BackendSession> connect(Backend backend, EventLoop loop, InetAddress source,
                                                      ForwardedClient proxyFor, Duration connectTimeout,
                                                      Duration commandTimeout) {
+        return open(backend, loop, source, proxyFor, connectTimeout, commandTimeout, true);
+    }
+
+    /** @param greetAndHello false to stop after the greeting (the {@code connect} health probe) */
+    CompletableFuture<BackendSession> open(Backend backend, EventLoop loop, InetAddress source, ForwardedClient proxyFor,
+                                           Duration connectTimeout, Duration commandTimeout, boolean greetAndHello) {
         CompletableFuture<BackendSession> result = new CompletableFuture<>();
         BackendSession session = new BackendSession(backend, source);
         Bootstrap bootstrap = new Bootstrap();
@@ -79,11 +85,16 @@ public final class BackendClient {
                         if (greeting.code() != 220) {
                             throw refused(backend, "greeting", greeting);
                         }
+                        if (!greetAndHello) {
+                            return CompletableFuture.completedFuture(Reply.of(250, null, "greeting only"));
+                        }
                         return session.send("EHLO " + heloName, commandTimeout);
                     })
                     .thenCompose(ehlo -> {
                         if (ehlo.code() == 250) {
-                            session.capabilities(ehlo);
+                            if (greetAndHello) {
+                                session.capabilities(ehlo);
+                            }
                             return CompletableFuture.completedFuture(ehlo);
                         }
                         if (ehlo.isPermanent()) {
@@ -91,9 +102,9 @@ public final class BackendClient {
                         }
                         throw refused(backend, "EHLO", ehlo);
                     })
-                    .whenComplete((hello, error) -> {
-                        if (error == null && hello.code() != 250) {
-                            error = refused(backend, "HELO", hello);
+                    .whenComplete((last, error) -> {
+                        if (error == null && last.code() != 250) {
+                            error = refused(backend, "HELO", last);
                         }
                         if (error != null) {
                             session.abort();

@@ -1,6 +1,7 @@
 package org.mxgate.backend;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
@@ -19,11 +20,14 @@ public final class BackendPool {
     private final BackendClient client;
     private final IdleConnections idle;
     private final ClientIpForwarding forwarding;
+    private final HealthProber prober;
 
     public BackendPool(PoolConfig config, BackendClient client) {
         this.config = config;
         this.forwarding = new ClientIpForwarding(client.heloName());
-        this.backends = config.servers().stream().map(s -> new Backend(config.name(), s)).toList();
+        this.backends = config.servers().stream().map(s -> new Backend(config.name(), s, config.healthCheck() == null ? null
+                : new HealthCounter(config.healthCheck().rise(), config.healthCheck().fall()))).toList();
+        this.prober = config.healthCheck() == null ? null : new HealthProber(config.healthCheck(), client, backends);
         this.balancer = new Balancer(backends, config.balance());
         this.client = client;
         this.idle = new IdleConnections(config.idleConnections(), config.idleTimeout());
@@ -75,7 +79,25 @@ public final class BackendPool {
         idle.offer(session);
     }
 
+    /** Starts the active health checks, if the pool has any, on these I/O threads. */
+    public void startHealthChecks(EventLoopGroup loops) {
+        if (prober != null) {
+            prober.start(loops);
+        }
+    }
+
+    /**
+     * What a real transaction showed about a backend: connection failures, 421 and 4xx count
+     * towards {@code fall} as probe failures do (only where the pool has a health check).
+     */
+    public void report(Backend backend, boolean success, String what) {
+        backend.report(success, what);
+    }
+
     public void close() {
+        if (prober != null) {
+            prober.stop();
+        }
         idle.closeAll();
     }
 }

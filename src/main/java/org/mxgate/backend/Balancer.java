@@ -8,8 +8,9 @@ import org.mxgate.config.PoolConfig;
  * Picks the next backend of a pool. Smooth weighted round robin, as nginx does it: each pick adds
  * every candidate's weight to its running score, takes the highest, and subtracts the total from
  * the winner, so a 2:1 pool goes a, b, a, a, b, a rather than a, a, b. Plain round robin is the
- * same with every weight 1. Backends a transaction already tried are not candidates.
- * Thread-safe; no I/O.
+ * same with every weight 1. Backends a transaction already tried are not candidates, nor are
+ * down ones; when every candidate is down, the one that failed longest ago gets the
+ * transaction anyway (the probe may be stale), as Haraka's host pool does. Thread-safe; no I/O.
  */
 public final class Balancer {
 
@@ -27,9 +28,17 @@ public final class Balancer {
     public synchronized Backend choose(Set<Backend> excluded) {
         int best = -1;
         long total = 0;
+        boolean anyUp = backends.stream().anyMatch(b -> !excluded.contains(b) && b.isUp());
+        if (!anyUp) {
+            if (excluded.stream().anyMatch(b -> !b.isUp())) {
+                return null;
+            }
+            return backends.stream().filter(b -> !excluded.contains(b))
+                    .min(java.util.Comparator.comparingLong(Backend::lastFailureNanos)).orElse(null);
+        }
         for (int i = 0; i < backends.size(); i++) {
             Backend b = backends.get(i);
-            if (excluded.contains(b)) {
+            if (excluded.contains(b) || !b.isUp()) {
                 continue;
             }
             int weight = weighted ? b.weight() : 1;

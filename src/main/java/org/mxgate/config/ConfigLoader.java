@@ -35,7 +35,8 @@ public final class ConfigLoader {
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
-            "forward_client_ip", "source_address");
+            "forward_client_ip", "source_address", "health_check");
+    private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "probe", "sender", "rise", "fall");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
             "allow_wide_relay_networks", "access");
@@ -152,6 +153,26 @@ public final class ConfigLoader {
                 : new ListenerConfig(name, listen, policy, proxyProtocol, sourceAddress(node));
     }
 
+    /** {@code health_check:}; the defaults are HAProxy's habits with a probe as deep as back pressure. */
+    private static HealthCheckConfig healthCheck(ConfigNode node) {
+        node.allowOnly(HEALTH_KEYS);
+        HealthCheckConfig.Probe probe = node.get("probe").map(n -> n.parse(v -> {
+            try {
+                return HealthCheckConfig.Probe.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("probe must be connect, ehlo or mail_from, got '" + v + "'");
+            }
+        }, HealthCheckConfig.Probe.MAIL_FROM)).orElse(HealthCheckConfig.Probe.MAIL_FROM);
+        String sender = node.get("sender").map(n -> n.parse(v -> {
+            if (!v.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+                throw new IllegalArgumentException("sender must be an address such as probe@example.net, got '" + v + "'");
+            }
+            return v;
+        }, "probe@mxgate.invalid")).orElse("probe@mxgate.invalid");
+        return new HealthCheckConfig(node.duration("interval", Duration.ofSeconds(5)), node.duration("timeout", Duration.ofSeconds(3)),
+                probe, sender, node.integer("rise", 2, 1, 100), node.integer("fall", 3, 1, 100));
+    }
+
     /** {@code source_address}: an IP literal of this host to connect to backends from, or null. */
     private static InetAddress sourceAddress(ConfigNode node) {
         return node.get("source_address").map(n -> n.parse(text -> {
@@ -231,7 +252,8 @@ public final class ConfigLoader {
                         throw new IllegalArgumentException("forward_client_ip must be none, xclient or proxy_v2, got '" + v + "'");
                     }
                 }, PoolConfig.ForwardClientIp.NONE)).orElse(PoolConfig.ForwardClientIp.NONE),
-                sourceAddress(node));
+                sourceAddress(node),
+                node.get("health_check").map(ConfigLoader::healthCheck).orElse(null));
     }
 
     private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools) {

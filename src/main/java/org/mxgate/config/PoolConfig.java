@@ -13,11 +13,13 @@ import java.util.List;
  * @param idleConnections how many idle backend sessions per server and event loop are kept for reuse
  * @param forwardClientIp how backends learn the real client: not at all, by XCLIENT, or by a PROXY v2 header
  * @param sourceAddress the local IP backend connections come from unless the listener sets one, or null
+ * @param healthCheck active probes and passive ejection, or null for none
  */
 public record PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
                          Duration commandTimeout, Duration dataTimeout, Duration timeBudget,
                          int idleConnections, Duration idleTimeout, List<ServerConfig> servers,
-                         ForwardClientIp forwardClientIp, InetAddress sourceAddress) {
+                         ForwardClientIp forwardClientIp, InetAddress sourceAddress,
+                         HealthCheckConfig healthCheck) {
 
     public PoolConfig {
         servers = List.copyOf(servers);

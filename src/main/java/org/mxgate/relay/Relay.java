@@ -123,6 +123,7 @@ public final class Relay {
             }
             if (session == null) {
                 log.backendEvent(backend.name(), "cannot open session");
+                pool.report(backend, false, "cannot open session");
                 return open(recipient);
             }
             current = session;
@@ -319,6 +320,7 @@ public final class Relay {
             case OK:
                 backendTransactionOpen = false;
                 log.backendEvent(session.backend().name(), "delivered: " + reply);
+                pool.report(session.backend(), true, "delivered");
                 return CompletableFuture.completedFuture(
                         Replies.queued(queueId.value(), session.backend().name(), backendQueueId(reply)));
             case VERDICT:
@@ -389,8 +391,9 @@ public final class Relay {
     }
 
     private void failed(BackendSession session, String stage, Reply reply) {
-        log.backendEvent(session.backend().name(), "failed at " + stage + ": "
-                + (reply == null ? "no reply (connection lost or timed out)" : reply.toString()));
+        String what = "failed at " + stage + ": " + (reply == null ? "no reply (connection lost or timed out)" : reply.toString());
+        log.backendEvent(session.backend().name(), what);
+        pool.report(session.backend(), false, what);
         abort(session);
     }
 

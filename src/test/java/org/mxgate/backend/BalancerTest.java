@@ -50,4 +50,20 @@ class BalancerTest {
         }
         assertNull(balancer.choose(Set.of(a, b)));
     }
+
+    @Test
+    void downBackendsAreSkippedAndWhenAllAreDownTheLongestFailedIsTriedOnce() {
+        Backend a = new Backend("pool", new ServerConfig("a", HostPort.parse("127.0.0.1:25"), 1), new HealthCounter(1, 1));
+        Backend b = new Backend("pool", new ServerConfig("b", HostPort.parse("127.0.0.1:26"), 1), new HealthCounter(1, 1));
+        Balancer balancer = new Balancer(List.of(a, b), PoolConfig.Balance.ROUND_ROBIN);
+        a.report(false, "probe failed");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(b, balancer.choose(Set.of()));
+        }
+        b.report(false, "probe failed");
+        assertEquals(a, balancer.choose(Set.of()), "all down: the one that failed longest ago");
+        assertNull(balancer.choose(Set.of(a)), "and only once per transaction");
+        a.report(true, "probe passed");
+        assertEquals(a, balancer.choose(Set.of()));
+    }
 }

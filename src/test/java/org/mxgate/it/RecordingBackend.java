@@ -27,6 +27,8 @@ final class RecordingBackend implements AutoCloseable {
     private final Set<String> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Set<String> remoteAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean pressure;
+    private volatile boolean externalPressure;
+    private final List<String> mailSenders = Collections.synchronizedList(new ArrayList<>());
     private volatile int dataFailure;
     private volatile long mailDelayMillis;
     private volatile Set<String> unknownRecipients = Set.of();
@@ -46,6 +48,21 @@ final class RecordingBackend implements AutoCloseable {
     RecordingBackend underPressure() {
         pressure = true;
         return this;
+    }
+
+    /**
+     * While on, MAIL FROM from outside example.test gets 452 4.3.1, as Exchange under back
+     * pressure refuses external senders first; EHLO stays fine.
+     */
+    void pressureForExternalSenders(boolean on) {
+        externalPressure = on;
+    }
+
+    /** The sender of every MAIL FROM received, in order. */
+    List<String> mailSenders() {
+        synchronized (mailSenders) {
+            return List.copyOf(mailSenders);
+        }
     }
 
     /** Answers the final dot with 451 4.3.0, keeping nothing. */
@@ -108,7 +125,8 @@ final class RecordingBackend implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                 }
-                if (pressure) {
+                mailSenders.add(address);
+                if (pressure || (externalPressure && !address.toLowerCase().endsWith("@example.test"))) {
                     throw new RejectException(452, "4.3.1 Insufficient system resources");
                 }
                 from = address;

@@ -1,0 +1,93 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed scenario: a backend that answers EHLO fine but 452 4.3.1 to MAIL FROM from external
+ * senders. The mail_from probe (with an external-looking sender) takes it out of rotation
+ * before clients meet the refusal and brings it back when the pressure ends; an EHLO probe
+ * never notices, so clients' transactions keep hitting it first.
+ */
+class HealthCheckIT {
+
+    private static final String PROBE_SENDER = "probe@outside.test";
+    private static final long INTERVAL = 200;
+
+    private static TestGateway gateway(String probe, int pressured, int healthy) throws Exception {
+        return TestGateway.startWith("""
+                hostname: mx.test.invalid
+                shutdown_grace: 1s
+                listeners:
+                  - { name: internet, listen: 127.0.0.1:0, policy: internet }
+                pools:
+                  mailbox:
+                    balance: round_robin
+                    health_check: { interval: %dms, timeout: 1s, probe: %s, sender: %s, rise: 2, fall: 2 }
+                    servers:
+                      - { name: pressured, address: 127.0.0.1:%d }
+                      - { name: healthy, address: 127.0.0.1:%d }
+                """.formatted(INTERVAL, probe, PROBE_SENDER, pressured, healthy),
+                Map.of("internet", "accept_domains: [example.test]\n"));
+    }
+
+    private static void sendTen(TestGateway gateway) throws Exception {
+        try (SmtpClient client = new SmtpClient(gateway.gateway().port("internet"))) {
+            client.hello();
+            for (int i = 0; i < 10; i++) {
+                String reply = client.sendMessage("someone@external.test", List.of("user@example.test"),
+                        ("Subject: " + i + "\r\n\r\nx\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(reply.startsWith("250 2.0.0"), reply);
+            }
+        }
+    }
+
+    private static long clientMails(RecordingBackend backend) {
+        return backend.mailSenders().stream().filter(s -> !s.equals(PROBE_SENDER)).count();
+    }
+
+    @Test
+    void mailFromProbeTakesAPressuredBackendOutAndBringsItBack() throws Exception {
+        try (RecordingBackend pressured = new RecordingBackend();
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = gateway("mail_from", pressured.port(), healthy.port())) {
+            pressured.pressureForExternalSenders(true);
+            long start = System.nanoTime();
+            boolean down = InteropTools.await(java.time.Duration.ofSeconds(5),
+                    () -> !gateway.gateway().pool("mailbox").backends().get(0).isUp());
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(down, "not marked down");
+            assertTrue(tookMillis <= INTERVAL * 2 * 3, "down after " + tookMillis + " ms; interval x fall is " + INTERVAL * 2);
+
+            sendTen(gateway);
+            assertEquals(0, clientMails(pressured), "no client transaction reaches a backend that is down");
+            assertEquals(10, healthy.messages().size());
+
+            pressured.pressureForExternalSenders(false);
+            boolean up = InteropTools.await(java.time.Duration.ofSeconds(5),
+                    () -> gateway.gateway().pool("mailbox").backends().get(0).isUp());
+            assertTrue(up, "back up once the pressure ended");
+            sendTen(gateway);
+            assertTrue(pressured.messages().size() >= 4, "round robin shares again: " + pressured.messages().size());
+        }
+    }
+
+    @Test
+    void ehloProbeDoesNotSeeThePressureSoClientsHitIt() throws Exception {
+        try (RecordingBackend pressured = new RecordingBackend();
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = gateway("ehlo", pressured.port(), healthy.port())) {
+            pressured.pressureForExternalSenders(true);
+            Thread.sleep(INTERVAL * 4);
+            assertTrue(gateway.gateway().pool("mailbox").backends().get(0).isUp(), "an EHLO probe sees a healthy server");
+            sendTen(gateway);
+            assertTrue(clientMails(pressured) >= 1, "client transactions hit the pressured backend and were moved on");
+            assertEquals(10, healthy.messages().size());
+        }
+    }
+}
