@@ -1,5 +1,6 @@
 package org.mxgate.backend;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mxgate.config.ServerConfig;
@@ -21,12 +22,27 @@ public final class Backend {
     private final HealthCounter health;
     private volatile String lastFailure;
     private volatile long lastFailureNanos;
+    private final Duration baseCooldown;
+    private final Duration maxCooldown;
+    private long cooldownNanos;
+    private volatile long pressureUntilNanos;
+    private volatile boolean underPressure;
 
-    /** @param health rise/fall counting, or null when the pool has no health check (always up) */
-    Backend(String pool, ServerConfig config, HealthCounter health) {
+    /**
+     * @param health rise/fall counting, or null when the pool has no health check (always up)
+     * @param baseCooldown the first back-pressure cooldown; it doubles up to {@code maxCooldown}
+     */
+    Backend(String pool, ServerConfig config, HealthCounter health, Duration baseCooldown, Duration maxCooldown) {
         this.pool = pool;
         this.config = config;
         this.health = health;
+        this.baseCooldown = baseCooldown;
+        this.maxCooldown = maxCooldown;
+        this.cooldownNanos = baseCooldown.toNanos();
+    }
+
+    Backend(String pool, ServerConfig config, HealthCounter health) {
+        this(pool, config, health, Duration.ofSeconds(30), Duration.ofMinutes(10));
     }
 
     public Backend(String pool, ServerConfig config) {
@@ -35,6 +51,33 @@ public final class Backend {
 
     public boolean isUp() {
         return health == null || health.isUp();
+    }
+
+    /** Up, and not in a back-pressure cooldown: may take a new transaction. */
+    boolean isAvailable() {
+        return isUp() && !isUnderPressure();
+    }
+
+    public boolean isUnderPressure() {
+        return underPressure && System.nanoTime() - pressureUntilNanos < 0;
+    }
+
+    /**
+     * Back pressure (a 4.3.x or 421 reply): no new transactions for the cooldown, which doubles
+     * on each repeat; transactions in flight finish. Not a failure towards {@code fall}.
+     */
+    synchronized void pressure(String what) {
+        lastFailure = what;
+        lastFailureNanos = System.nanoTime();
+        pressureUntilNanos = System.nanoTime() + cooldownNanos;
+        LOG.warn("backend {} of pool {} is under back pressure for {} s: {}", name(), pool, cooldownNanos / 1_000_000_000, what);
+        underPressure = true;
+        cooldownNanos = Math.min(cooldownNanos * 2, maxCooldown.toNanos());
+    }
+
+    /** The cooldown the next back pressure would get. */
+    synchronized Duration nextCooldown() {
+        return Duration.ofNanos(cooldownNanos);
     }
 
     /** The last failure that counted against this backend, or null. */
@@ -48,6 +91,12 @@ public final class Backend {
 
     /** Counts a probe's or a real transaction's result; logs the change when the state flips. */
     void report(boolean success, String what) {
+        if (success) {
+            synchronized (this) {
+                cooldownNanos = baseCooldown.toNanos();
+                underPressure = false;
+            }
+        }
         if (!success) {
             lastFailure = what;
             lastFailureNanos = System.nanoTime();

@@ -26,7 +26,8 @@ public final class BackendPool {
         this.config = config;
         this.forwarding = new ClientIpForwarding(client.heloName());
         this.backends = config.servers().stream().map(s -> new Backend(config.name(), s, config.healthCheck() == null ? null
-                : new HealthCounter(config.healthCheck().rise(), config.healthCheck().fall()))).toList();
+                : new HealthCounter(config.healthCheck().rise(), config.healthCheck().fall()),
+                config.pressureCooldown(), config.maxPressureCooldown())).toList();
         this.prober = config.healthCheck() == null ? null : new HealthProber(config.healthCheck(), client, backends);
         this.balancer = new Balancer(backends, config.balance());
         this.client = client;
@@ -92,6 +93,11 @@ public final class BackendPool {
      */
     public void report(Backend backend, boolean success, String what) {
         backend.report(success, what);
+    }
+
+    /** A reply that says the backend is overloaded: RFC 3463 4.3.x, or 421. */
+    public void reportPressure(Backend backend, String what) {
+        backend.pressure(what);
     }
 
     public void close() {

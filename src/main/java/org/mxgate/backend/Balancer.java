@@ -9,7 +9,7 @@ import org.mxgate.config.PoolConfig;
  * every candidate's weight to its running score, takes the highest, and subtracts the total from
  * the winner, so a 2:1 pool goes a, b, a, a, b, a rather than a, a, b. Plain round robin is the
  * same with every weight 1. Backends a transaction already tried are not candidates, nor are
- * down ones; when every candidate is down, the one that failed longest ago gets the
+ * down ones or ones in a back-pressure cooldown; when every candidate is unavailable, the one that failed longest ago gets the
  * transaction anyway (the probe may be stale), as Haraka's host pool does. Thread-safe; no I/O.
  */
 public final class Balancer {
@@ -28,9 +28,9 @@ public final class Balancer {
     public synchronized Backend choose(Set<Backend> excluded) {
         int best = -1;
         long total = 0;
-        boolean anyUp = backends.stream().anyMatch(b -> !excluded.contains(b) && b.isUp());
+        boolean anyUp = backends.stream().anyMatch(b -> !excluded.contains(b) && b.isAvailable());
         if (!anyUp) {
-            if (excluded.stream().anyMatch(b -> !b.isUp())) {
+            if (excluded.stream().anyMatch(b -> !b.isAvailable())) {
                 return null;
             }
             return backends.stream().filter(b -> !excluded.contains(b))
@@ -38,7 +38,7 @@ public final class Balancer {
         }
         for (int i = 0; i < backends.size(); i++) {
             Backend b = backends.get(i);
-            if (excluded.contains(b) || !b.isUp()) {
+            if (excluded.contains(b) || !b.isAvailable()) {
                 continue;
             }
             int weight = weighted ? b.weight() : 1;

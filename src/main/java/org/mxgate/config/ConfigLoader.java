@@ -35,7 +35,7 @@ public final class ConfigLoader {
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
-            "forward_client_ip", "source_address", "health_check");
+            "forward_client_ip", "source_address", "health_check", "pressure_cooldown", "max_pressure_cooldown");
     private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "probe", "sender", "rise", "fall");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
@@ -253,7 +253,9 @@ public final class ConfigLoader {
                     }
                 }, PoolConfig.ForwardClientIp.NONE)).orElse(PoolConfig.ForwardClientIp.NONE),
                 sourceAddress(node),
-                node.get("health_check").map(ConfigLoader::healthCheck).orElse(null));
+                node.get("health_check").map(ConfigLoader::healthCheck).orElse(null),
+                node.duration("pressure_cooldown", Duration.ofSeconds(30)),
+                node.duration("max_pressure_cooldown", Duration.ofMinutes(10)));
     }
 
     private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools) {

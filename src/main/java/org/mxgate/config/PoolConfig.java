@@ -14,12 +14,14 @@ import java.util.List;
  * @param forwardClientIp how backends learn the real client: not at all, by XCLIENT, or by a PROXY v2 header
  * @param sourceAddress the local IP backend connections come from unless the listener sets one, or null
  * @param healthCheck active probes and passive ejection, or null for none
+ * @param pressureCooldown how long a backend under back pressure gets no new transactions at
+ *                         first; doubled on each repeat up to {@code maxPressureCooldown}, reset on success
  */
 public record PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
                          Duration commandTimeout, Duration dataTimeout, Duration timeBudget,
                          int idleConnections, Duration idleTimeout, List<ServerConfig> servers,
                          ForwardClientIp forwardClientIp, InetAddress sourceAddress,
-                         HealthCheckConfig healthCheck) {
+                         HealthCheckConfig healthCheck, Duration pressureCooldown, Duration maxPressureCooldown) {
 
     public PoolConfig {
         servers = List.copyOf(servers);

@@ -393,7 +393,12 @@ public final class Relay {
     private void failed(BackendSession session, String stage, Reply reply) {
         String what = "failed at " + stage + ": " + (reply == null ? "no reply (connection lost or timed out)" : reply.toString());
         log.backendEvent(session.backend().name(), what);
-        pool.report(session.backend(), false, what);
+        // Back pressure (4.3.x: system resources; 421: closing) is a state of its own, not a failure.
+        if (reply != null && (reply.code() == 421 || (reply.status() != null && reply.status().startsWith("4.3.")))) {
+            pool.reportPressure(session.backend(), what);
+        } else {
+            pool.report(session.backend(), false, what);
+        }
         abort(session);
     }
 
