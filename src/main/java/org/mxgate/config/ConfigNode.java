@@ -135,7 +135,12 @@ final class ConfigNode {
 
     int integer(String key, int fallback, int min, int max) {
         return get(key).map(n -> n.parse(s -> {
-            int v = Integer.parseInt(s);
+            int v;
+            try {
+                v = Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, got '" + s + "'");
+            }
             if (v < min || v > max) {
                 throw new IllegalArgumentException(key + " must be between " + min + " and " + max);
             }

@@ -27,6 +27,7 @@ class PolicyFileErrorsTest {
         "routes:\\n  example.test: nowhere\\n  \"*\": mailbox            | 2: route names pool 'nowhere'",
         "route: mailbox\\nroutes:\\n  \"*\": mailbox                     | 1: give the default pool either as 'route'",
         "routes:\\n  \"exa mple.test\": mailbox\\n  \"*\": mailbox        | 2: not a domain, *.domain or *",
+        "limits:\\n  max_errors: lots                           | 2: max_errors must be a whole number, got 'lots'",
     })
     void mistakeIsReportedWithItsLine(String policy, String expected) throws Exception {
         Files.createDirectories(dir.resolve("conf"));
