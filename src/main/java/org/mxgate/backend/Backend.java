@@ -27,6 +27,7 @@ public final class Backend {
     private long cooldownNanos;
     private volatile long pressureUntilNanos;
     private volatile boolean underPressure;
+    private volatile ServerConfig.AdminState adminState;
 
     /**
      * @param health rise/fall counting, or null when the pool has no health check (always up)
@@ -39,6 +40,7 @@ public final class Backend {
         this.baseCooldown = baseCooldown;
         this.maxCooldown = maxCooldown;
         this.cooldownNanos = baseCooldown.toNanos();
+        this.adminState = config.state();
     }
 
     Backend(String pool, ServerConfig config, HealthCounter health) {
@@ -53,9 +55,25 @@ public final class Backend {
         return health == null || health.isUp();
     }
 
-    /** Up, and not in a back-pressure cooldown: may take a new transaction. */
+    /** Up, enabled, and not in a back-pressure cooldown: may take a new transaction. */
     boolean isAvailable() {
-        return isUp() && !isUnderPressure();
+        return isEnabled() && isUp() && !isUnderPressure();
+    }
+
+    /** Not drained or halted by the admin. */
+    boolean isEnabled() {
+        return adminState == ServerConfig.AdminState.UP;
+    }
+
+    public ServerConfig.AdminState adminState() {
+        return adminState;
+    }
+
+    void adminState(ServerConfig.AdminState state) {
+        if (adminState != state) {
+            LOG.info("backend {} of pool {}: {} -> {} (admin)", name(), pool, adminState, state);
+            adminState = state;
+        }
     }
 
     public boolean isUnderPressure() {

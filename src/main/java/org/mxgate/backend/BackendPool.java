@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.mxgate.config.PoolConfig;
+import org.mxgate.config.ServerConfig;
 
 /**
  * The servers of one {@code pools:} entry: which one takes the next transaction, and backend
@@ -78,6 +79,28 @@ public final class BackendPool {
         }
         session.needsReset(transactionOpen);
         idle.offer(session);
+    }
+
+    /** No new transactions for this backend; those in flight finish. */
+    public void drain(String backend) {
+        find(backend).adminState(ServerConfig.AdminState.DRAIN);
+    }
+
+    /** No new transactions, and its idle sessions are closed now. */
+    public void halt(String backend) {
+        Backend b = find(backend);
+        b.adminState(ServerConfig.AdminState.HALT);
+        idle.closeAll(b);
+    }
+
+    /** Back in rotation after a drain or halt. */
+    public void enable(String backend) {
+        find(backend).adminState(ServerConfig.AdminState.UP);
+    }
+
+    private Backend find(String name) {
+        return backends.stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("pool " + config.name() + " has no backend " + name));
     }
 
     /** Starts the active health checks, if the pool has any, on these I/O threads. */

@@ -33,7 +33,8 @@ public final class Balancer {
             if (excluded.stream().anyMatch(b -> !b.isAvailable())) {
                 return null;
             }
-            return backends.stream().filter(b -> !excluded.contains(b))
+            // Only health can be stale; a backend the admin drained or halted stays out.
+            return backends.stream().filter(b -> !excluded.contains(b) && b.isEnabled())
                     .min(java.util.Comparator.comparingLong(Backend::lastFailureNanos)).orElse(null);
         }
         for (int i = 0; i < backends.size(); i++) {

@@ -70,6 +70,15 @@ final class IdleConnections {
         }, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Closes the parked sessions of one backend, each on its own loop. */
+    void closeAll(Backend backend) {
+        parked.forEach((key, deque) -> {
+            if (key.backend() == backend) {
+                key.loop().execute(() -> new ArrayList<>(deque).forEach(BackendSession::quit));
+            }
+        });
+    }
+
     /** Closes every parked session, each on its own loop. */
     void closeAll() {
         parked.forEach((key, deque) -> key.loop().execute(() -> new ArrayList<>(deque).forEach(BackendSession::abort)));

@@ -37,7 +37,7 @@ public final class ConfigLoader {
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
             "forward_client_ip", "source_address", "health_check", "pressure_cooldown", "max_pressure_cooldown");
     private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "probe", "sender", "rise", "fall");
-    private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight");
+    private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight", "state");
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
             "allow_wide_relay_networks", "access");
     private static final Set<String> ACCESS_KEYS = Set.of("clients", "helo", "senders", "recipients");
@@ -231,7 +231,14 @@ public final class ConfigLoader {
             if (!serverNames.add(serverName)) {
                 s.error("duplicate server name '" + serverName + "' in pool " + name);
             }
-            servers.add(new ServerConfig(serverName, address, s.integer("weight", 1, 1, 1000)));
+            ServerConfig.AdminState state = s.get("state").map(n -> n.parse(v -> {
+                try {
+                    return ServerConfig.AdminState.valueOf(v.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("state must be up, drain or halt, got '" + v + "'");
+                }
+            }, ServerConfig.AdminState.UP)).orElse(ServerConfig.AdminState.UP);
+            servers.add(new ServerConfig(serverName, address, s.integer("weight", 1, 1, 1000), state));
         }
         if (servers.isEmpty()) {
             node.error("pool '" + name + "' needs at least one server");

@@ -2,6 +2,17 @@ package org.mxgate.config;
 
 import org.mxgate.net.HostPort;
 
-/** One backend mail server of a pool. */
-public record ServerConfig(String name, HostPort address, int weight) {
+/**
+ * One backend mail server of a pool.
+ *
+ * @param state up, drain (no new transactions, those in flight finish) or halt (and its idle
+ *              sessions closed), as the admin set it in the file
+ */
+public record ServerConfig(String name, HostPort address, int weight, AdminState state) {
+
+    public enum AdminState { UP, DRAIN, HALT }
+
+    public ServerConfig(String name, HostPort address, int weight) {
+        this(name, address, weight, AdminState.UP);
+    }
 }
