@@ -28,6 +28,7 @@ public final class Backend {
     private volatile long pressureUntilNanos;
     private volatile boolean underPressure;
     private volatile ServerConfig.AdminState adminState;
+    private final java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param health rise/fall counting, or null when the pool has no health check (always up)
@@ -58,6 +59,23 @@ public final class Backend {
     /** Up, enabled, and not in a back-pressure cooldown: may take a new transaction. */
     boolean isAvailable() {
         return isEnabled() && isUp() && !isUnderPressure();
+    }
+
+    /** Transactions open on this backend now. */
+    public int transactions() {
+        return transactions.get();
+    }
+
+    public void transactionStarted() {
+        transactions.incrementAndGet();
+    }
+
+    public void transactionEnded() {
+        transactions.decrementAndGet();
+    }
+
+    public int priority() {
+        return config.priority();
     }
 
     /** Not drained or halted by the admin. */

@@ -1,56 +1,83 @@
 package org.mxgate.backend;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.mxgate.config.PoolConfig;
 
 /**
- * Picks the next backend of a pool. Smooth weighted round robin, as nginx does it: each pick adds
- * every candidate's weight to its running score, takes the highest, and subtracts the total from
- * the winner, so a 2:1 pool goes a, b, a, a, b, a rather than a, a, b. Plain round robin is the
- * same with every weight 1. Backends a transaction already tried are not candidates, nor are
- * down ones or ones in a back-pressure cooldown; when every candidate is unavailable, the one that failed longest ago gets the
- * transaction anyway (the probe may be stale), as Haraka's host pool does. Thread-safe; no I/O.
+ * Picks the backend for the next transaction; each transaction is balanced anew.
+ * <ul>
+ * <li>{@code weighted_round_robin}: smooth, as nginx does it: each pick adds every candidate's
+ * weight to its running score, takes the highest and subtracts the total from the winner, so a
+ * 2:1 pool goes a, b, a, a, b, a rather than a, a, b. {@code round_robin} is the same with
+ * every weight 1.</li>
+ * <li>{@code least_connections}: the fewest open transactions per unit of weight; ties go
+ * round robin.</li>
+ * <li>{@code priority}: only the lowest {@code priority} group with an available server takes
+ * transactions, weighted round robin within it; the next group only when that one is empty.</li>
+ * </ul>
+ * Never candidates: backends the transaction already tried, down ones, ones in a back-pressure
+ * cooldown, drained or halted ones. When every enabled candidate is down or resting, the one
+ * that failed longest ago gets the transaction anyway, once (the probe may be stale), as
+ * Haraka's host pool does. Thread-safe; no I/O.
  */
 public final class Balancer {
 
     private final List<Backend> backends;
-    private final boolean weighted;
+    private final PoolConfig.Balance balance;
     private final long[] scores;
 
     public Balancer(List<Backend> backends, PoolConfig.Balance balance) {
         this.backends = List.copyOf(backends);
-        this.weighted = balance == PoolConfig.Balance.WEIGHTED_ROUND_ROBIN;
+        this.balance = balance;
         this.scores = new long[backends.size()];
     }
 
-    /** The next backend not in {@code excluded}, or null when every one is excluded. */
+    /** The next backend not in {@code excluded}, or null when none may take the transaction. */
     public synchronized Backend choose(Set<Backend> excluded) {
-        int best = -1;
-        long total = 0;
-        boolean anyUp = backends.stream().anyMatch(b -> !excluded.contains(b) && b.isAvailable());
-        if (!anyUp) {
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < backends.size(); i++) {
+            Backend b = backends.get(i);
+            if (!excluded.contains(b) && b.isAvailable()) {
+                candidates.add(i);
+            }
+        }
+        if (candidates.isEmpty()) {
             if (excluded.stream().anyMatch(b -> !b.isAvailable())) {
                 return null;
             }
             // Only health can be stale; a backend the admin drained or halted stays out.
             return backends.stream().filter(b -> !excluded.contains(b) && b.isEnabled())
-                    .min(java.util.Comparator.comparingLong(Backend::lastFailureNanos)).orElse(null);
+                    .min(Comparator.comparingLong(Backend::lastFailureNanos)).orElse(null);
         }
-        for (int i = 0; i < backends.size(); i++) {
-            Backend b = backends.get(i);
-            if (excluded.contains(b) || !b.isAvailable()) {
-                continue;
-            }
-            int weight = weighted ? b.weight() : 1;
+        if (balance == PoolConfig.Balance.PRIORITY) {
+            int best = candidates.stream().mapToInt(i -> backends.get(i).priority()).min().getAsInt();
+            candidates.removeIf(i -> backends.get(i).priority() != best);
+        } else if (balance == PoolConfig.Balance.LEAST_CONNECTIONS) {
+            double fewest = candidates.stream().mapToDouble(this::load).min().getAsDouble();
+            candidates.removeIf(i -> load(i) > fewest);
+        }
+        return smoothWeighted(candidates);
+    }
+
+    private double load(int index) {
+        Backend b = backends.get(index);
+        return (double) b.transactions() / b.weight();
+    }
+
+    private Backend smoothWeighted(List<Integer> candidates) {
+        boolean weighted = balance != PoolConfig.Balance.ROUND_ROBIN && balance != PoolConfig.Balance.LEAST_CONNECTIONS;
+        int best = -1;
+        long total = 0;
+        for (int i : candidates) {
+            int weight = weighted ? backends.get(i).weight() : 1;
             scores[i] += weight;
             total += weight;
             if (best < 0 || scores[i] > scores[best]) {
                 best = i;
             }
-        }
-        if (best < 0) {
-            return null;
         }
         scores[best] -= total;
         return backends.get(best);

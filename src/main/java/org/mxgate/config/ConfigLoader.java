@@ -37,7 +37,7 @@ public final class ConfigLoader {
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
             "forward_client_ip", "source_address", "health_check", "pressure_cooldown", "max_pressure_cooldown");
     private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "probe", "sender", "rise", "fall");
-    private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight", "state");
+    private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight", "state", "priority");
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
             "allow_wide_relay_networks", "access");
     private static final Set<String> ACCESS_KEYS = Set.of("clients", "helo", "senders", "recipients");
@@ -215,7 +215,8 @@ public final class ConfigLoader {
             try {
                 return PoolConfig.Balance.valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("balance must be round_robin or weighted_round_robin, got '" + s + "'");
+                throw new IllegalArgumentException("balance must be round_robin, weighted_round_robin, least_connections"
+                        + " or priority, got '" + s + "'");
             }
         }, PoolConfig.Balance.WEIGHTED_ROUND_ROBIN)).orElse(PoolConfig.Balance.WEIGHTED_ROUND_ROBIN);
         List<ServerConfig> servers = new ArrayList<>();
@@ -238,7 +239,8 @@ public final class ConfigLoader {
                     throw new IllegalArgumentException("state must be up, drain or halt, got '" + v + "'");
                 }
             }, ServerConfig.AdminState.UP)).orElse(ServerConfig.AdminState.UP);
-            servers.add(new ServerConfig(serverName, address, s.integer("weight", 1, 1, 1000), state));
+            servers.add(new ServerConfig(serverName, address, s.integer("weight", 1, 1, 1000), state,
+                    s.integer("priority", 0, 0, 1000)));
         }
         if (servers.isEmpty()) {
             node.error("pool '" + name + "' needs at least one server");

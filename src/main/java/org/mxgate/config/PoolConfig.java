@@ -27,7 +27,7 @@ public record PoolConfig(String name, Balance balance, int maxAttempts, Duration
         servers = List.copyOf(servers);
     }
 
-    public enum Balance { ROUND_ROBIN, WEIGHTED_ROUND_ROBIN }
+    public enum Balance { ROUND_ROBIN, WEIGHTED_ROUND_ROBIN, LEAST_CONNECTIONS, PRIORITY }
 
     public enum ForwardClientIp { NONE, XCLIENT, PROXY_V2 }
 }

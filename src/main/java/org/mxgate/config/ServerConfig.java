@@ -7,12 +7,14 @@ import org.mxgate.net.HostPort;
  *
  * @param state up, drain (no new transactions, those in flight finish) or halt (and its idle
  *              sessions closed), as the admin set it in the file
+ * @param priority the group under {@code balance: priority}: the lowest group with an available
+ *                 server takes all transactions
  */
-public record ServerConfig(String name, HostPort address, int weight, AdminState state) {
+public record ServerConfig(String name, HostPort address, int weight, AdminState state, int priority) {
 
     public enum AdminState { UP, DRAIN, HALT }
 
     public ServerConfig(String name, HostPort address, int weight) {
-        this(name, address, weight, AdminState.UP);
+        this(name, address, weight, AdminState.UP, 0);
     }
 }

@@ -126,7 +126,7 @@ public final class Relay {
                 pool.report(backend, false, "cannot open session");
                 return open(recipient);
             }
-            current = session;
+            use(session);
             backendTransactionOpen = true;
             log.backendEvent(backend.name(), "transaction opened");
             List<String> lines = new ArrayList<>();
@@ -169,7 +169,7 @@ public final class Relay {
         }
         if (atMail == Meaning.VERDICT) {
             // The backend refuses the sender for good: that is the answer to this recipient.
-            current = null;
+            use(null);
             pool.release(session, false);
             return CompletableFuture.completedFuture(mail);
         }
@@ -293,7 +293,7 @@ public final class Relay {
         if (current != null) {
             log.backendEvent(current.backend().name(), "DATA abandoned, connection closed without end of data");
             current.abort();
-            current = null;
+            use(null);
         }
     }
 
@@ -373,7 +373,7 @@ public final class Relay {
             } else {
                 pool.release(current, backendTransactionOpen);
             }
-            current = null;
+            use(null);
         }
         streaming = false;
     }
@@ -405,9 +405,20 @@ public final class Relay {
     private void abort(BackendSession session) {
         session.abort();
         if (current == session) {
-            current = null;
+            use(null);
         }
         streaming = false;
+    }
+
+    /** The backend session of the transaction now; counted per backend for least_connections and capacity. */
+    private void use(BackendSession session) {
+        if (current != null) {
+            current.backend().transactionEnded();
+        }
+        current = session;
+        if (session != null) {
+            session.backend().transactionStarted();
+        }
     }
 
     private void startBudget() {

@@ -2,6 +2,7 @@ package org.mxgate.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,5 +66,55 @@ class BalancerTest {
         assertNull(balancer.choose(Set.of(a)), "and only once per transaction");
         a.report(true, "probe passed");
         assertEquals(a, balancer.choose(Set.of()));
+    }
+
+    private static Backend server(String name, int weight, int priority) {
+        return new Backend("pool", new ServerConfig(name, HostPort.parse("127.0.0.1:25"), weight,
+                ServerConfig.AdminState.UP, priority), new HealthCounter(1, 1));
+    }
+
+    @Test
+    void weightsTwoToOneOverThreeThousandTransactions() {
+        Backend a = server("a", 2, 0);
+        Backend b = server("b", 1, 0);
+        Balancer balancer = new Balancer(List.of(a, b), PoolConfig.Balance.WEIGHTED_ROUND_ROBIN);
+        int toA = 0;
+        for (int i = 0; i < 3000; i++) {
+            toA += balancer.choose(Set.of()) == a ? 1 : 0;
+        }
+        assertEquals(2000, toA, "exactly two thirds, well within 3 %");
+    }
+
+    @Test
+    void leastConnectionsPrefersTheBackendWithFewerOpenTransactions() {
+        Backend slow = server("slow", 1, 0);
+        Backend fast = server("fast", 1, 0);
+        Balancer balancer = new Balancer(List.of(slow, fast), PoolConfig.Balance.LEAST_CONNECTIONS);
+        slow.transactionStarted();
+        slow.transactionStarted();
+        fast.transactionStarted();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(fast, balancer.choose(Set.of()));
+        }
+        fast.transactionStarted();
+        fast.transactionStarted();
+        assertEquals(slow, balancer.choose(Set.of()), "now the slow one has fewer");
+    }
+
+    @Test
+    void priorityKeepsTheStandbyIdleUntilThePrimariesAreGone() {
+        Backend p1 = server("p1", 1, 0);
+        Backend p2 = server("p2", 1, 0);
+        Backend standby = server("standby", 1, 1);
+        Balancer balancer = new Balancer(List.of(p1, p2, standby), PoolConfig.Balance.PRIORITY);
+        for (int i = 0; i < 100; i++) {
+            assertTrue(balancer.choose(Set.of()) != standby);
+        }
+        assertEquals(standby, balancer.choose(Set.of(p1, p2)), "both primaries tried: the standby");
+        p1.report(false, "down");
+        p2.adminState(ServerConfig.AdminState.DRAIN);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(standby, balancer.choose(Set.of()), "primaries unavailable: everything to the standby");
+        }
     }
 }

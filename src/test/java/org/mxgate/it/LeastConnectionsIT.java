@@ -1,0 +1,61 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** least_connections over real sessions: a backend slow to answer MAIL holds its transactions longer and gets fewer. */
+class LeastConnectionsIT {
+
+    @Test
+    void theSlowBackendGetsFewerTransactions() throws Exception {
+        try (RecordingBackend slow = new RecordingBackend().slowAtMail(300);
+             RecordingBackend fast = new RecordingBackend();
+             TestGateway gateway = TestGateway.startWith("""
+                     hostname: mx.test.invalid
+                     shutdown_grace: 1s
+                     listeners:
+                       - { name: internet, listen: 127.0.0.1:0, policy: internet }
+                     pools:
+                       mailbox:
+                         balance: least_connections
+                         servers:
+                           - { name: slow, address: 127.0.0.1:%d }
+                           - { name: fast, address: 127.0.0.1:%d }
+                     """.formatted(slow.port(), fast.port()), Map.of("internet", "accept_domains: [example.test]\n"))) {
+            ExecutorService clients = Executors.newFixedThreadPool(10);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int c = 0; c < 10; c++) {
+                    done.add(clients.submit(() -> {
+                        try (SmtpClient client = new SmtpClient(gateway.gateway().port("internet"))) {
+                            client.hello();
+                            for (int i = 0; i < 4; i++) {
+                                String reply = client.sendMessage("a@client.test", List.of("user@example.test"),
+                                        "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+                                assertTrue(reply.startsWith("250 2.0.0"), reply);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertEquals(40, slow.messages().size() + fast.messages().size());
+            assertTrue(slow.messages().size() < fast.messages().size() / 2,
+                    "slow " + slow.messages().size() + ", fast " + fast.messages().size());
+        }
+    }
+}
