@@ -158,7 +158,7 @@ class ConfigLoaderTest {
                 mistake(listener + pool + "    connect_timeout: soon\n    servers:\n" + server, MINIMAL_POLICY,
                         "conf", 5, "expected a duration"),
                 mistake(listener + pool + "    balance: random\n    servers:\n" + server, MINIMAL_POLICY,
-                        "conf", 5, "balance must be round_robin or weighted_round_robin, got 'random'"),
+                        "conf", 5, "balance must be round_robin, weighted_round_robin, least_connections or priority, got 'random'"),
                 mistake(listener + pool + "    servers:\n      - { address: 127.0.0.1:3025, weight: 0 }\n", MINIMAL_POLICY,
                         "conf", 6, "weight must be between 1 and 1000"),
                 mistake(listener + pool + "    servers:\n      - { address: 127.0.0.1:3025, address: 127.0.0.1:3026 }\n",
