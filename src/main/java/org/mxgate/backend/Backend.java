@@ -56,9 +56,17 @@ public final class Backend {
         return health == null || health.isUp();
     }
 
-    /** Up, enabled, and not in a back-pressure cooldown: may take a new transaction. */
+    /** Up, enabled, not in a back-pressure cooldown and below its max_transactions: may take a new transaction. */
     boolean isAvailable() {
-        return isEnabled() && isUp() && !isUnderPressure();
+        return isEnabled() && isUp() && !isUnderPressure() && !isFull();
+    }
+
+    boolean isFull() {
+        return config.maxTransactions() > 0 && transactions.get() >= config.maxTransactions();
+    }
+
+    int maxTransactions() {
+        return config.maxTransactions();
     }
 
     /** Transactions open on this backend now. */

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.mxgate.config.PoolConfig;
@@ -79,6 +80,28 @@ public final class BackendPool {
         }
         session.needsReset(transactionOpen);
         idle.offer(session);
+    }
+
+    /**
+     * Admission control: may a new transaction from this listener start? Past the pool's capacity
+     * (the sum of its usable servers' max_transactions) less what other listeners have reserved,
+     * no; a pool with an unlimited server always admits.
+     */
+    public boolean admits(String listener) {
+        int capacity = 0;
+        int active = 0;
+        for (Backend b : backends) {
+            active += b.transactions();
+            if (b.isEnabled() && b.isUp()) {
+                if (b.maxTransactions() == 0) {
+                    return true;
+                }
+                capacity += b.maxTransactions();
+            }
+        }
+        int reservedForOthers = config.reserve().entrySet().stream()
+                .filter(e -> !e.getKey().equals(listener)).mapToInt(Map.Entry::getValue).sum();
+        return active < capacity * (100 - reservedForOthers) / 100;
     }
 
     /** No new transactions for this backend; those in flight finish. */

@@ -56,8 +56,11 @@ public final class Balancer {
             int best = candidates.stream().mapToInt(i -> backends.get(i).priority()).min().getAsInt();
             candidates.removeIf(i -> backends.get(i).priority() != best);
         } else if (balance == PoolConfig.Balance.LEAST_CONNECTIONS) {
-            double fewest = candidates.stream().mapToDouble(this::load).min().getAsDouble();
-            candidates.removeIf(i -> load(i) > fewest);
+            // One snapshot of the counts: other I/O threads change them while we choose.
+            double[] load = new double[backends.size()];
+            candidates.forEach(i -> load[i] = load(i));
+            double fewest = candidates.stream().mapToDouble(i -> load[i]).min().getAsDouble();
+            candidates.removeIf(i -> load[i] > fewest);
         }
         return smoothWeighted(candidates);
     }

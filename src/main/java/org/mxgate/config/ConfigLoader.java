@@ -35,9 +35,11 @@ public final class ConfigLoader {
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
-            "forward_client_ip", "source_address", "health_check", "pressure_cooldown", "max_pressure_cooldown");
+            "forward_client_ip", "source_address", "health_check", "pressure_cooldown", "max_pressure_cooldown",
+            "reserve");
     private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "probe", "sender", "rise", "fall");
-    private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight", "state", "priority");
+    private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight", "state", "priority",
+            "max_transactions");
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
             "allow_wide_relay_networks", "access");
     private static final Set<String> ACCESS_KEYS = Set.of("clients", "helo", "senders", "recipients");
@@ -153,6 +155,26 @@ public final class ConfigLoader {
                 : new ListenerConfig(name, listen, policy, proxyProtocol, sourceAddress(node));
     }
 
+    /** {@code reserve: { listener: 30% }}: shares of the pool's capacity kept for those listeners. */
+    private static Map<String, Integer> reserve(ConfigNode node) {
+        Map<String, Integer> shares = new LinkedHashMap<>();
+        node.entries().forEach((listener, value) -> {
+            Integer percent = value.parse(v -> {
+                if (!v.matches("\\d{1,3}%") || Integer.parseInt(v.substring(0, v.length() - 1)) > 100) {
+                    throw new IllegalArgumentException("reserve is a percentage such as 30%, got '" + v + "'");
+                }
+                return Integer.parseInt(v.substring(0, v.length() - 1));
+            }, null);
+            if (percent != null) {
+                shares.put(listener, percent);
+            }
+        });
+        if (shares.values().stream().mapToInt(Integer::intValue).sum() > 100) {
+            node.error("reserves add up to more than 100%");
+        }
+        return shares;
+    }
+
     /** {@code health_check:}; the defaults are HAProxy's habits with a probe as deep as back pressure. */
     private static HealthCheckConfig healthCheck(ConfigNode node) {
         node.allowOnly(HEALTH_KEYS);
@@ -240,7 +262,7 @@ public final class ConfigLoader {
                 }
             }, ServerConfig.AdminState.UP)).orElse(ServerConfig.AdminState.UP);
             servers.add(new ServerConfig(serverName, address, s.integer("weight", 1, 1, 1000), state,
-                    s.integer("priority", 0, 0, 1000)));
+                    s.integer("priority", 0, 0, 1000), s.integer("max_transactions", 0, 0, 100_000)));
         }
         if (servers.isEmpty()) {
             node.error("pool '" + name + "' needs at least one server");
@@ -264,7 +286,8 @@ public final class ConfigLoader {
                 sourceAddress(node),
                 node.get("health_check").map(ConfigLoader::healthCheck).orElse(null),
                 node.duration("pressure_cooldown", Duration.ofSeconds(30)),
-                node.duration("max_pressure_cooldown", Duration.ofMinutes(10)));
+                node.duration("max_pressure_cooldown", Duration.ofMinutes(10)),
+                reserve(node.child("reserve")));
     }
 
     private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools) {

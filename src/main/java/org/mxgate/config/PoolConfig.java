@@ -3,6 +3,7 @@ package org.mxgate.config;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One {@code pools:} entry: its servers, how to balance them and how long to wait for them.
@@ -16,15 +17,19 @@ import java.util.List;
  * @param healthCheck active probes and passive ejection, or null for none
  * @param pressureCooldown how long a backend under back pressure gets no new transactions at
  *                         first; doubled on each repeat up to {@code maxPressureCooldown}, reset on success
+ * @param reserve listener name to the percentage of the pool's capacity (the sum of its servers'
+ *                {@code max_transactions}) that other listeners may not use
  */
 public record PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
                          Duration commandTimeout, Duration dataTimeout, Duration timeBudget,
                          int idleConnections, Duration idleTimeout, List<ServerConfig> servers,
                          ForwardClientIp forwardClientIp, InetAddress sourceAddress,
-                         HealthCheckConfig healthCheck, Duration pressureCooldown, Duration maxPressureCooldown) {
+                         HealthCheckConfig healthCheck, Duration pressureCooldown, Duration maxPressureCooldown,
+                         Map<String, Integer> reserve) {
 
     public PoolConfig {
         servers = List.copyOf(servers);
+        reserve = Map.copyOf(reserve);
     }
 
     public enum Balance { ROUND_ROBIN, WEIGHTED_ROUND_ROBIN, LEAST_CONNECTIONS, PRIORITY }

@@ -9,12 +9,14 @@ import org.mxgate.net.HostPort;
  *              sessions closed), as the admin set it in the file
  * @param priority the group under {@code balance: priority}: the lowest group with an available
  *                 server takes all transactions
+ * @param maxTransactions transactions this server takes at once; 0 for no limit
  */
-public record ServerConfig(String name, HostPort address, int weight, AdminState state, int priority) {
+public record ServerConfig(String name, HostPort address, int weight, AdminState state, int priority,
+                           int maxTransactions) {
 
     public enum AdminState { UP, DRAIN, HALT }
 
     public ServerConfig(String name, HostPort address, int weight) {
-        this(name, address, weight, AdminState.UP, 0);
+        this(name, address, weight, AdminState.UP, 0, 0);
     }
 }

@@ -163,7 +163,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 relay = new Relay(services.pools().apply(r.route()), ctx.channel().eventLoop(), services.spool(), log,
                         new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP",
                                 (InetSocketAddress) ctx.channel().localAddress()),
-                        services.config().sourceAddress());
+                        services.config().sourceAddress(), services.config().name());
             }
             await(relay.addRecipient(r.envelope(), r.recipient()), session::onRecipientReply);
         } else if (effect instanceof Effect.OpenData d) {

@@ -49,6 +49,7 @@ public final class Relay {
     private final ProtocolLog log;
     private final ForwardedClient client;
     private final InetAddress source;
+    private final String listener;
     private final List<MailAddress> accepted = new ArrayList<>();
     private final Set<Backend> tried = new HashSet<>();
 
@@ -67,10 +68,12 @@ public final class Relay {
     /**
      * @param client the real client, for pools that forward it to backends (XCLIENT)
      * @param source the listener's {@code source_address} for backend connections, or null
+     * @param listener the listener's name, for the pool's admission control
      */
     public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log, ForwardedClient client,
-                 InetAddress source) {
+                 InetAddress source, String listener) {
         this.pool = pool;
+        this.listener = listener;
         this.client = client;
         this.source = source;
         this.loop = loop;
@@ -104,6 +107,9 @@ public final class Relay {
     private CompletableFuture<Reply> open(MailAddress recipient) {
         if (closed) {
             return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
+        }
+        if (attempts == 0 && !pool.admits(listener)) {
+            return CompletableFuture.completedFuture(Replies.POOL_BUSY);
         }
         Backend backend = nextBackend();
         if (backend == null) {

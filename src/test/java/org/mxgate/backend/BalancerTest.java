@@ -70,7 +70,7 @@ class BalancerTest {
 
     private static Backend server(String name, int weight, int priority) {
         return new Backend("pool", new ServerConfig(name, HostPort.parse("127.0.0.1:25"), weight,
-                ServerConfig.AdminState.UP, priority), new HealthCounter(1, 1));
+                ServerConfig.AdminState.UP, priority, 0), new HealthCounter(1, 1));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +52,7 @@ class ConfigLoaderTest {
         assertEquals(new PoolConfig("mailbox", PoolConfig.Balance.WEIGHTED_ROUND_ROBIN, 3, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(8), 8, Duration.ofSeconds(30),
                 List.of(new ServerConfig("127.0.0.1:3025", new HostPort("127.0.0.1", 3025), 1)),
-                PoolConfig.ForwardClientIp.NONE, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                PoolConfig.ForwardClientIp.NONE, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10), Map.of()),
                 config.pools().get("mailbox"));
         PolicyConfig policy = config.policyOf(config.listeners().get(0));
         assertEquals("internet", policy.name());
@@ -119,7 +120,7 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(45), Duration.ofMinutes(10), Duration.ofHours(1), 0, Duration.ofDays(1),
                 List.of(new ServerConfig("mx1", new HostPort("127.0.0.1", 3025), 5),
                         new ServerConfig("mx2", new HostPort("::1", 3026), 1)),
-                PoolConfig.ForwardClientIp.NONE, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                PoolConfig.ForwardClientIp.NONE, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10), Map.of()),
                 config.pools().get("mailbox"));
         assertEquals(List.of(new ServerConfig("archive.example.test:25", new HostPort("archive.example.test", 25), 1)),
                 config.pools().get("archive").servers());
