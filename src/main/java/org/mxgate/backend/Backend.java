@@ -28,6 +28,8 @@ public final class Backend {
     private volatile long pressureUntilNanos;
     private volatile boolean underPressure;
     private volatile ServerConfig.AdminState adminState;
+    private volatile long upSinceNanos = System.nanoTime() - Long.MAX_VALUE / 4;
+    private volatile long slowStartNanos;
     private final java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
@@ -67,6 +69,24 @@ public final class Backend {
 
     int maxTransactions() {
         return config.maxTransactions();
+    }
+
+    /** How long a recovered backend's weight takes to ramp from 10 % to full. */
+    void slowStart(Duration ramp) {
+        slowStartNanos = ramp.toNanos();
+    }
+
+    /**
+     * The weight, in hundredths, at {@code nowNanos}: full, or during the slow start after coming
+     * back up, growing from a tenth, so a recovered backend is not flooded.
+     */
+    long effectiveWeight(int weight, long nowNanos) {
+        long elapsed = nowNanos - upSinceNanos;
+        if (slowStartNanos <= 0 || elapsed >= slowStartNanos) {
+            return weight * 100L;
+        }
+        double fraction = Math.max(0.1, (double) elapsed / slowStartNanos);
+        return Math.max(1, Math.round(weight * 100 * fraction));
     }
 
     /** Transactions open on this backend now. */
@@ -136,9 +156,9 @@ public final class Backend {
     /** Counts a probe's or a real transaction's result; logs the change when the state flips. */
     void report(boolean success, String what) {
         if (success) {
+            // Success resets the doubling; a cooldown already running still runs out.
             synchronized (this) {
                 cooldownNanos = baseCooldown.toNanos();
-                underPressure = false;
             }
         }
         if (!success) {
@@ -147,6 +167,7 @@ public final class Backend {
         }
         if (health != null && health.record(success)) {
             if (health.isUp()) {
+                upSinceNanos = System.nanoTime();
                 LOG.info("backend {} of pool {} is up ({})", name(), pool, what);
             } else {
                 LOG.warn("backend {} of pool {} is down: {}", name(), pool, what);

@@ -30,6 +30,7 @@ public final class BackendPool {
         this.backends = config.servers().stream().map(s -> new Backend(config.name(), s, config.healthCheck() == null ? null
                 : new HealthCounter(config.healthCheck().rise(), config.healthCheck().fall()),
                 config.pressureCooldown(), config.maxPressureCooldown())).toList();
+        backends.forEach(b -> b.slowStart(config.slowStart()));
         this.prober = config.healthCheck() == null ? null : new HealthProber(config.healthCheck(), client, backends);
         this.balancer = new Balancer(backends, config.balance());
         this.client = client;

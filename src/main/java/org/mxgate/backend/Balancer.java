@@ -18,6 +18,7 @@ import org.mxgate.config.PoolConfig;
  * <li>{@code priority}: only the lowest {@code priority} group with an available server takes
  * transactions, weighted round robin within it; the next group only when that one is empty.</li>
  * </ul>
+ * A backend back up after being down has its weight ramped over the pool's {@code slow_start}.
  * Never candidates: backends the transaction already tried, down ones, ones in a back-pressure
  * cooldown, drained or halted ones. When every enabled candidate is down or resting, the one
  * that failed longest ago gets the transaction anyway, once (the probe may be stale), as
@@ -74,8 +75,9 @@ public final class Balancer {
         boolean weighted = balance != PoolConfig.Balance.ROUND_ROBIN && balance != PoolConfig.Balance.LEAST_CONNECTIONS;
         int best = -1;
         long total = 0;
+        long now = System.nanoTime();
         for (int i : candidates) {
-            int weight = weighted ? backends.get(i).weight() : 1;
+            long weight = backends.get(i).effectiveWeight(weighted ? backends.get(i).weight() : 1, now);
             scores[i] += weight;
             total += weight;
             if (best < 0 || scores[i] > scores[best]) {

@@ -36,7 +36,7 @@ public final class ConfigLoader {
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
             "forward_client_ip", "source_address", "health_check", "pressure_cooldown", "max_pressure_cooldown",
-            "reserve");
+            "reserve", "slow_start", "slow_mail_from");
     private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "probe", "sender", "rise", "fall");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight", "state", "priority",
             "max_transactions");
@@ -287,6 +287,8 @@ public final class ConfigLoader {
                 node.get("health_check").map(ConfigLoader::healthCheck).orElse(null),
                 node.duration("pressure_cooldown", Duration.ofSeconds(30)),
                 node.duration("max_pressure_cooldown", Duration.ofMinutes(10)),
+                node.duration("slow_start", Duration.ofSeconds(30)),
+                node.duration("slow_mail_from", Duration.ofSeconds(10)),
                 reserve(node.child("reserve")));
     }
 

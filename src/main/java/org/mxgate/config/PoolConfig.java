@@ -17,6 +17,8 @@ import java.util.Map;
  * @param healthCheck active probes and passive ejection, or null for none
  * @param pressureCooldown how long a backend under back pressure gets no new transactions at
  *                         first; doubled on each repeat up to {@code maxPressureCooldown}, reset on success
+ * @param slowStart after coming back up, a server's weight ramps from 10 % to full over this long
+ * @param slowMailFrom a MAIL FROM answered slower than this puts the server under back pressure; zero for off
  * @param reserve listener name to the percentage of the pool's capacity (the sum of its servers'
  *                {@code max_transactions}) that other listeners may not use
  */
@@ -25,7 +27,7 @@ public record PoolConfig(String name, Balance balance, int maxAttempts, Duration
                          int idleConnections, Duration idleTimeout, List<ServerConfig> servers,
                          ForwardClientIp forwardClientIp, InetAddress sourceAddress,
                          HealthCheckConfig healthCheck, Duration pressureCooldown, Duration maxPressureCooldown,
-                         Map<String, Integer> reserve) {
+                         Duration slowStart, Duration slowMailFrom, Map<String, Integer> reserve) {
 
     public PoolConfig {
         servers = List.copyOf(servers);

@@ -145,6 +145,7 @@ public final class Relay {
             if (recipient != null) {
                 lines.add("RCPT TO:" + recipient.path());
             }
+            long sent = System.nanoTime();
             List<CompletableFuture<Reply>> replies = session.sendAll(lines, commandTimeout());
             return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
                     .handle((ignored, error) -> replies.stream().map(Relay::now).toList())
@@ -156,6 +157,7 @@ public final class Relay {
                             abort(session);
                             return openOn(backend, recipient, true);
                         }
+                        noteSlowMail(backend, sent, answers.get(reset ? 1 : 0));
                         if (reset && (answers.get(0) == null || answers.get(0).code() != 250)) {
                             failed(session, "RSET", answers.get(0));
                             return open(recipient);
@@ -414,6 +416,20 @@ public final class Relay {
             use(null);
         }
         streaming = false;
+    }
+
+    /**
+     * Exchange delays its answer before it refuses under load: a MAIL FROM accepted slower than
+     * {@code slow_mail_from} puts the backend under back pressure for the next transactions.
+     */
+    private void noteSlowMail(Backend backend, long sentNanos, Reply mail) {
+        java.time.Duration limit = pool.config().slowMailFrom();
+        long tookMillis = (System.nanoTime() - sentNanos) / 1_000_000;
+        if (mail != null && mail.isPositive() && !limit.isZero() && tookMillis > limit.toMillis()) {
+            String what = "MAIL FROM answered after " + tookMillis + " ms";
+            log.backendEvent(backend.name(), what);
+            pool.reportPressure(backend, what);
+        }
     }
 
     /** The backend session of the transaction now; counted per backend for least_connections and capacity. */

@@ -117,4 +117,25 @@ class BalancerTest {
             assertEquals(standby, balancer.choose(Set.of()), "primaries unavailable: everything to the standby");
         }
     }
+
+    @Test
+    void aRecoveredBackendRampsUpInsteadOfJumping() {
+        Backend steady = server("steady", 1, 0);
+        Backend recovered = server("recovered", 1, 0);
+        recovered.slowStart(java.time.Duration.ofHours(1));
+        recovered.report(false, "probe failed");
+        recovered.report(true, "probe passed");
+        long now = System.nanoTime();
+        assertEquals(10, recovered.effectiveWeight(1, now), "a tenth at first");
+        assertEquals(50, recovered.effectiveWeight(1, now + java.time.Duration.ofMinutes(30).toNanos()));
+        assertEquals(100, recovered.effectiveWeight(1, now + java.time.Duration.ofMinutes(61).toNanos()));
+        assertEquals(100, steady.effectiveWeight(1, now), "a backend that never went down is at full weight");
+
+        Balancer balancer = new Balancer(List.of(steady, recovered), PoolConfig.Balance.ROUND_ROBIN);
+        int toRecovered = 0;
+        for (int i = 0; i < 1100; i++) {
+            toRecovered += balancer.choose(Set.of()) == recovered ? 1 : 0;
+        }
+        assertTrue(toRecovered >= 90 && toRecovered <= 110, "about a tenth of the share of its peer: " + toRecovered);
+    }
 }

@@ -52,7 +52,8 @@ class ConfigLoaderTest {
         assertEquals(new PoolConfig("mailbox", PoolConfig.Balance.WEIGHTED_ROUND_ROBIN, 3, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(8), 8, Duration.ofSeconds(30),
                 List.of(new ServerConfig("127.0.0.1:3025", new HostPort("127.0.0.1", 3025), 1)),
-                PoolConfig.ForwardClientIp.NONE, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10), Map.of()),
+                PoolConfig.ForwardClientIp.NONE, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Map.of()),
                 config.pools().get("mailbox"));
         PolicyConfig policy = config.policyOf(config.listeners().get(0));
         assertEquals("internet", policy.name());
@@ -120,7 +121,8 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(45), Duration.ofMinutes(10), Duration.ofHours(1), 0, Duration.ofDays(1),
                 List.of(new ServerConfig("mx1", new HostPort("127.0.0.1", 3025), 5),
                         new ServerConfig("mx2", new HostPort("::1", 3026), 1)),
-                PoolConfig.ForwardClientIp.NONE, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10), Map.of()),
+                PoolConfig.ForwardClientIp.NONE, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Map.of()),
                 config.pools().get("mailbox"));
         assertEquals(List.of(new ServerConfig("archive.example.test:25", new HostPort("archive.example.test", 25), 1)),
                 config.pools().get("archive").servers());

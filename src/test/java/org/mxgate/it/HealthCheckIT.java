@@ -28,6 +28,7 @@ class HealthCheckIT {
                 pools:
                   mailbox:
                     balance: round_robin
+                    slow_start: 0s
                     health_check: { interval: %dms, timeout: 1s, probe: %s, sender: %s, rise: 2, fall: 2 }
                     servers:
                       - { name: pressured, address: 127.0.0.1:%d }

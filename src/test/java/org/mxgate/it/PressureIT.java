@@ -77,4 +77,30 @@ class PressureIT {
             assertEquals(13 + 1, healthy.messages().size());
         }
     }
+
+    @Test
+    void aSlowMailFromCountsAsBackPressure() throws Exception {
+        try (RecordingBackend slow = new RecordingBackend().slowAtMail(400);
+             RecordingBackend fast = new RecordingBackend();
+             TestGateway gateway = TestGateway.startWith("""
+                     hostname: mx.test.invalid
+                     shutdown_grace: 1s
+                     listeners:
+                       - { name: internet, listen: 127.0.0.1:0, policy: internet }
+                     pools:
+                       mailbox:
+                         balance: round_robin
+                         slow_mail_from: 200ms
+                         servers:
+                           - { name: slow, address: 127.0.0.1:%d }
+                           - { name: fast, address: 127.0.0.1:%d }
+                     """.formatted(slow.port(), fast.port()), Map.of("internet", "accept_domains: [example.test]\n"))) {
+            for (int i = 0; i < 6; i++) {
+                assertTrue(send(gateway).startsWith("250 2.0.0"));
+            }
+            assertEquals(1, slow.messages().size(), "delivered once, slowly, then rested");
+            assertEquals(5, fast.messages().size());
+            assertTrue(gateway.gateway().pool("mailbox").backends().get(0).isUnderPressure());
+        }
+    }
 }
