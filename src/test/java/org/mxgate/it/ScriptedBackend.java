@@ -51,8 +51,8 @@ final class ScriptedBackend implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
             if (script == Script.GREET_421) {
-                out.write("421 4.3.2 dropping.test Service not available\r\n".getBytes(StandardCharsets.US_ASCII));
                 dataStarted.incrementAndGet();
+                out.write("421 4.3.2 dropping.test Service not available\r\n".getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             out.write("220 dropping.test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -70,10 +70,13 @@ final class ScriptedBackend implements AutoCloseable {
                     case "QUIT" -> "221 bye\r\n";
                     default -> "250 ok\r\n";
                 };
+                if (verb.equals("DATA")) {
+                    // Counted before the reply goes out, so a test that saw the reply sees the count.
+                    dataStarted.incrementAndGet();
+                }
                 out.write(reply.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 if (verb.equals("DATA")) {
-                    dataStarted.incrementAndGet();
                     if (script == Script.REFUSE_DATA || script == Script.TEMPFAIL_DATA) {
                         continue;
                     }
