@@ -35,9 +35,10 @@ class PackageRulesTest {
             Map.entry("policy", Set.of("config", "mail", "net")),
             Map.entry("smtp", Set.of("policy", "config", "mail", "net")),
             Map.entry("log", Set.of("mail", "net")),
+            Map.entry("dnsbl", Set.of("config", "mail", "net")),
             Map.entry("backend", Set.of("config", "mail", "net", "log")),
             Map.entry("relay", Set.of("backend", "config", "mail", "net", "log")),
-            Map.entry("listener", Set.of("smtp", "policy", "relay", "backend", "config", "mail", "net", "log")));
+            Map.entry("listener", Set.of("smtp", "policy", "dnsbl", "relay", "backend", "config", "mail", "net", "log")));
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?org\\.mxgate\\.([a-z]+)\\.", Pattern.MULTILINE);
 
