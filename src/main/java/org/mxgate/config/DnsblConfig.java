@@ -1,0 +1,36 @@
+package org.mxgate.config;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code dnsbl:} block of conf/mxgate.yml: block and allow list zones, the resolvers to ask,
+ * and how long answers are kept.
+ *
+ * @param resolvers the DNS servers to ask; empty for the system's
+ * @param minTtl answers, negative ones too, are kept at least this long
+ * @param maxTtl and at most this long, whatever their TTL says
+ */
+public record DnsblConfig(List<InetSocketAddress> resolvers, Duration timeout, List<Zone> zones, List<Zone> allowlists,
+                          Duration minTtl, Duration maxTtl, int cacheSize) {
+
+    public DnsblConfig {
+        resolvers = List.copyOf(resolvers);
+        zones = List.copyOf(zones);
+        allowlists = List.copyOf(allowlists);
+    }
+
+    /**
+     * One list zone.
+     *
+     * @param codes the answers that mean "listed" (addresses, ranges, CIDR); empty for any 127.0.0.0/8
+     * @param failClosed a lookup that fails refuses the client for now (451 4.7.1) instead of passing it
+     */
+    public record Zone(String zone, double weight, List<String> codes, boolean failClosed) {
+
+        public Zone {
+            codes = List.copyOf(codes);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package org.mxgate.dnsbl;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mxgate.config.DnsblConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Looks a client address up in every configured zone at once, with dnsjava's asynchronous
+ * resolver, and keeps the answers in a Caffeine cache for their TTL (within the configured
+ * bounds), so concurrent sessions from one address share one lookup per zone, as postscreen
+ * does. A lookup that fails or times out counts as "not listed" unless its zone fails closed.
+ * Never blocks the caller; the futures complete on dnsjava's threads.
+ */
+public final class DnsblChecker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsblChecker.class);
+
+    private record Key(InetAddress client, DnsblConfig.Zone zone) {
+    }
+
+    /** One zone's word on one address. */
+    private record ZoneAnswer(boolean listed, String text, boolean failed, long ttlSeconds) {
+    }
+
+    private final DnsblConfig config;
+    private final Resolver resolver;
+    private final AsyncCache<Key, ZoneAnswer> cache;
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong errorAnswers = new AtomicLong();
+    private final AtomicBoolean warnedErrorAnswer = new AtomicBoolean();
+
+    public DnsblChecker(DnsblConfig config) throws UnknownHostException {
+        this.config = config;
+        Resolver r;
+        if (config.resolvers().isEmpty()) {
+            r = new ExtendedResolver();
+        } else {
+            List<Resolver> each = new ArrayList<>();
+            config.resolvers().forEach(address -> each.add(new SimpleResolver(address)));
+            r = new ExtendedResolver(each);
+        }
+        ((ExtendedResolver) r).setRetries(1);
+        r.setTimeout(config.timeout());
+        this.resolver = r;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(config.cacheSize())
+                .expireAfter(Expiry.<Key, ZoneAnswer>creating((key, answer) -> Duration.ofSeconds(Math.max(
+                        config.minTtl().toSeconds(), Math.min(config.maxTtl().toSeconds(), answer.ttlSeconds())))))
+                .buildAsync();
+    }
+
+    /** Lookups that failed or timed out, for the metrics. */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** Answers in 127.255.255.0/24: a public list refusing our resolver. */
+    public long errorAnswers() {
+        return errorAnswers.get();
+    }
+
+    /** Every block and allow list zone asked in parallel; the score once all have answered. */
+    public CompletableFuture<DnsblScore> check(InetAddress client) {
+        List<CompletableFuture<ZoneAnswer>> blocks = new ArrayList<>();
+        config.zones().forEach(zone -> blocks.add(answer(client, zone)));
+        List<CompletableFuture<ZoneAnswer>> allows = new ArrayList<>();
+        config.allowlists().forEach(zone -> allows.add(answer(client, zone)));
+        List<CompletableFuture<ZoneAnswer>> all = new ArrayList<>(blocks);
+        all.addAll(allows);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<DnsblScore.Listing> listings = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
+            for (int i = 0; i < blocks.size(); i++) {
+                DnsblConfig.Zone zone = config.zones().get(i);
+                ZoneAnswer answer = blocks.get(i).join();
+                if (answer.listed()) {
+                    listings.add(new DnsblScore.Listing(zone.zone(), zone.weight(), answer.text()));
+                } else if (answer.failed() && zone.failClosed()) {
+                    failed.add(zone.zone());
+                }
+            }
+            boolean allowlisted = allows.stream().anyMatch(a -> a.join().listed());
+            return new DnsblScore(listings, allowlisted, failed);
+        });
+    }
+
+    private CompletableFuture<ZoneAnswer> answer(InetAddress client, DnsblConfig.Zone zone) {
+        return cache.get(new Key(client, zone), (key, executor) -> lookup(key));
+    }
+
+    private CompletableFuture<ZoneAnswer> lookup(Key key) {
+        String queryName = ZoneQueryName.of(key.client(), key.zone().zone());
+        ReturnCodes codes = key.zone().codes().isEmpty() ? ReturnCodes.anyListing() : ReturnCodes.parse(key.zone().codes());
+        return query(queryName, Type.A).thenCompose(reply -> {
+            if (reply.getRcode() == Rcode.NXDOMAIN || reply.getRcode() == Rcode.NOERROR && reply.getSection(Section.ANSWER).isEmpty()) {
+                return CompletableFuture.completedFuture(new ZoneAnswer(false, null, false, 0));
+            }
+            if (reply.getRcode() != Rcode.NOERROR) {
+                return CompletableFuture.completedFuture(failed(key, "answer " + Rcode.string(reply.getRcode())));
+            }
+            boolean listed = false;
+            long ttl = Long.MAX_VALUE;
+            for (Record record : reply.getSection(Section.ANSWER)) {
+                if (record instanceof ARecord a) {
+                    ttl = Math.min(ttl, a.getTTL());
+                    if (ReturnCodes.isErrorAnswer(a.getAddress())) {
+                        errorAnswer(key, a.getAddress());
+                    } else if (codes.isListing(a.getAddress())) {
+                        listed = true;
+                    }
+                }
+            }
+            long answerTtl = ttl == Long.MAX_VALUE ? 0 : ttl;
+            if (!listed) {
+                return CompletableFuture.completedFuture(new ZoneAnswer(false, null, false, answerTtl));
+            }
+            return query(queryName, Type.TXT).handle((txt, error) -> new ZoneAnswer(true, error == null ? text(txt) : null,
+                    false, answerTtl));
+        }).exceptionally(error -> failed(key, error.getClass().getSimpleName() + ": " + error.getMessage()));
+    }
+
+    private CompletableFuture<Message> query(String name, int type) {
+        try {
+            Message query = Message.newQuery(Record.newRecord(Name.fromString(name), type, org.xbill.DNS.DClass.IN));
+            // The timeout holds whatever the resolver's retries do: a session never waits longer.
+            return resolver.sendAsync(query).toCompletableFuture()
+                    .orTimeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (TextParseException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private ZoneAnswer failed(Key key, String why) {
+        failures.incrementAndGet();
+        LOG.info("DNS list {} lookup for {} failed ({}); {}", key.zone().zone(), key.client().getHostAddress(), why,
+                key.zone().failClosed() ? "failing closed" : "counted as not listed");
+        return new ZoneAnswer(false, null, true, 0);
+    }
+
+    private void errorAnswer(Key key, InetAddress answer) {
+        errorAnswers.incrementAndGet();
+        if (warnedErrorAnswer.compareAndSet(false, true)) {
+            LOG.warn("DNS list {} answered {}: it refuses our resolver (public lists refuse open or busy"
+                    + " resolvers); such answers are never counted as listings", key.zone().zone(), answer.getHostAddress());
+        }
+    }
+
+    private static String text(Message reply) {
+        StringBuilder out = new StringBuilder();
+        for (Record record : reply.getSection(Section.ANSWER)) {
+            if (record instanceof TXTRecord txt) {
+                txt.getStrings().forEach(out::append);
+                break;
+            }
+        }
+        return out.length() == 0 ? null : out.toString();
+    }
+}

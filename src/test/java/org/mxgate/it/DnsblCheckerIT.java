@@ -1,0 +1,113 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.mxgate.config.DnsblConfig;
+import org.mxgate.dnsbl.DnsblChecker;
+import org.mxgate.dnsbl.DnsblScore;
+
+/**
+ * The DNS list checker against an in-test DNS server on loopback: IPv4 and IPv6 listings with
+ * their TXT, weights, error answers, allow lists, a resolver that never answers, and the cache.
+ */
+class DnsblCheckerIT {
+
+    private static DnsblConfig config(TestDnsServer dns, List<DnsblConfig.Zone> zones, List<DnsblConfig.Zone> allow) {
+        return new DnsblConfig(List.of(dns.address()), Duration.ofMillis(500), zones, allow,
+                Duration.ofSeconds(60), Duration.ofHours(1), 10_000);
+    }
+
+    private static DnsblConfig.Zone zone(String name, double weight) {
+        return new DnsblConfig.Zone(name, weight, List.of("127.0.0.2-127.0.0.11"), false);
+    }
+
+    private static DnsblScore check(DnsblChecker checker, String ip) throws Exception {
+        return checker.check(InetAddress.getByName(ip)).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void listedIpv4AndIpv6AreFoundWithTheirTextAndOthersAreClean() throws Exception {
+        try (TestDnsServer dns = new TestDnsServer(false)) {
+            dns.list("7.113.0.203.bl.test.", "127.0.0.2", "Listed: see https://bl.test/203.0.113.7", 300);
+            dns.list("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.test.", "127.0.0.4", null, 300);
+            DnsblChecker checker = new DnsblChecker(config(dns, List.of(zone("bl.test", 1.0)), List.of()));
+            DnsblScore v4 = check(checker, "203.0.113.7");
+            assertTrue(v4.isBlocked(1.0));
+            assertEquals("Listed: see https://bl.test/203.0.113.7", v4.listings().get(0).text());
+            assertTrue(check(checker, "2001:db8::1").isBlocked(1.0));
+            assertFalse(check(checker, "203.0.113.8").isBlocked(1.0));
+        }
+    }
+
+    @Test
+    void weightsAddUpAndErrorAnswersNeverCount() throws Exception {
+        try (TestDnsServer dns = new TestDnsServer(false)) {
+            dns.list("7.113.0.203.half-a.test.", "127.0.0.2", null, 300);
+            dns.list("7.113.0.203.half-b.test.", "127.0.0.3", null, 300);
+            dns.list("8.113.0.203.half-a.test.", "127.0.0.2", null, 300);
+            dns.list("8.113.0.203.half-b.test.", "127.255.255.254", null, 300);
+            DnsblChecker checker = new DnsblChecker(config(dns, List.of(zone("half-a.test", 0.5), zone("half-b.test", 0.5)),
+                    List.of()));
+            assertTrue(check(checker, "203.0.113.7").isBlocked(1.0), "listed on both");
+            DnsblScore one = check(checker, "203.0.113.8");
+            assertFalse(one.isBlocked(1.0), "listed on one; the other's answer is an error code");
+            assertEquals(0.5, one.score());
+            assertEquals(1, checker.errorAnswers());
+        }
+    }
+
+    @Test
+    void anAllowListedAddressPassesWhateverTheBlockListsSay() throws Exception {
+        try (TestDnsServer dns = new TestDnsServer(false)) {
+            dns.list("7.113.0.203.bl.test.", "127.0.0.2", null, 300);
+            dns.list("7.113.0.203.wl.test.", "127.0.10.1", null, 300);
+            DnsblChecker checker = new DnsblChecker(config(dns, List.of(zone("bl.test", 1.0)),
+                    List.of(new DnsblConfig.Zone("wl.test", 0, List.of("127.0.0.0/16"), false))));
+            DnsblScore score = check(checker, "203.0.113.7");
+            assertTrue(score.allowlisted());
+            assertFalse(score.isBlocked(1.0));
+        }
+    }
+
+    @Test
+    void aResolverThatNeverAnswersFailsOpenOrClosedAsTheZoneSays() throws Exception {
+        try (TestDnsServer silent = new TestDnsServer(true)) {
+            DnsblChecker open = new DnsblChecker(config(silent, List.of(zone("bl.test", 1.0)), List.of()));
+            DnsblScore score = check(open, "203.0.113.7");
+            assertFalse(score.isBlocked(1.0));
+            assertTrue(score.failedZones().isEmpty(), "fail open: counted as not listed");
+            assertEquals(1, open.failures());
+
+            DnsblChecker closed = new DnsblChecker(config(silent,
+                    List.of(new DnsblConfig.Zone("bl.test", 1.0, List.of(), true)), List.of()));
+            assertEquals(List.of("bl.test"), check(closed, "203.0.113.9").failedZones());
+        }
+    }
+
+    @Test
+    void aThousandChecksOfOneAddressAskEachZoneOnce() throws Exception {
+        try (TestDnsServer dns = new TestDnsServer(false)) {
+            dns.list("7.113.0.203.bl.test.", "127.0.0.2", "listed", 300);
+            DnsblChecker checker = new DnsblChecker(config(dns, List.of(zone("bl.test", 1.0), zone("other.test", 1.0)),
+                    List.of()));
+            List<CompletableFuture<DnsblScore>> all = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                all.add(checker.check(InetAddress.getByName("203.0.113.7")));
+            }
+            for (CompletableFuture<DnsblScore> f : all) {
+                assertTrue(f.get(5, TimeUnit.SECONDS).isBlocked(1.0));
+            }
+            assertEquals(1, dns.queriesFor("7.113.0.203.bl.test."));
+            assertEquals(1, dns.queriesFor("7.113.0.203.other.test."));
+        }
+    }
+}
