@@ -17,6 +17,7 @@ import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.PolicyConfig;
 import org.mxgate.config.PolicyReloader;
 import org.mxgate.config.PoolConfig;
+import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
 import org.mxgate.policy.Policy;
@@ -59,12 +60,18 @@ public final class Main {
             }
         }
         PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run);
+        DnsblChecker dnsbl;
+        try {
+            dnsbl = config.dnsbl() == null ? null : new DnsblChecker(config.dnsbl());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("cannot set up the DNS list resolvers: " + e.getMessage(), e);
+        }
         List<Listener> listeners = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
                 Supplier<Policy> policy = () -> new Policy(policies.current(listener.policy()));
                 listeners.add(Listener.bind(listener, config.hostname(), policy, pools::get,
-                        config.spool(), acceptors, workers));
+                        config.spool(), dnsbl, acceptors, workers));
             }
         } catch (Exception e) {
             new Gateway(config, listeners, pools, policies, List.of(acceptors, workers)).close();

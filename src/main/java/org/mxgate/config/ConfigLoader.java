@@ -3,6 +3,7 @@ package org.mxgate.config;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,11 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "listeners", "pools", "policy_dir", "spool", "shutdown_grace");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "listeners", "pools", "policy_dir", "spool", "shutdown_grace",
+            "dnsbl");
+    private static final Set<String> DNSBL_KEYS = Set.of("resolvers", "timeout", "zones", "allowlists", "cache");
+    private static final Set<String> ZONE_KEYS = Set.of("zone", "weight", "codes", "fail");
+    private static final Set<String> CACHE_KEYS = Set.of("min_ttl", "max_ttl", "size");
     private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy", "proxy_protocol",
             "source_address");
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
@@ -105,7 +110,9 @@ public final class ConfigLoader {
         SpoolConfig spool = spool(root.child("spool"));
         Duration shutdownGrace = root.duration("shutdown_grace", Duration.ofSeconds(30));
         failIfErrors();
-        return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace);
+        DnsblConfig dnsbl = root.get("dnsbl").map(ConfigLoader::dnsbl).orElse(null);
+        failIfErrors();
+        return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl);
     }
 
     private ConfigNode parse(Path file) {
@@ -148,6 +155,62 @@ public final class ConfigLoader {
                 proxy.duration("timeout", ProxyProtocolConfig.NONE.timeout()));
         return name == null || listen == null ? null
                 : new ListenerConfig(name, listen, policy, proxyProtocol, sourceAddress(node));
+    }
+
+    /** {@code dnsbl:}: zones, allow lists, resolvers (IP literals; default the system's) and the cache. */
+    private static DnsblConfig dnsbl(ConfigNode node) {
+        node.allowOnly(DNSBL_KEYS);
+        List<InetSocketAddress> resolvers = new ArrayList<>();
+        for (ConfigNode r : node.list("resolvers")) {
+            InetSocketAddress address = r.parse(text -> {
+                HostPort hp = HostPort.parse(text.contains(":") && !text.startsWith("[") && text.indexOf(':') == text.lastIndexOf(':')
+                        ? text : text + ":53");
+                Cidr.parse(hp.host());
+                return hp.resolved();
+            }, null);
+            if (address != null) {
+                resolvers.add(address);
+            }
+        }
+        ConfigNode cache = node.child("cache");
+        cache.allowOnly(CACHE_KEYS);
+        return new DnsblConfig(resolvers, node.duration("timeout", Duration.ofSeconds(2)),
+                zones(node.list("zones"), true), zones(node.list("allowlists"), false),
+                cache.duration("min_ttl", Duration.ofSeconds(60)), cache.duration("max_ttl", Duration.ofHours(1)),
+                cache.integer("size", 100_000, 1, 10_000_000));
+    }
+
+    private static List<DnsblConfig.Zone> zones(List<ConfigNode> nodes, boolean blockList) {
+        List<DnsblConfig.Zone> zones = new ArrayList<>();
+        for (ConfigNode z : nodes) {
+            z.allowOnly(ZONE_KEYS);
+            String zone = z.requiredString("zone");
+            List<String> codes = new ArrayList<>();
+            for (ConfigNode c : z.list("codes")) {
+                String code = c.parse(text -> {
+                    // An address, a range a-b, or a CIDR block of IPv4 answers.
+                    for (String part : text.split("-", 2)) {
+                        if (Cidr.parse(part).network().length != 4) {
+                            throw new IllegalArgumentException("list answers are IPv4: '" + text + "'");
+                        }
+                    }
+                    return text;
+                }, null);
+                if (code != null) {
+                    codes.add(code);
+                }
+            }
+            double weight = z.get("weight").map(n -> n.parse(Double::parseDouble, 1.0)).orElse(1.0);
+            boolean failClosed = z.get("fail").map(n -> n.parse(v -> switch (v) {
+                case "open" -> false;
+                case "closed" -> true;
+                default -> throw new IllegalArgumentException("fail must be open or closed, got '" + v + "'");
+            }, false)).orElse(false);
+            if (zone != null) {
+                zones.add(new DnsblConfig.Zone(zone, blockList ? weight : 0, codes, failClosed));
+            }
+        }
+        return zones;
     }
 
     /** {@code reserve: { listener: 30% }}: shares of the pool's capacity kept for those listeners. */

@@ -9,10 +9,11 @@ import java.util.Map;
  * The whole validated configuration: conf/mxgate.yml and the policy files it names.
  *
  * @param shutdownGrace how long a stopping gateway lets transactions in progress finish
+ * @param dnsbl the DNS list zones, or null when none are configured
  */
 public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
                             Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
-                            SpoolConfig spool, Duration shutdownGrace) {
+                            SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl) {
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);

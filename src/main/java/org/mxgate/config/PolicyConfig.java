@@ -18,10 +18,22 @@ import org.mxgate.net.NetworkSet;
  *                               /8 or /16 (logged loudly at every start), which also skips the
  *                               relay self-test
  * @param access the client, helo, sender and recipient rules
+ * @param dnsbl whether this listener refuses clients on the DNS lists, and from which score
  */
 public record PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
                            Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks,
-                           AccessConfig access) {
+                           AccessConfig access, Dnsbl dnsbl) {
+
+    /** The {@code dnsbl:} block of a policy: on or off, and the score at which a client is refused. */
+    public record Dnsbl(boolean enabled, double threshold) {
+        public static final Dnsbl OFF = new Dnsbl(false, 1.0);
+    }
+
+    public PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
+                        Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks,
+                        AccessConfig access) {
+        this(name, file, acceptDomains, relayNetworks, routes, limits, allowWideRelayNetworks, access, Dnsbl.OFF);
+    }
 
     public static final String DEFAULT_ROUTE = "*";
 

@@ -19,7 +19,8 @@ import org.mxgate.net.NetworkSet;
 final class PolicyFileReader {
 
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
-            "allow_wide_relay_networks", "access");
+            "allow_wide_relay_networks", "access", "dnsbl");
+    private static final Set<String> DNSBL_KEYS = Set.of("enabled", "threshold");
     private static final Set<String> ACCESS_KEYS = Set.of("clients", "helo", "senders", "recipients");
     private static final Set<String> RELAY_KEYS = Set.of("networks", "authenticated");
     private static final Set<String> LIMIT_KEYS = Set.of("max_message_size", "max_recipients", "max_errors", "idle_timeout");
@@ -72,7 +73,17 @@ final class PolicyFileReader {
                 limits.integer("max_recipients", d.maxRecipients(), 1, 100_000),
                 limits.integer("max_errors", d.maxErrors(), 1, 1000),
                 limits.duration("idle_timeout", d.idleTimeout()));
-        return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide, access);
+        ConfigNode dnsbl = root.child("dnsbl");
+        dnsbl.allowOnly(DNSBL_KEYS);
+        double threshold = dnsbl.get("threshold").map(n -> n.parse(v -> {
+            double t = Double.parseDouble(v);
+            if (!(t > 0)) {
+                throw new IllegalArgumentException("threshold must be above 0, got " + v);
+            }
+            return t;
+        }, 1.0)).orElse(1.0);
+        return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide, access,
+                new PolicyConfig.Dnsbl(dnsbl.bool("enabled", false), threshold));
     }
 
     /** {@code routes:} (domain pattern to pool, in file order) and its shorthand {@code route: pool} for "*". */

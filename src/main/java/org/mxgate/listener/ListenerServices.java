@@ -5,11 +5,12 @@ import java.util.function.Function;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.SpoolConfig;
+import org.mxgate.dnsbl.DnsblChecker;
 
 /**
  * What every session of one listener shares: its config, our hostname, the pools by name, the
- * spool, the clock and the listener's NAT watch.
+ * spool, the clock, the listener's NAT watch and the DNS list checker (null when no lists are configured).
  */
 record ListenerServices(ListenerConfig config, String hostname, Function<String, BackendPool> pools,
-                        SpoolConfig spool, Clock clock, NatSuspicion nat) {
+                        SpoolConfig spool, Clock clock, NatSuspicion nat, DnsblChecker dnsbl) {
 }

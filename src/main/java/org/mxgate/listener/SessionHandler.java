@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.mxgate.backend.ForwardedClient;
+import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.log.SessionId;
 import org.mxgate.mail.Replies;
@@ -46,6 +47,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean draining;
     private ClientAddress client;
+    private CompletableFuture<DnsblScore> dnsbl;
 
     SessionHandler(ListenerServices services, Supplier<Policy> policy, SmtpLineDecoder decoder) {
         this.services = services;
@@ -65,6 +67,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
         session = new SmtpSession(services.hostname(), listener, policy, client, services.clock());
+        // Started now, so the answer is usually in before the first RCPT needs it.
+        if (services.dnsbl() != null && policy.get().usesDnsbl()) {
+            dnsbl = services.dnsbl().check(client.real().getAddress());
+        }
         if (!policy.get().hasRelayNetworks()) {
             services.nat().sessionFrom(client.real().getAddress()).ifPresent(LOG::warn);
         }
@@ -85,6 +91,26 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof SmtpInput.Line line) {
+            if (dnsbl != null && line.text().regionMatches(true, 0, "RCPT", 0, 4)) {
+                if (!dnsbl.isDone()) {
+                    // The first RCPT waits for the DNS lists; reading stays paused meanwhile.
+                    waiting = true;
+                    decoder.pause();
+                    dnsbl.whenCompleteAsync((score, error) -> {
+                        waiting = false;
+                        if (!closing) {
+                            channelRead(context, line);
+                            if (!waiting && !closing) {
+                                decoder.resume();
+                            }
+                            flush();
+                        }
+                    }, ctx.executor());
+                    return;
+                }
+                session.dnsbl(dnsbl.isCompletedExceptionally() ? null : dnsbl.join());
+                dnsbl = null;
+            }
             log.command(line.text());
             apply(session.handle(line.text()));
         } else if (msg instanceof SmtpInput.BodyChunk chunk) {

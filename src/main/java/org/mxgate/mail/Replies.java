@@ -82,6 +82,14 @@ public final class Replies {
         return Reply.of(421, "4.3.2", hostname + " Service shutting down, closing transmission channel");
     }
 
+    // DNS block lists (DnsblIT): the zone, and its TXT text when it has one, tell the sender why.
+    public static Reply dnsblBlocked(String clientIp, String zone, String text) {
+        return Reply.of(554, "5.7.1", "Service unavailable; client [" + clientIp + "] blocked using " + zone
+                + (text == null ? "" : "; " + text));
+    }
+
+    public static final Reply DNSBL_TEMPFAIL = Reply.of(451, "4.7.1", "Service unavailable; DNS list lookup failed, try again later");
+
     public static Reply relayDenied(MailAddress recipient) {
         return RELAY_DENIED.withText("<" + recipient + ">: Relay access denied");
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.mxgate.config.LimitsConfig;
 import org.mxgate.config.PolicyConfig;
+import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.mail.Domain;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
@@ -29,6 +30,11 @@ public final class Policy {
 
     public String name() {
         return config.name();
+    }
+
+    /** Whether this listener refuses clients on the DNS lists (so sessions look them up). */
+    public boolean usesDnsbl() {
+        return config.dnsbl().enabled();
     }
 
     /** Whether some clients may relay by address; a listener without any is a pure MX side. */
@@ -77,6 +83,12 @@ public final class Policy {
         }
         note(trace, byAccess.map(v -> v.rule() + ": the remaining access rules are skipped")
                 .orElse("access: no rule matches"));
+        // DNS lists, on the real address; mail to our postmaster still passes (RFC 5321 4.5.1).
+        Optional<Verdict> byDnsbl = dnsbl(client, recipient);
+        if (byDnsbl.isPresent()) {
+            return byDnsbl.get();
+        }
+        note(trace, config.dnsbl().enabled() ? "dnsbl: " + describe(client.dnsbl()) : "dnsbl: off for this listener");
         // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted and goes to our backends.
         if (recipient.isBarePostmaster()) {
             return routed(transaction, recipient, "postmaster", trace);
@@ -101,6 +113,39 @@ public final class Policy {
         }
         return Verdict.refuse(Replies.relayDenied(recipient), "relay denied: " + domain + " matches none of accept_domains "
                 + config.acceptDomains());
+    }
+
+    private Optional<Verdict> dnsbl(ClientFacts client, MailAddress recipient) {
+        DnsblScore score = client.dnsbl();
+        if (!config.dnsbl().enabled() || score == null || isOurPostmaster(recipient)) {
+            return Optional.empty();
+        }
+        if (!score.failedZones().isEmpty()) {
+            return Optional.of(Verdict.refuse(Replies.DNSBL_TEMPFAIL, "dnsbl: lookup failed in " + score.failedZones()
+                    + ", which fail closed"));
+        }
+        if (score.isBlocked(config.dnsbl().threshold())) {
+            DnsblScore.Listing first = score.listings().get(0);
+            return Optional.of(Verdict.refuse(Replies.dnsblBlocked(client.client().ip(), first.zone(), first.text()),
+                    "dnsbl: " + describe(score) + ", threshold " + config.dnsbl().threshold()));
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(DnsblScore score) {
+        if (score == null) {
+            return "not asked";
+        }
+        return "score " + score.score() + " from " + score.listings().stream().map(DnsblScore.Listing::zone).toList()
+                + (score.allowlisted() ? ", allow-listed" : "");
+    }
+
+    private boolean isOurPostmaster(MailAddress recipient) {
+        if (recipient.isBarePostmaster()) {
+            return true;
+        }
+        return recipient.localPart().equalsIgnoreCase("postmaster")
+                && config.acceptDomains().stream().anyMatch(recipient.domainName()::matches);
     }
 
     /**

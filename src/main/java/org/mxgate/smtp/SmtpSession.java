@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.QueueId;
@@ -41,6 +42,7 @@ public final class SmtpSession {
     private MailAddress pendingRecipient;
     private int refusedRecipients;
     private int errors;
+    private DnsblScore dnsbl;
 
     /** @param policies the listener's policy in force; read at EHLO and at each MAIL, so a reload applies to the next transaction */
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock) {
@@ -330,6 +332,11 @@ public final class SmtpSession {
     }
 
     private ClientFacts facts() {
-        return new ClientFacts(client, helo);
+        return new ClientFacts(client, helo, dnsbl);
+    }
+
+    /** What the DNS lists said about the client; the handler gives it before the first RCPT when the policy uses them. */
+    public void dnsbl(DnsblScore score) {
+        this.dnsbl = score;
     }
 }
