@@ -24,9 +24,13 @@ public record PolicyConfig(String name, Path file, List<String> acceptDomains, N
                            Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks,
                            AccessConfig access, Dnsbl dnsbl) {
 
-    /** The {@code dnsbl:} block of a policy: on or off, and the score at which a client is refused. */
-    public record Dnsbl(boolean enabled, double threshold) {
-        public static final Dnsbl OFF = new Dnsbl(false, 1.0);
+    /**
+     * The {@code dnsbl:} block of a policy: on or off, the score at which a client is refused,
+     * and whether that happens at RCPT (the default: the log shows sender and recipient, and
+     * postmaster stays reachable) or instead of the greeting.
+     */
+    public record Dnsbl(boolean enabled, double threshold, boolean enforceAtConnect) {
+        public static final Dnsbl OFF = new Dnsbl(false, 1.0, false);
     }
 
     public PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,

@@ -20,7 +20,7 @@ final class PolicyFileReader {
 
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
             "allow_wide_relay_networks", "access", "dnsbl");
-    private static final Set<String> DNSBL_KEYS = Set.of("enabled", "threshold");
+    private static final Set<String> DNSBL_KEYS = Set.of("enabled", "threshold", "enforce");
     private static final Set<String> ACCESS_KEYS = Set.of("clients", "helo", "senders", "recipients");
     private static final Set<String> RELAY_KEYS = Set.of("networks", "authenticated");
     private static final Set<String> LIMIT_KEYS = Set.of("max_message_size", "max_recipients", "max_errors", "idle_timeout");
@@ -82,8 +82,13 @@ final class PolicyFileReader {
             }
             return t;
         }, 1.0)).orElse(1.0);
+        boolean atConnect = dnsbl.get("enforce").map(n -> n.parse(v -> switch (v) {
+            case "rcpt" -> false;
+            case "connect" -> true;
+            default -> throw new IllegalArgumentException("enforce must be rcpt or connect, got '" + v + "'");
+        }, false)).orElse(false);
         return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide, access,
-                new PolicyConfig.Dnsbl(dnsbl.bool("enabled", false), threshold));
+                new PolicyConfig.Dnsbl(dnsbl.bool("enabled", false), threshold, atConnect));
     }
 
     /** {@code routes:} (domain pattern to pool, in file order) and its shorthand {@code route: pool} for "*". */

@@ -76,10 +76,33 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         log = new ProtocolLog(listener, SessionId.next(), client);
         log.connect();
+        ctx.fireChannelActive();
+        if (dnsbl != null && policy.get().checksDnsblAtConnect()) {
+            // No greeting until the lists have answered (or timed out); nothing is read meanwhile.
+            waiting = true;
+            decoder.pause();
+            dnsbl.whenCompleteAsync((score, error) -> {
+                waiting = false;
+                if (closing) {
+                    return;
+                }
+                session.dnsbl(error == null ? score : null);
+                dnsbl = null;
+                greet();
+                if (!closing) {
+                    decoder.resume();
+                }
+                flush();
+            }, ctx.executor());
+            return;
+        }
+        greet();
+    }
+
+    private void greet() {
         apply(session.greet());
         endIfDraining();
         flush();
-        ctx.fireChannelActive();
     }
 
     @Override

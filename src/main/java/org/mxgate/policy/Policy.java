@@ -32,6 +32,19 @@ public final class Policy {
         return config.name();
     }
 
+    /** Whether the DNS lists decide before the greeting rather than at RCPT. */
+    public boolean checksDnsblAtConnect() {
+        return config.dnsbl().enabled() && config.dnsbl().enforceAtConnect();
+    }
+
+    /** The decision before the greeting: only the DNS lists, where the policy enforces them at connect. */
+    public Optional<Verdict> checkClient(ClientFacts client) {
+        if (!checksDnsblAtConnect()) {
+            return Optional.empty();
+        }
+        return dnsbl(client, MailAddress.NULL_SENDER);
+    }
+
     /** Whether this listener refuses clients on the DNS lists (so sessions look them up). */
     public boolean usesDnsbl() {
         return config.dnsbl().enabled();

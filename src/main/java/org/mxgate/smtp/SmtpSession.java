@@ -54,7 +54,13 @@ public final class SmtpSession {
         this.clock = clock;
     }
 
+    /** RFC 5321 3.1: a client the policy refuses at connect gets a 554 instead of the 220, and is closed. */
     public Step greet() {
+        Optional<Verdict> refused = policy.checkClient(facts());
+        if (refused.isPresent()) {
+            phase = Phase.CLOSED;
+            return new Step(List.of(refused.get().reply()), new Effect.Close());
+        }
         return Step.reply(Replies.greeting(hostname));
     }
 

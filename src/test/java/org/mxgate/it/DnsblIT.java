@@ -55,4 +55,35 @@ class DnsblIT {
             assertEquals(0, dns.queriesFor("1.0.0.127.bl.test."));
         }
     }
+
+    @Test
+    void enforcedAtConnectAListedClientGets554InsteadOfTheGreeting() throws Exception {
+        try (TestDnsServer dns = new TestDnsServer(false);
+             RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.startWith("""
+                     hostname: mx.test.invalid
+                     shutdown_grace: 1s
+                     dnsbl:
+                       resolvers: ["127.0.0.1:%d"]
+                       zones: [ { zone: bl.test } ]
+                     listeners:
+                       - { name: internet, listen: 127.0.0.1:0, policy: internet, proxy_protocol: { trusted: [127.0.0.1] } }
+                     pools:
+                       mailbox:
+                         servers: [ { address: 127.0.0.1:%d } ]
+                     """.formatted(dns.address().getPort(), backend.port()),
+                     Map.of("internet", "accept_domains: [example.test]\ndnsbl: { enabled: true, enforce: connect }\n"))) {
+            dns.list("7.113.0.203.bl.test.", "127.0.0.2", null, 300);
+            int port = gateway.gateway().port("internet");
+            try (SmtpClient listed = new SmtpClient(port)) {
+                listed.write(ProxyProtocolIT.v2(HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP4, "203.0.113.7"));
+                assertEquals("554 5.7.1 Service unavailable; client [203.0.113.7] blocked using bl.test", listed.reply());
+                assertTrue(listed.isClosedByServer());
+            }
+            try (SmtpClient clean = new SmtpClient(port)) {
+                clean.write(ProxyProtocolIT.v2(HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP4, "203.0.113.8"));
+                assertTrue(clean.reply().startsWith("220 "));
+            }
+        }
+    }
 }
