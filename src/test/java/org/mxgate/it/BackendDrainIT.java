@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,18 +15,12 @@ import org.junit.jupiter.api.Test;
 class BackendDrainIT {
 
     private static TestGateway gateway(int a, int b, String stateOfA) throws Exception {
-        return TestGateway.startWith("""
-                hostname: mx.test.invalid
-                shutdown_grace: 1s
-                listeners:
-                  - { name: internet, listen: 127.0.0.1:0, policy: internet }
-                pools:
-                  mailbox:
-                    balance: round_robin
-                    servers:
-                      - { name: a, address: 127.0.0.1:%d, state: %s }
-                      - { name: b, address: 127.0.0.1:%d }
-                """.formatted(a, stateOfA, b), Map.of("internet", "accept_domains: [example.test]\n"));
+        return TestGateway.withMailboxPool("""
+                balance: round_robin
+                servers:
+                  - { name: a, address: 127.0.0.1:%d, state: %s }
+                  - { name: b, address: 127.0.0.1:%d }
+                """.formatted(a, stateOfA, b));
     }
 
     private static final byte[] SMALL = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);

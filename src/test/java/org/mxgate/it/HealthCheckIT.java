@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,21 +19,14 @@ class HealthCheckIT {
     private static final long INTERVAL = 200;
 
     private static TestGateway gateway(String probe, int pressured, int healthy) throws Exception {
-        return TestGateway.startWith("""
-                hostname: mx.test.invalid
-                shutdown_grace: 1s
-                listeners:
-                  - { name: internet, listen: 127.0.0.1:0, policy: internet }
-                pools:
-                  mailbox:
-                    balance: round_robin
-                    slow_start: 0s
-                    health_check: { interval: %dms, timeout: 1s, probe: %s, sender: %s, rise: 2, fall: 2 }
-                    servers:
-                      - { name: pressured, address: 127.0.0.1:%d }
-                      - { name: healthy, address: 127.0.0.1:%d }
-                """.formatted(INTERVAL, probe, PROBE_SENDER, pressured, healthy),
-                Map.of("internet", "accept_domains: [example.test]\n"));
+        return TestGateway.withMailboxPool("""
+                balance: round_robin
+                slow_start: 0s
+                health_check: { interval: %dms, timeout: 1s, probe: %s, sender: %s, rise: 2, fall: 2 }
+                servers:
+                  - { name: pressured, address: 127.0.0.1:%d }
+                  - { name: healthy, address: 127.0.0.1:%d }
+                """.formatted(INTERVAL, probe, PROBE_SENDER, pressured, healthy));
     }
 
     private static void sendTen(TestGateway gateway) throws Exception {

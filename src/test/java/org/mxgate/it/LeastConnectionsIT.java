@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,18 +18,12 @@ class LeastConnectionsIT {
     void theSlowBackendGetsFewerTransactions() throws Exception {
         try (RecordingBackend slow = new RecordingBackend().slowAtMail(300);
              RecordingBackend fast = new RecordingBackend();
-             TestGateway gateway = TestGateway.startWith("""
-                     hostname: mx.test.invalid
-                     shutdown_grace: 1s
-                     listeners:
-                       - { name: internet, listen: 127.0.0.1:0, policy: internet }
-                     pools:
-                       mailbox:
-                         balance: least_connections
-                         servers:
-                           - { name: slow, address: 127.0.0.1:%d }
-                           - { name: fast, address: 127.0.0.1:%d }
-                     """.formatted(slow.port(), fast.port()), Map.of("internet", "accept_domains: [example.test]\n"))) {
+             TestGateway gateway = TestGateway.withMailboxPool("""
+                     balance: least_connections
+                     servers:
+                       - { name: slow, address: 127.0.0.1:%d }
+                       - { name: fast, address: 127.0.0.1:%d }
+                     """.formatted(slow.port(), fast.port()))) {
             ExecutorService clients = Executors.newFixedThreadPool(10);
             try {
                 List<Future<?>> done = new ArrayList<>();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mxgate.backend.Backend;
 
@@ -34,19 +33,13 @@ class PressureIT {
     void pressuredBackendRestsForACooldownThatDoublesAndResets() throws Exception {
         try (RecordingBackend pressured = new RecordingBackend();
              RecordingBackend healthy = new RecordingBackend();
-             TestGateway gateway = TestGateway.startWith("""
-                     hostname: mx.test.invalid
-                     shutdown_grace: 1s
-                     listeners:
-                       - { name: internet, listen: 127.0.0.1:0, policy: internet }
-                     pools:
-                       mailbox:
-                         balance: round_robin
-                         pressure_cooldown: 1s
-                         servers:
-                           - { name: pressured, address: 127.0.0.1:%d }
-                           - { name: healthy, address: 127.0.0.1:%d }
-                     """.formatted(pressured.port(), healthy.port()), Map.of("internet", "accept_domains: [example.test]\n"))) {
+             TestGateway gateway = TestGateway.withMailboxPool("""
+                     balance: round_robin
+                     pressure_cooldown: 1s
+                     servers:
+                       - { name: pressured, address: 127.0.0.1:%d }
+                       - { name: healthy, address: 127.0.0.1:%d }
+                     """.formatted(pressured.port(), healthy.port()))) {
             Backend backend = gateway.gateway().pool("mailbox").backends().get(0);
             pressured.pressureForExternalSenders(true);
             assertTrue(send(gateway).startsWith("250 2.0.0"));
@@ -82,19 +75,13 @@ class PressureIT {
     void aSlowMailFromCountsAsBackPressure() throws Exception {
         try (RecordingBackend slow = new RecordingBackend().slowAtMail(400);
              RecordingBackend fast = new RecordingBackend();
-             TestGateway gateway = TestGateway.startWith("""
-                     hostname: mx.test.invalid
-                     shutdown_grace: 1s
-                     listeners:
-                       - { name: internet, listen: 127.0.0.1:0, policy: internet }
-                     pools:
-                       mailbox:
-                         balance: round_robin
-                         slow_mail_from: 200ms
-                         servers:
-                           - { name: slow, address: 127.0.0.1:%d }
-                           - { name: fast, address: 127.0.0.1:%d }
-                     """.formatted(slow.port(), fast.port()), Map.of("internet", "accept_domains: [example.test]\n"))) {
+             TestGateway gateway = TestGateway.withMailboxPool("""
+                     balance: round_robin
+                     slow_mail_from: 200ms
+                     servers:
+                       - { name: slow, address: 127.0.0.1:%d }
+                       - { name: fast, address: 127.0.0.1:%d }
+                     """.formatted(slow.port(), fast.port()))) {
             for (int i = 0; i < 6; i++) {
                 assertTrue(send(gateway).startsWith("250 2.0.0"));
             }

@@ -88,6 +88,21 @@ final class TestGateway implements AutoCloseable {
         return directory.resolve("conf/mxgate.yml");
     }
 
+    /**
+     * An internet listener taking mail for example.test, and one pool, {@code mailbox}, whose
+     * keys and servers {@code poolBody} gives (unindented YAML).
+     */
+    static TestGateway withMailboxPool(String poolBody) throws Exception {
+        return startWith("""
+                hostname: mx.test.invalid
+                shutdown_grace: 1s
+                listeners:
+                  - { name: internet, listen: 127.0.0.1:0, policy: internet }
+                pools:
+                  mailbox:
+                """ + poolBody.indent(4), java.util.Map.of("internet", "accept_domains: [example.test]\n"));
+    }
+
     /** A policy file of this gateway, for tests that edit it while it runs. */
     Path policyFile(String name) {
         return directory.resolve("policies/" + name + ".yml");
