@@ -36,9 +36,12 @@ class PackageRulesTest {
             Map.entry("smtp", Set.of("policy", "config", "mail", "net", "dnsbl")),
             Map.entry("log", Set.of("mail", "net")),
             Map.entry("dnsbl", Set.of("config", "mail", "net")),
-            Map.entry("backend", Set.of("config", "mail", "net", "log")),
+            Map.entry("tls", Set.of("config")),
+            Map.entry("auth", Set.of("config", "mail", "net")),
+            Map.entry("backend", Set.of("config", "mail", "net", "log", "tls")),
             Map.entry("relay", Set.of("backend", "config", "mail", "net", "log")),
-            Map.entry("listener", Set.of("smtp", "policy", "dnsbl", "relay", "backend", "config", "mail", "net", "log")));
+            Map.entry("listener", Set.of("smtp", "policy", "dnsbl", "relay", "backend", "config", "mail", "net", "log",
+                    "auth", "tls")));
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?org\\.mxgate\\.([a-z]+)\\.", Pattern.MULTILINE);
 
