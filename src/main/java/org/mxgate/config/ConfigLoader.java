@@ -31,17 +31,20 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("hostname", "listeners", "pools", "policy_dir", "spool", "shutdown_grace",
-            "dnsbl");
+            "dnsbl", "tls", "auth");
+    private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
+    private static final Set<String> AUTH_KEYS = Set.of("max_failures_per_client", "max_failures_per_user",
+            "failure_window", "failure_delay", "hash_threads");
     private static final Set<String> DNSBL_KEYS = Set.of("resolvers", "timeout", "zones", "allowlists", "cache");
     private static final Set<String> ZONE_KEYS = Set.of("zone", "weight", "codes", "fail");
     private static final Set<String> CACHE_KEYS = Set.of("min_ttl", "max_ttl", "size");
     private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy", "proxy_protocol",
-            "source_address");
+            "source_address", "tls");
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
     private static final Set<String> POOL_KEYS = Set.of("balance", "max_attempts", "connect_timeout",
             "command_timeout", "data_timeout", "time_budget", "idle_connections", "idle_timeout", "servers",
             "forward_client_ip", "source_address", "health_check", "pressure_cooldown", "max_pressure_cooldown",
-            "reserve", "slow_start", "slow_mail_from");
+            "reserve", "slow_start", "slow_mail_from", "tls", "tls_trust", "tls_insecure");
     private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "probe", "sender", "rise", "fall");
     private static final Set<String> SERVER_KEYS = Set.of("name", "address", "weight", "state", "priority",
             "max_transactions");
@@ -82,6 +85,7 @@ public final class ConfigLoader {
             root.error("at least one backend pool is needed under 'pools'");
         }
         Path policyDir = file.getParent().resolve(root.string("policy_dir", "../policies")).normalize();
+        UsersConfig users = users(policyDir.resolve("users.yml"));
         List<ListenerConfig> listeners = new ArrayList<>();
         Map<String, PolicyConfig> policies = new LinkedHashMap<>();
         Set<String> names = new HashSet<>();
@@ -95,13 +99,15 @@ public final class ConfigLoader {
             }
             listeners.add(listener);
             if (!policies.containsKey(listener.policy())) {
-                PolicyConfig policy = policy(listener.policy(), policyDir.resolve(listener.policy() + ".yml"), node, pools);
+                PolicyConfig policy = policy(listener.policy(), policyDir.resolve(listener.policy() + ".yml"), node, pools,
+                        users);
                 if (policy != null) {
                     policies.put(listener.policy(), policy);
                 }
             }
             if (policies.containsKey(listener.policy())) {
                 checkBalancerNotRelay(node, listener, policies.get(listener.policy()));
+                checkTlsForAuth(node, listener, policies.get(listener.policy()));
             }
         }
         if (listeners.isEmpty()) {
@@ -112,7 +118,21 @@ public final class ConfigLoader {
         failIfErrors();
         DnsblConfig dnsbl = root.get("dnsbl").map(ConfigLoader::dnsbl).orElse(null);
         failIfErrors();
-        return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl);
+        ConfigNode tls = root.child("tls");
+        tls.allowOnly(TLS_KEYS);
+        TlsConfig tlsConfig = new TlsConfig(file.getParent().resolve(tls.string("certificate", "../certs/mxgate.crt")).normalize(),
+                file.getParent().resolve(tls.string("key", "../certs/mxgate.key")).normalize());
+        ConfigNode auth = root.child("auth");
+        auth.allowOnly(AUTH_KEYS);
+        AuthLimitsConfig a = AuthLimitsConfig.DEFAULTS;
+        AuthLimitsConfig authLimits = new AuthLimitsConfig(
+                auth.integer("max_failures_per_client", a.maxFailuresPerClient(), 1, 10_000),
+                auth.integer("max_failures_per_user", a.maxFailuresPerUser(), 1, 10_000),
+                auth.duration("failure_window", a.failureWindow()), auth.duration("failure_delay", a.failureDelay()),
+                auth.integer("hash_threads", a.hashThreads(), 1, 64));
+        failIfErrors();
+        return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tlsConfig,
+                authLimits);
     }
 
     private ConfigNode parse(Path file) {
@@ -153,8 +173,15 @@ public final class ConfigLoader {
         ProxyProtocolConfig proxyProtocol = new ProxyProtocolConfig(
                 trusted.isEmpty() ? NetworkSet.EMPTY : NetworkSet.parse(trusted),
                 proxy.duration("timeout", ProxyProtocolConfig.NONE.timeout()));
+        ListenerConfig.Tls tls = node.get("tls").map(n -> n.parse(v -> {
+            try {
+                return ListenerConfig.Tls.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tls must be none, starttls or implicit, got '" + v + "'");
+            }
+        }, ListenerConfig.Tls.NONE)).orElse(ListenerConfig.Tls.NONE);
         return name == null || listen == null ? null
-                : new ListenerConfig(name, listen, policy, proxyProtocol, sourceAddress(node));
+                : new ListenerConfig(name, listen, policy, proxyProtocol, sourceAddress(node), tls);
     }
 
     /** {@code dnsbl:}: zones, allow lists, resolvers (IP literals; default the system's) and the cache. */
@@ -289,6 +316,50 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * AUTH only over TLS on listeners that face the internet: a policy that offers AUTH, or
+     * requires TLS, on a listener without TLS could never be satisfied, or would send passwords
+     * in the clear, so it is refused at load rather than discovered by a user.
+     */
+    private static void checkTlsForAuth(ConfigNode listenerNode, ListenerConfig listener, PolicyConfig policy) {
+        if (listener.tls() != ListenerConfig.Tls.NONE) {
+            return;
+        }
+        if (policy.auth().enabled() && !policy.auth().plaintextOnLoopback()) {
+            listenerNode.error("listener '" + listener.name() + "' has tls: none but its policy " + policy.file()
+                    + " enables auth, which is offered only over TLS: set tls: starttls or implicit (or, for"
+                    + " loopback clients only, auth.allow_plaintext_loopback: true)");
+        }
+        if (policy.requireTls()) {
+            listenerNode.error("listener '" + listener.name() + "' has tls: none but its policy " + policy.file()
+                    + " sets require_tls: no client could ever send; set tls: starttls or implicit");
+        }
+    }
+
+    /** {@code tls}, {@code tls_trust} and {@code tls_insecure} of a pool. */
+    private static BackendTlsConfig backendTls(ConfigNode node) {
+        BackendTlsConfig.Mode mode = node.get("tls").map(n -> n.parse(v -> {
+            try {
+                return BackendTlsConfig.Mode.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tls must be none, opportunistic or required, got '" + v + "'");
+            }
+        }, BackendTlsConfig.Mode.NONE)).orElse(BackendTlsConfig.Mode.NONE);
+        Path trust = node.get("tls_trust").map(n -> n.parse(v -> n.file().getParent().resolve(v).normalize(), null))
+                .orElse(null);
+        if (trust != null && !Files.isRegularFile(trust)) {
+            node.child("tls_trust").error("tls_trust file " + trust + " does not exist");
+        }
+        boolean insecure = node.bool("tls_insecure", false);
+        if ((trust != null || insecure) && mode != BackendTlsConfig.Mode.REQUIRED) {
+            node.error("tls_trust and tls_insecure apply to tls: required only (opportunistic TLS never checks certificates)");
+        }
+        if (trust != null && insecure) {
+            node.error("tls_trust and tls_insecure contradict each other: insecure accepts any certificate");
+        }
+        return new BackendTlsConfig(mode, trust, insecure);
+    }
+
     private PoolConfig pool(String name, ConfigNode node) {
         node.allowOnly(POOL_KEYS);
         PoolConfig.Balance balance = node.get("balance").map(n -> n.parse(s -> {
@@ -347,15 +418,25 @@ public final class ConfigLoader {
                 node.duration("max_pressure_cooldown", Duration.ofMinutes(10)),
                 node.duration("slow_start", Duration.ofSeconds(30)),
                 node.duration("slow_mail_from", Duration.ofSeconds(10)),
-                reserve(node.child("reserve")));
+                reserve(node.child("reserve")),
+                backendTls(node));
     }
 
-    private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools) {
+    private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools,
+                                UsersConfig users) {
         if (!Files.isRegularFile(file)) {
             listener.error("policy file " + file + " does not exist");
             return null;
         }
-        return PolicyFileReader.read(name, file, parse(file), pools);
+        return PolicyFileReader.read(name, file, parse(file), pools, users);
+    }
+
+    /** The users file beside the policies; none is no users, and it is watched for its creation too. */
+    private UsersConfig users(Path file) {
+        if (!Files.exists(file)) {
+            return new UsersConfig(file, Map.of());
+        }
+        return UsersFileReader.read(parse(file));
     }
 
     private SpoolConfig spool(ConfigNode node) {

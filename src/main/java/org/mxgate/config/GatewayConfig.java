@@ -10,15 +10,23 @@ import java.util.Map;
  *
  * @param shutdownGrace how long a stopping gateway lets transactions in progress finish
  * @param dnsbl the DNS list zones, or null when none are configured
+ * @param tls the listeners' certificate and key files (read only when a listener uses TLS)
+ * @param authLimits brute-force limits and hashing threads for SMTP AUTH
  */
 public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
                             Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
-                            SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl) {
+                            SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl, TlsConfig tls,
+                            AuthLimitsConfig authLimits) {
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);
         pools = Map.copyOf(pools);
         policies = Map.copyOf(policies);
+    }
+
+    /** Whether some listener speaks TLS, so the certificate is needed. */
+    public boolean usesServerTls() {
+        return listeners.stream().anyMatch(l -> l.tls() != ListenerConfig.Tls.NONE);
     }
 
     public PolicyConfig policyOf(ListenerConfig listener) {

@@ -19,10 +19,33 @@ import org.mxgate.net.NetworkSet;
  *                               relay self-test
  * @param access the client, helo, sender and recipient rules
  * @param dnsbl whether this listener refuses clients on the DNS lists, and from which score
+ * @param auth SMTP AUTH on this listener, and what a login allows
+ * @param requireTls MAIL is refused (530 5.7.0) until the session is encrypted
  */
 public record PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
                            Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks,
-                           AccessConfig access, Dnsbl dnsbl) {
+                           AccessConfig access, Dnsbl dnsbl, Auth auth, boolean requireTls) {
+
+    /**
+     * The {@code auth:} block and {@code relay.authenticated}.
+     *
+     * @param enabled AUTH is offered, after TLS only
+     * @param plaintextOnLoopback AUTH is offered without TLS too, but only to clients on a loopback address
+     * @param senderLogin a logged-in user may only use the MAIL FROM addresses users.yml gives it (553 5.7.1)
+     * @param relayAuthenticated a logged-in user may send to any domain
+     * @param users the users file in force
+     */
+    public record Auth(boolean enabled, boolean plaintextOnLoopback, boolean senderLogin, boolean relayAuthenticated,
+                       UsersConfig users) {
+        public static final Auth OFF = new Auth(false, false, false, false, UsersConfig.NONE);
+    }
+
+    public PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
+                        Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks,
+                        AccessConfig access, Dnsbl dnsbl) {
+        this(name, file, acceptDomains, relayNetworks, routes, limits, allowWideRelayNetworks, access, dnsbl, Auth.OFF,
+                false);
+    }
 
     /**
      * The {@code dnsbl:} block of a policy: on or off, the score at which a client is refused,

@@ -19,7 +19,8 @@ import org.mxgate.net.NetworkSet;
 final class PolicyFileReader {
 
     private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
-            "allow_wide_relay_networks", "access", "dnsbl");
+            "allow_wide_relay_networks", "access", "dnsbl", "auth", "require_tls");
+    private static final Set<String> AUTH_KEYS = Set.of("enabled", "allow_plaintext_loopback", "sender_login");
     private static final Set<String> DNSBL_KEYS = Set.of("enabled", "threshold", "enforce");
     private static final Set<String> ACCESS_KEYS = Set.of("clients", "helo", "senders", "recipients");
     private static final Set<String> RELAY_KEYS = Set.of("networks", "authenticated");
@@ -28,7 +29,7 @@ final class PolicyFileReader {
     private PolicyFileReader() {
     }
 
-    static PolicyConfig read(String name, Path file, ConfigNode root, Map<String, PoolConfig> pools) {
+    static PolicyConfig read(String name, Path file, ConfigNode root, Map<String, PoolConfig> pools, UsersConfig users) {
         root.allowOnly(POLICY_KEYS);
         List<String> domains = new ArrayList<>();
         for (ConfigNode d : root.list("accept_domains")) {
@@ -60,8 +61,17 @@ final class PolicyFileReader {
         if (!nets.isEmpty()) {
             networks = NetworkSet.parse(nets);
         }
-        if (relay.bool("authenticated", false)) {
-            relay.child("authenticated").error("relay.authenticated needs SMTP AUTH, which this version does not offer");
+        ConfigNode authNode = root.child("auth");
+        authNode.allowOnly(AUTH_KEYS);
+        PolicyConfig.Auth auth = new PolicyConfig.Auth(authNode.bool("enabled", false),
+                authNode.bool("allow_plaintext_loopback", false), authNode.bool("sender_login", false),
+                relay.bool("authenticated", false), users);
+        // Never an open relay: relay for logged-in users is meaningless, and suspicious, where nobody can log in.
+        if (auth.relayAuthenticated() && !auth.enabled()) {
+            relay.child("authenticated").error("relay.authenticated needs auth: { enabled: true } in the same policy");
+        }
+        if (auth.senderLogin() && !auth.enabled()) {
+            authNode.child("sender_login").error("sender_login needs auth: { enabled: true }");
         }
         Map<String, String> routes = routes(root, pools);
         AccessConfig access = access(root.child("access"));
@@ -88,7 +98,8 @@ final class PolicyFileReader {
             default -> throw new IllegalArgumentException("enforce must be rcpt or connect, got '" + v + "'");
         }, false)).orElse(false);
         return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide, access,
-                new PolicyConfig.Dnsbl(dnsbl.bool("enabled", false), threshold, atConnect));
+                new PolicyConfig.Dnsbl(dnsbl.bool("enabled", false), threshold, atConnect), auth,
+                root.bool("require_tls", false));
     }
 
     /** {@code routes:} (domain pattern to pool, in file order) and its shorthand {@code route: pool} for "*". */

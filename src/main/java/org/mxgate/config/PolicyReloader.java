@@ -133,7 +133,13 @@ public final class PolicyReloader implements AutoCloseable {
     private Set<Path> files(GatewayConfig config) {
         Set<Path> files = new TreeSet<>();
         files.add(configFile);
-        config.policies().values().forEach(p -> files.add(p.file()));
+        config.policies().values().forEach(p -> {
+            files.add(p.file());
+            // Watched even while missing, so a users file created later is read.
+            if (p.auth().users().file() != null) {
+                files.add(p.auth().users().file());
+            }
+        });
         return files;
     }
 

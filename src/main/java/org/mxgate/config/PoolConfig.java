@@ -21,13 +21,26 @@ import java.util.Map;
  * @param slowMailFrom a MAIL FROM answered slower than this puts the server under back pressure; zero for off
  * @param reserve listener name to the percentage of the pool's capacity (the sum of its servers'
  *                {@code max_transactions}) that other listeners may not use
+ * @param tls STARTTLS towards the servers: none, opportunistic or required
  */
 public record PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
                          Duration commandTimeout, Duration dataTimeout, Duration timeBudget,
                          int idleConnections, Duration idleTimeout, List<ServerConfig> servers,
                          ForwardClientIp forwardClientIp, InetAddress sourceAddress,
                          HealthCheckConfig healthCheck, Duration pressureCooldown, Duration maxPressureCooldown,
-                         Duration slowStart, Duration slowMailFrom, Map<String, Integer> reserve) {
+                         Duration slowStart, Duration slowMailFrom, Map<String, Integer> reserve,
+                         BackendTlsConfig tls) {
+
+    public PoolConfig(String name, Balance balance, int maxAttempts, Duration connectTimeout,
+                      Duration commandTimeout, Duration dataTimeout, Duration timeBudget,
+                      int idleConnections, Duration idleTimeout, List<ServerConfig> servers,
+                      ForwardClientIp forwardClientIp, InetAddress sourceAddress,
+                      HealthCheckConfig healthCheck, Duration pressureCooldown, Duration maxPressureCooldown,
+                      Duration slowStart, Duration slowMailFrom, Map<String, Integer> reserve) {
+        this(name, balance, maxAttempts, connectTimeout, commandTimeout, dataTimeout, timeBudget, idleConnections,
+                idleTimeout, servers, forwardClientIp, sourceAddress, healthCheck, pressureCooldown,
+                maxPressureCooldown, slowStart, slowMailFrom, reserve, BackendTlsConfig.NONE);
+    }
 
     public PoolConfig {
         servers = List.copyOf(servers);
