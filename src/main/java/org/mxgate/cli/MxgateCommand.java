@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code mxgate} command and its subcommands. */
 @Command(name = "mxgate", mixinStandardHelpOptions = true, version = "mxgate 0.1.0",
         description = "SMTP-aware relay proxy and mail gateway.",
-        subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, ExplainCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, ExplainCommand.class,
+                PasswdCommand.class})
 public final class MxgateCommand implements Runnable {
 
     private final GatewayStarter starter;

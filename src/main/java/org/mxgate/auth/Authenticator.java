@@ -1,0 +1,132 @@
+package org.mxgate.auth;
+
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mxgate.config.AuthLimitsConfig;
+import org.mxgate.config.UsersConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a login against the users file on a few threads of its own, because bcrypt is meant to
+ * be slow and must never run on an event loop. Refuses a blocked client or login without hashing,
+ * answers a full queue with UNAVAILABLE rather than queueing without bound, and delays every
+ * REJECTED. Never logs a password; the returned future may complete on any thread.
+ */
+public final class Authenticator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+
+    // Logins waiting for a hash thread, per thread: at cost 10 about three seconds of work.
+    private static final int QUEUE_PER_THREAD = 64;
+
+    /**
+     * Checked for a login nobody has, so an unknown user costs the same bcrypt as a known one and
+     * the time of a refusal does not tell which logins exist. Its password is random and thrown away.
+     */
+    private static final String UNKNOWN_USER_HASH = PasswordHash.create(
+            HexFormat.of().formatHex(randomBytes()).toCharArray(), PasswordHash.DEFAULT_COST);
+
+    private final AuthFailures failures;
+    private final ThreadPoolExecutor hashing;
+    private final Executor afterFailureDelay;
+
+    public Authenticator(AuthLimitsConfig limits) {
+        this(limits, QUEUE_PER_THREAD * limits.hashThreads());
+    }
+
+    Authenticator(AuthLimitsConfig limits, int queueCapacity) {
+        this.failures = new AuthFailures(limits);
+        this.hashing = new ThreadPoolExecutor(limits.hashThreads(), limits.hashThreads(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), hashThreads());
+        this.afterFailureDelay = CompletableFuture.delayedExecutor(limits.failureDelay().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Checks the password for the login as seen from this client, and zeroes the password array
+     * once it is no longer needed (at the latest when the future completes).
+     */
+    public CompletableFuture<AuthResult> authenticate(UsersConfig users, InetAddress client, String login,
+                                                      char[] password) {
+        if (failures.isBlocked(client, login)) {
+            Arrays.fill(password, '\0');
+            LOG.debug("login {} from {} blocked: too many failures", login, client.getHostAddress());
+            return CompletableFuture.completedFuture(AuthResult.BLOCKED);
+        }
+        CompletableFuture<AuthResult> result = new CompletableFuture<>();
+        try {
+            hashing.execute(() -> check(users, client, login, password, result));
+        } catch (RejectedExecutionException e) {
+            // A full queue (or a closed authenticator): a soft refusal now beats an unbounded wait.
+            Arrays.fill(password, '\0');
+            LOG.debug("login {} from {}: hash queue full", login, client.getHostAddress());
+            return CompletableFuture.completedFuture(AuthResult.UNAVAILABLE);
+        }
+        return result;
+    }
+
+    /** The failure counters, for metrics and tests. */
+    public AuthFailures failures() {
+        return failures;
+    }
+
+    /** Stops taking logins; those already queued still get their answer. */
+    @Override
+    public void close() {
+        hashing.shutdown();
+    }
+
+    private void check(UsersConfig users, InetAddress client, String login, char[] password,
+                       CompletableFuture<AuthResult> result) {
+        boolean accepted;
+        try {
+            Optional<UsersConfig.User> user = login == null ? Optional.empty() : users.find(login);
+            // Hash even for an unknown login, and never accept one: same time, same answer as a wrong password.
+            boolean matches = PasswordHash.matches(user.map(UsersConfig.User::passwordHash).orElse(UNKNOWN_USER_HASH),
+                    password);
+            accepted = user.isPresent() && matches;
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        if (accepted) {
+            LOG.debug("login {} from {} accepted", login, client.getHostAddress());
+            result.complete(AuthResult.ACCEPTED);
+            return;
+        }
+        // Counted before the delay, so a client firing logins in parallel meets its limit at once.
+        failures.recordFailure(client, login);
+        LOG.debug("login {} from {} rejected", login, client.getHostAddress());
+        // The delay holds no hash thread: a scheduler completes the future when it is over.
+        afterFailureDelay.execute(() -> result.complete(AuthResult.REJECTED));
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static ThreadFactory hashThreads() {
+        AtomicInteger next = new AtomicInteger(1);
+        return task -> {
+            Thread thread = new Thread(task, "mxgate-auth-" + next.getAndIncrement());
+            // Daemon: a login being checked must not keep the JVM alive at shutdown.
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
