@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.mxgate.auth.Authenticator;
 import org.mxgate.backend.BackendClient;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.cli.MxgateCommand;
@@ -22,6 +24,9 @@ import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
+import org.mxgate.tls.BackendTls;
+import org.mxgate.tls.ServerTls;
+import org.mxgate.tls.TlsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -47,9 +52,25 @@ public final class Main {
                 NioIoHandler.newFactory());
         BackendClient client = new BackendClient(config.hostname());
         Map<String, BackendPool> pools = new LinkedHashMap<>();
-        for (PoolConfig pool : config.pools().values()) {
-            pools.put(pool.name(), new BackendPool(pool, client));
+        List<AutoCloseable> resources = new ArrayList<>();
+        ServerTls tls;
+        try {
+            for (PoolConfig pool : config.pools().values()) {
+                pools.put(pool.name(), new BackendPool(pool, client, pool.tls().isEnabled() ? BackendTls.create(pool.tls()) : null));
+            }
+            tls = config.usesServerTls() ? ServerTls.open(config.tls(), config.hostname()) : null;
+        } catch (TlsException e) {
+            acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IllegalStateException(e.getMessage(), e);
         }
+        if (tls != null) {
+            // A replaced certificate is used by the next connections, without a restart (docs/operations.md).
+            tls.watch(Duration.ofMillis(500));
+            resources.add(tls);
+        }
+        Authenticator auth = new Authenticator(config.authLimits());
+        resources.add(auth);
         for (PolicyConfig policy : config.policies().values()) {
             if (policy.allowWideRelayNetworks()) {
                 LOG.warn("policy {} ({}) sets allow_wide_relay_networks: it relays for {} and skips the relay self-test",
@@ -71,10 +92,10 @@ public final class Main {
             for (ListenerConfig listener : config.listeners()) {
                 Supplier<Policy> policy = () -> new Policy(policies.current(listener.policy()));
                 listeners.add(Listener.bind(listener, config.hostname(), policy, pools::get,
-                        config.spool(), dnsbl, acceptors, workers));
+                        config.spool(), dnsbl, tls, auth, acceptors, workers));
             }
         } catch (Exception e) {
-            new Gateway(config, listeners, pools, policies, List.of(acceptors, workers)).close();
+            new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources).close();
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
@@ -83,6 +104,6 @@ public final class Main {
         pools.values().forEach(pool -> pool.startHealthChecks(workers));
         // Edited policy files take effect within a second of the last write (docs/operations.md).
         policies.watch(Duration.ofMillis(500));
-        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers));
+        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources);
     }
 }

@@ -33,7 +33,7 @@ class PackageRulesTest {
             Map.entry("net", Set.of()),
             Map.entry("config", Set.of("mail", "net")),
             Map.entry("policy", Set.of("config", "mail", "net", "dnsbl")),
-            Map.entry("smtp", Set.of("policy", "config", "mail", "net", "dnsbl")),
+            Map.entry("smtp", Set.of("policy", "config", "mail", "net", "dnsbl", "auth")),
             Map.entry("log", Set.of("mail", "net")),
             Map.entry("dnsbl", Set.of("config", "mail", "net")),
             Map.entry("tls", Set.of("config")),

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.mxgate.config.PoolConfig;
+import org.mxgate.tls.BackendTls;
 import org.mxgate.config.ServerConfig;
 
 /**
@@ -23,9 +24,12 @@ public final class BackendPool {
     private final IdleConnections idle;
     private final ClientIpForwarding forwarding;
     private final HealthProber prober;
+    private final BackendStartTls startTls;
 
-    public BackendPool(PoolConfig config, BackendClient client) {
+    /** @param tls the pool's TLS client side, or null when its {@code tls} is none */
+    public BackendPool(PoolConfig config, BackendClient client, BackendTls tls) {
         this.config = config;
+        this.startTls = tls == null ? null : new BackendStartTls(config.tls(), tls, client.heloName());
         this.forwarding = new ClientIpForwarding(client.heloName());
         this.backends = config.servers().stream().map(s -> new Backend(config.name(), s, config.healthCheck() == null ? null
                 : new HealthCounter(config.healthCheck().rise(), config.healthCheck().fall()),
@@ -64,6 +68,9 @@ public final class BackendPool {
         BackendSession parked = fresh ? null : idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.identity());
         CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
                 : client.connect(backend, loop, from, proxyFor, config.connectTimeout(), config.commandTimeout());
+        if (parked == null && startTls != null) {
+            session = session.thenCompose(s -> startTls.negotiate(s, config.commandTimeout()));
+        }
         if (config.forwardClientIp() != PoolConfig.ForwardClientIp.XCLIENT) {
             return session;
         }

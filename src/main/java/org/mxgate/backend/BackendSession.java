@@ -44,6 +44,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private long idleSince;
     private Runnable onWritable;
     private boolean needsReset;
+    private String tls;
 
     BackendSession(Backend backend, InetAddress source) {
         this.backend = backend;
@@ -57,6 +58,15 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
 
     public Backend backend() {
         return backend;
+    }
+
+    /** The TLS protocol and cipher of this connection, or null in plaintext. */
+    public String tls() {
+        return tls;
+    }
+
+    void tls(String description) {
+        this.tls = description;
     }
 
     public boolean offers(String keyword) {

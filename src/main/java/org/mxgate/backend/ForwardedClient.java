@@ -14,17 +14,23 @@ import org.mxgate.net.ClientAddress;
 
 /**
  * The client a backend session speaks for, as XCLIENT tells it (Postfix's XCLIENT_README):
- * the real address and port, the HELO name and the protocol. Pure.
+ * the real address and port, the HELO name, the protocol and the SMTP AUTH login. Pure.
  *
  * @param helo the client's HELO/EHLO name, or null before one
  * @param protocol SMTP or ESMTP
  * @param destination the address the client connected to (our listener, or its balancer's), for PROXY v2
+ * @param login the user the client authenticated as, or null
  */
-public record ForwardedClient(ClientAddress client, String helo, String protocol, InetSocketAddress destination) {
+public record ForwardedClient(ClientAddress client, String helo, String protocol, InetSocketAddress destination,
+                              String login) {
+
+    public ForwardedClient(ClientAddress client, String helo, String protocol, InetSocketAddress destination) {
+        this(client, helo, protocol, destination, null);
+    }
 
     /** What must match for a backend session to speak for this client without a new XCLIENT. */
     String identity() {
-        return client.ip() + "|" + client.real().getPort() + "|" + helo + "|" + protocol;
+        return client.ip() + "|" + client.real().getPort() + "|" + helo + "|" + protocol + "|" + login;
     }
 
     /** The PROXY v2 header naming this client, for a backend connection that carries only its mail. */
@@ -49,6 +55,8 @@ public record ForwardedClient(ClientAddress client, String helo, String protocol
             add(attributes, offered, "HELO", helo);
         }
         add(attributes, offered, "PROTO", protocol);
+        // Always sent where offered, so a reused backend session never keeps an earlier client's login.
+        add(attributes, offered, "LOGIN", login == null ? "[UNAVAILABLE]" : login);
         return "XCLIENT " + String.join(" ", attributes);
     }
 

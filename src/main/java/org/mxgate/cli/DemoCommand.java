@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mxgate.auth.PasswordHash;
 import org.mxgate.config.ConfigException;
 import org.mxgate.config.ConfigLoader;
 import org.mxgate.config.GatewayConfig;
@@ -23,7 +24,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "demo", description = "Run the gateway with two embedded backends on loopback.")
 final class DemoCommand implements Callable<Integer> {
 
-    private static final List<String> FILES = List.of("conf/mxgate.yml", "policies/internet.yml", "policies/internal.yml");
+    static final List<String> FILES = List.of("conf/mxgate.yml", "policies/internet.yml", "policies/internal.yml",
+            "policies/submission.yml");
+    static final String DEMO_USER = "demo@example.test";
+    static final String DEMO_PASSWORD = "demo";
 
     @ParentCommand
     MxgateCommand parent;
@@ -46,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
                 "mxgate demo is running (Ctrl-C stops it).",
                 "",
                 "  internet listener  127.0.0.1:2525   takes mail for example.test from anyone",
+                "  submission         127.0.0.1:2587   STARTTLS, then AUTH as " + DEMO_USER + " / " + DEMO_PASSWORD + ", then anywhere",
                 "  internal listener  127.0.0.1:10025  relays anywhere for 127.0.0.0/8",
                 "  backends           mx1 (SMTP 3025, IMAP 3143) and mx2 (SMTP 3026, IMAP 3144), GreenMail",
                 "",
@@ -54,7 +59,9 @@ final class DemoCommand implements Callable<Integer> {
                 "  or, with no swaks:",
                 "  printf 'EHLO me\\r\\nMAIL FROM:<you@elsewhere.test>\\r\\nRCPT TO:<user@example.test>\\r\\nDATA\\r\\n"
                         + "Subject: hello\\r\\n\\r\\nHi\\r\\n.\\r\\nQUIT\\r\\n' | nc 127.0.0.1 2525",
-                "Relaying to another domain is refused on 2525 (554 5.7.1) and allowed on 10025.",
+                "Relaying to another domain is refused on 2525 (554 5.7.1) and allowed on 10025, and on 2587 after a login:",
+                "  swaks --server 127.0.0.1:2587 --tls --auth PLAIN --auth-user " + DEMO_USER + " --auth-password "
+                        + DEMO_PASSWORD + " --from " + DEMO_USER + " --to friend@elsewhere.test",
                 "",
                 "Read it over IMAP on 127.0.0.1:3143 or 3144 (whichever backend took it; the 250 reply names it),",
                 "login and password both user@example.test, e.g.:",
@@ -85,6 +92,9 @@ final class DemoCommand implements Callable<Integer> {
                 Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        // Made here, so no hash ships in the jar; bcrypt's lowest cost, as the password is on screen anyway.
+        Files.writeString(root.resolve("policies/users.yml"), "\"" + DEMO_USER + "\": { password: \""
+                + PasswordHash.create(DEMO_PASSWORD.toCharArray(), 4) + "\" }\n");
         return root.resolve("conf/mxgate.yml");
     }
 }

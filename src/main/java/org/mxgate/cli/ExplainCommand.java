@@ -54,6 +54,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, description = "recipient address; repeat for several")
     List<String> to;
 
+    @Option(names = "--auth", description = "the login the client authenticated as (default: none)")
+    String login;
+
+    @Option(names = "--tls", negatable = true,
+            description = "whether the session is encrypted (default: yes on listeners with tls, no elsewhere)")
+    Boolean tls;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -80,8 +87,16 @@ final class ExplainCommand implements Callable<Integer> {
         }
         PolicyConfig policyConfig = loaded.policyOf(found.get());
         Policy policy = new Policy(policyConfig);
-        ClientFacts facts = new ClientFacts(ClientAddress.direct(new InetSocketAddress(ip, 0)), helo);
-        out.printf("listener %s, policy %s, client %s, helo %s%n", listener, policy.name(), ip.getHostAddress(), helo);
+        boolean encrypted = tls != null ? tls : found.get().tls() != ListenerConfig.Tls.NONE;
+        ClientFacts facts = new ClientFacts(ClientAddress.direct(new InetSocketAddress(ip, 0)), helo, null, login, encrypted);
+        out.printf("listener %s, policy %s, client %s, helo %s, %s%s%n", listener, policy.name(), ip.getHostAddress(), helo,
+                encrypted ? "TLS" : "plaintext", login == null ? "" : ", logged in as " + login);
+        if (login != null && !policy.offersAuth(facts)) {
+            out.println("  (this listener would not have let the client log in: "
+                    + (policy.hasAuth() ? "AUTH is offered only over TLS" : "auth is off in its policy") + ")");
+        } else if (login != null && policy.users().find(login).isEmpty()) {
+            out.println("  (no user " + login + " in " + policy.users().file() + ")");
+        }
 
         Optional<MailAddress> sender = MailAddress.parsePath(bracketed(from));
         out.printf("%nMAIL FROM:%s%n", bracketed(from));
@@ -90,6 +105,12 @@ final class ExplainCommand implements Callable<Integer> {
             return 0;
         }
         Verdict senderVerdict = policy.checkSender(facts, sender.get());
+        if (!senderVerdict.isAccepted()) {
+            out.println("  decided by: " + senderVerdict.rule());
+            reply(out, senderVerdict.reply());
+            out.println("  a session takes no RCPT without an accepted MAIL");
+            return 0;
+        }
         reply(out, senderVerdict.reply());
         boolean utf8 = !sender.get().isAscii() || to.stream().anyMatch(t -> !t.chars().allMatch(c -> c < 0x80));
         Envelope transaction = new Envelope(sender.get(), -1, null, utf8);

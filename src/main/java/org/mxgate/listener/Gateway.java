@@ -23,10 +23,13 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, BackendPool> pools;
     private final PolicyReloader policies;
     private final List<EventLoopGroup> groups;
+    private final List<AutoCloseable> resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** @param resources closed last: the certificate watch, the login checker */
     public Gateway(GatewayConfig config, List<Listener> listeners, Map<String, BackendPool> pools,
-                   PolicyReloader policies, List<EventLoopGroup> groups) {
+                   PolicyReloader policies, List<EventLoopGroup> groups, List<AutoCloseable> resources) {
+        this.resources = List.copyOf(resources);
         this.config = config;
         this.listeners = List.copyOf(listeners);
         this.pools = Map.copyOf(pools);
@@ -82,6 +85,13 @@ public final class Gateway implements AutoCloseable {
         pools.values().forEach(BackendPool::close);
         for (EventLoopGroup group : groups) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", resource, e.toString());
+            }
         }
     }
 }

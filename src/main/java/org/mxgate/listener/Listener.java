@@ -16,7 +16,9 @@ import java.util.function.Supplier;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.SpoolConfig;
+import org.mxgate.auth.Authenticator;
 import org.mxgate.dnsbl.DnsblChecker;
+import org.mxgate.tls.ServerTls;
 import org.mxgate.policy.Policy;
 
 /** One bound listening socket with its own policy, and the client sessions it accepted. */
@@ -33,9 +35,13 @@ public final class Listener {
     }
 
     /** Binds and returns once the socket listens; a bind failure is thrown at start-up, never later. */
-    /** @param dnsbl the DNS list checker, or null when no lists are configured */
+    /**
+     * @param dnsbl the DNS list checker, or null when no lists are configured
+     * @param tls the certificate in force, or null when no listener uses TLS
+     */
     public static Listener bind(ListenerConfig config, String hostname, Supplier<Policy> policy,
                                 Function<String, BackendPool> pools, SpoolConfig spool, DnsblChecker dnsbl,
+                                ServerTls tls, Authenticator auth,
                                 EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
         ChannelGroup sessions = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
         Channel channel = new ServerBootstrap()
@@ -46,7 +52,7 @@ public final class Listener {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ListenerInitializer(
                         new ListenerServices(config, hostname, pools, spool, Clock.systemDefaultZone(),
-                                new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl), policy, sessions))
+                                new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth), policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();

@@ -8,6 +8,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.ProxyProtocolConfig;
 import org.mxgate.policy.Policy;
 import org.mxgate.smtp.ReplyEncoder;
@@ -15,7 +16,8 @@ import org.mxgate.smtp.SmtpLineDecoder;
 
 /**
  * Builds the pipeline of one client connection: for a trusted balancer the PROXY decoder and
- * header handler, then idle timer, line decoder, reply encoder, session handler.
+ * header handler, for implicit TLS the TLS handler (after the PROXY header, which a balancer
+ * sends in the clear), then idle timer, line decoder, reply encoder, session handler.
  */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -42,6 +44,9 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         if (proxy.isEnabled() && proxy.trusted().contains(channel.remoteAddress().getAddress())) {
             p.addLast("proxy", new HAProxyMessageDecoder());
             p.addLast("proxy-header", new ProxyHeaderHandler(proxy.timeout()));
+        }
+        if (services.config().tls() == ListenerConfig.Tls.IMPLICIT) {
+            p.addLast("tls", services.tls().newHandler(channel.alloc(), false));
         }
         p.addLast("idle", new IdleStateHandler(snapshot.limits().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("lines", decoder);

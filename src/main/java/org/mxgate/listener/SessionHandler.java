@@ -9,6 +9,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import javax.net.ssl.SSLSession;
+import org.mxgate.auth.AuthResult;
 import org.mxgate.backend.ForwardedClient;
 import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.log.ProtocolLog;
@@ -66,7 +70,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         ClientAddress proxied = ctx.channel().attr(ProxyHeaderHandler.CLIENT).get();
         client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
-        session = new SmtpSession(services.hostname(), listener, policy, client, services.clock());
+        session = new SmtpSession(services.hostname(), listener, policy, client, services.clock(), services.config().tls());
         // Started now, so the answer is usually in before the first RCPT needs it.
         if (services.dnsbl() != null && policy.get().usesDnsbl()) {
             dnsbl = services.dnsbl().check(client.real().getAddress());
@@ -134,7 +138,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 session.dnsbl(dnsbl.isCompletedExceptionally() ? null : dnsbl.join());
                 dnsbl = null;
             }
-            log.command(line.text());
+            log.command(session.loggable(line.text()));
             apply(session.handle(line.text()));
         } else if (msg instanceof SmtpInput.BodyChunk chunk) {
             try {
@@ -164,6 +168,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            tlsEstablished(handshake);
+            return;
+        }
         if (event == SessionDrain.INSTANCE) {
             draining = true;
             if (session != null) {
@@ -211,16 +219,29 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             if (relay == null) {
                 relay = new Relay(services.pools().apply(r.route()), ctx.channel().eventLoop(), services.spool(), log,
                         new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP",
-                                (InetSocketAddress) ctx.channel().localAddress()),
+                                (InetSocketAddress) ctx.channel().localAddress(), session.login()),
                         services.config().sourceAddress(), services.config().name());
             }
-            await(relay.addRecipient(r.envelope(), r.recipient()), session::onRecipientReply);
+            await(relay.addRecipient(r.envelope(), r.recipient()), session::onRecipientReply, Replies.LOCAL_ERROR);
         } else if (effect instanceof Effect.OpenData d) {
-            await(relay.beginData(d.queueId(), d.receivedHeader()), session::onDataReply);
+            await(relay.beginData(d.queueId(), d.receivedHeader()), session::onDataReply, Replies.LOCAL_ERROR);
         } else if (effect instanceof Effect.ReceiveBody b) {
             decoder.enterData(b.maxSize());
         } else if (effect instanceof Effect.FinishData) {
-            await(relay.finishData(), session::onDataOutcome);
+            await(relay.finishData(), session::onDataOutcome, Replies.LOCAL_ERROR);
+        } else if (effect instanceof Effect.StartTls) {
+            // RFC 3207 5 (CVE-2011-0411): what the client pipelined after STARTTLS came in plaintext
+            // and is thrown away; from here every byte goes through TLS (StartTlsInjectionIT). The
+            // 220 is already written below the TLS handler, so it leaves in plaintext.
+            decoder.discardBuffered();
+            ctx.pipeline().addFirst("tls", services.tls().newHandler(ctx.alloc(), false));
+        } else if (effect instanceof Effect.Authenticate a) {
+            String login = a.login();
+            await(services.auth().authenticate(policy.get().users(), client.real().getAddress(), login, a.password()),
+                    result -> {
+                        log.auth(login, result.name().toLowerCase(java.util.Locale.ROOT));
+                        return session.onAuthResult(result);
+                    }, AuthResult.UNAVAILABLE);
         }
         if (!waiting && !session.inTransaction()) {
             endRelay();
@@ -235,8 +256,27 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Pauses reading until the backend answers, then applies the session's next step on this event loop. */
-    private void await(CompletableFuture<Reply> pending, Function<Reply, Step> next) {
+    /** The handshake's outcome: the session starts over encrypted (RFC 3207 4.2), or the connection ends. */
+    private void tlsEstablished(SslHandshakeCompletionEvent handshake) {
+        if (!handshake.isSuccess()) {
+            log.tls("handshake failed: " + handshake.cause().getMessage());
+            closing = true;
+            ctx.close();
+            flush();
+            return;
+        }
+        SSLSession tls = ctx.pipeline().get(SslHandler.class).engine().getSession();
+        String description = tls.getProtocol() + " with cipher " + tls.getCipherSuite();
+        log.tls(description);
+        session.onTlsEstablished(description);
+        log.flush();
+    }
+
+    /**
+     * Pauses reading until the answer (a backend's, the login check's) is in, then applies the
+     * session's next step on this event loop; a failure becomes {@code onError}.
+     */
+    private <T> void await(CompletableFuture<T> pending, Function<T, Step> next, T onError) {
         waiting = true;
         decoder.pause();
         flush();
@@ -247,9 +287,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (error != null) {
-                LOG.warn("session {}: relay error", log.session(), error);
+                LOG.warn("session {}: a backend or login check failed", log.session(), error);
             }
-            apply(next.apply(error == null ? reply : Replies.LOCAL_ERROR));
+            apply(next.apply(error == null ? reply : onError));
             if (!waiting && !closing) {
                 decoder.resume();
             }

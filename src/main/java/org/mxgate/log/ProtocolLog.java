@@ -54,6 +54,16 @@ public final class ProtocolLog {
         write("reply", "reply", reply.toString());
     }
 
+    /** The TLS protocol and cipher once a handshake completed, or why it failed. */
+    public void tls(String detail) {
+        write("tls", "detail", detail);
+    }
+
+    /** A login attempt: the user name and the outcome, never a password. */
+    public void auth(String login, String outcome) {
+        write("auth", "detail", login + " " + outcome);
+    }
+
     public void backendEvent(String backendName, String event) {
         backend = backendName;
         write("backend", "detail", event);

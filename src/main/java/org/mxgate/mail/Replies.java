@@ -61,6 +61,29 @@ public final class Replies {
     public static final Reply BACKEND_ODD_REPLY = Reply.of(451, "4.4.0", "Error: unexpected backend reply, try again later");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error, try again later");
 
+    // RFC 3207 4: the 220 after which the client starts the TLS handshake.
+    public static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");
+    public static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "Error: TLS already active");
+    // RFC 3207 4: a policy that requires TLS refuses mail commands before it (RequireTlsIT).
+    public static final Reply TLS_REQUIRED = Reply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+    public static final Reply IN_TRANSACTION = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
+    // RFC 4954 4 and 6: AUTH (TlsAuthIT, AuthBruteForceIT).
+    public static final Reply AUTH_NOT_ENABLED = Reply.of(503, "5.5.1", "Error: authentication not enabled");
+    public static final Reply ALREADY_AUTHENTICATED = Reply.of(503, "5.5.1", "Error: already authenticated");
+    public static final Reply UNKNOWN_MECHANISM = Reply.of(504, "5.5.4", "Unrecognized authentication type");
+    public static final Reply AUTH_SUCCEEDED = Reply.of(235, "2.7.0", "Authentication successful");
+    public static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Authentication credentials invalid");
+    public static final Reply AUTH_ABORTED = Reply.of(501, "5.7.0", "Authentication aborted");
+    public static final Reply AUTH_CANNOT_DECODE = Reply.of(501, "5.5.2", "Cannot decode response");
+    // Brute force: refused without looking at the password until the failure window has passed.
+    public static final Reply AUTH_BLOCKED = Reply.of(454, "4.7.0", "Too many authentication failures, try again later");
+    public static final Reply AUTH_UNAVAILABLE = Reply.of(454, "4.7.0", "Temporary authentication failure, try again later");
+
+    /** sender_login: a logged-in user may only send as the addresses users.yml gives it. */
+    public static Reply senderNotOwned(MailAddress sender, String login) {
+        return Reply.of(553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " + login);
+    }
+
     public static Reply greeting(String hostname) {
         return Reply.of(220, null, hostname + " ESMTP");
     }

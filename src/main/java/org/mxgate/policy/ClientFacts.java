@@ -5,11 +5,20 @@ import org.mxgate.net.ClientAddress;
 
 /**
  * What a session knows about its client when it asks the policy: the real address, the HELO
- * name, and what the DNS lists said (null when no list was asked).
+ * name, what the DNS lists said (null when no list was asked), the login it authenticated as
+ * (null when none) and whether the session is encrypted.
  */
-public record ClientFacts(ClientAddress client, String helo, DnsblScore dnsbl) {
+public record ClientFacts(ClientAddress client, String helo, DnsblScore dnsbl, String login, boolean tls) {
 
     public ClientFacts(ClientAddress client, String helo) {
         this(client, helo, null);
+    }
+
+    public ClientFacts(ClientAddress client, String helo, DnsblScore dnsbl) {
+        this(client, helo, dnsbl, null, false);
+    }
+
+    public boolean isAuthenticated() {
+        return login != null;
     }
 }

@@ -3,10 +3,12 @@ package org.mxgate.policy;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.mxgate.config.LimitsConfig;
 import org.mxgate.config.PolicyConfig;
+import org.mxgate.config.UsersConfig;
 import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.mail.Domain;
 import org.mxgate.mail.Envelope;
@@ -59,8 +61,49 @@ public final class Policy {
         return config.limits();
     }
 
+    /** Whether AUTH is advertised and accepted: only over TLS, or in plaintext to loopback clients where the policy says so. */
+    public boolean offersAuth(ClientFacts client) {
+        PolicyConfig.Auth auth = config.auth();
+        return auth.enabled() && (client.tls() || auth.plaintextOnLoopback() && client.client().real().getAddress().isLoopbackAddress());
+    }
+
+    /** Whether the listener's policy has AUTH at all (so AUTH before TLS gets 530 rather than 503). */
+    public boolean hasAuth() {
+        return config.auth().enabled();
+    }
+
+    public UsersConfig users() {
+        return config.auth().users();
+    }
+
     public Verdict checkSender(ClientFacts client, MailAddress sender) {
+        // RFC 3207 4: with require_tls, no mail before STARTTLS.
+        if (config.requireTls() && !client.tls()) {
+            return Verdict.refuse(Replies.TLS_REQUIRED, "require_tls: the session is not encrypted");
+        }
+        if (config.auth().senderLogin() && client.isAuthenticated() && !owns(client.login(), sender)) {
+            return Verdict.refuse(Replies.senderNotOwned(sender, client.login()), "auth.sender_login: " + sender
+                    + " is not among the senders of " + client.login() + " in users.yml");
+        }
         return Verdict.accept(Replies.SENDER_OK, "sender accepted", null);
+    }
+
+    /** A user's senders from users.yml: addresses, whole domains (@domain) or <>; none listed means the login itself. */
+    private boolean owns(String login, MailAddress sender) {
+        List<String> senders = users().find(login).map(UsersConfig.User::senders).orElse(List.of());
+        if (senders.isEmpty()) {
+            return !sender.isNullSender() && sender.toString().equalsIgnoreCase(login);
+        }
+        if (sender.isNullSender()) {
+            return senders.contains("<>");
+        }
+        String address = sender.toString().toLowerCase(Locale.ROOT);
+        for (String allowed : senders) {
+            if (allowed.startsWith("@") ? sender.domainName().matches(allowed.substring(1)) : allowed.equals(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -96,12 +139,22 @@ public final class Policy {
         }
         note(trace, byAccess.map(v -> v.rule() + ": the remaining access rules are skipped")
                 .orElse("access: no rule matches"));
+        // A logged-in user is known: its home address may well be on a dynamic-IP list.
+        if (client.isAuthenticated()) {
+            if (config.auth().relayAuthenticated()) {
+                return routed(transaction, recipient, "relay.authenticated: logged in as " + client.login(), trace);
+            }
+            note(trace, "auth: logged in as " + client.login() + " (DNS lists skipped); relay.authenticated is off");
+        } else {
+            note(trace, config.auth().enabled() ? "auth: not logged in" : "auth: off for this listener");
+        }
         // DNS lists, on the real address; mail to our postmaster still passes (RFC 5321 4.5.1).
-        Optional<Verdict> byDnsbl = dnsbl(client, recipient);
+        Optional<Verdict> byDnsbl = client.isAuthenticated() ? Optional.empty() : dnsbl(client, recipient);
         if (byDnsbl.isPresent()) {
             return byDnsbl.get();
         }
-        note(trace, config.dnsbl().enabled() ? "dnsbl: " + describe(client.dnsbl()) : "dnsbl: off for this listener");
+        note(trace, !config.dnsbl().enabled() ? "dnsbl: off for this listener"
+                : client.isAuthenticated() ? "dnsbl: skipped for a logged-in user" : "dnsbl: " + describe(client.dnsbl()));
         // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted and goes to our backends.
         if (recipient.isBarePostmaster()) {
             return routed(transaction, recipient, "postmaster", trace);

@@ -26,6 +26,21 @@ public sealed interface Effect {
     record FinishData() implements Effect {
     }
 
+    /**
+     * RFC 3207 4: after the 220, TLS starts; whatever the client sent after STARTTLS in
+     * plaintext is thrown away (StartTlsInjectionIT). Answer with {@code onTlsEstablished}.
+     */
+    record StartTls() implements Effect {
+    }
+
+    /** Check a login off the event loop; answer with {@code onAuthResult}. The password array is the checker's to clear. */
+    record Authenticate(String login, char[] password) implements Effect {
+        @Override
+        public String toString() {
+            return "Authenticate[" + login + "]";
+        }
+    }
+
     /** Write the replies, then close the connection. */
     record Close() implements Effect {
     }

@@ -21,15 +21,19 @@ public final class ReceivedHeader {
 
     /**
      * @param balancer the load balancer whose PROXY header named the client, named in a comment; or null
-     * @param protocol the RFC 3848 / RFC 6531 "with" keyword: SMTP, ESMTP or UTF8SMTP
+     * @param tls the TLS protocol and cipher, named in a comment as Postfix does; or null
+     * @param protocol the RFC 3848 / RFC 6531 "with" keyword: SMTP, ESMTP, ESMTPSA, UTF8SMTPS...
      * @param recipient named in a {@code for} clause only when it is the only one, or null
      */
-    public static String format(String helo, InetAddress client, InetAddress balancer, String hostname, String listener,
+    public static String format(String helo, InetAddress client, InetAddress balancer, String tls, String hostname, String listener,
                                 String protocol, String queueId, String recipient, ZonedDateTime when) {
         StringBuilder h = new StringBuilder("Received: from ").append(helo == null ? "unknown" : helo)
                 .append(" (unknown [").append(literal(client)).append("])\r\n");
         if (balancer != null) {
             h.append("\t(through load balancer [").append(literal(balancer)).append("])\r\n");
+        }
+        if (tls != null) {
+            h.append("\t(using ").append(tls).append(")\r\n");
         }
         h.append("\tby ").append(hostname).append(" (mxgate ").append(listener).append(") with ")
                 .append(protocol).append(" id ").append(queueId);

@@ -44,6 +44,16 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
         data = new DataDecoder(maxSize);
     }
 
+    /**
+     * RFC 3207 5: throws away every byte received but not yet decoded, the plaintext a client
+     * pipelined after STARTTLS. Called while the STARTTLS line is handled. Event loop only.
+     */
+    public void discardBuffered() {
+        ByteBuf buffered = internalBuffer();
+        buffered.skipBytes(buffered.readableBytes());
+        discardingLongLine = false;
+    }
+
     public void pause() {
         paused = true;
     }

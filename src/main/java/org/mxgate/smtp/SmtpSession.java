@@ -4,9 +4,12 @@ import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.mxgate.auth.AuthResult;
+import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
@@ -33,6 +36,7 @@ public final class SmtpSession {
     private Policy policy;
     private final ClientAddress client;
     private final Clock clock;
+    private final ListenerConfig.Tls tlsMode;
 
     private Phase phase = Phase.AWAIT_HELO;
     private String helo;
@@ -43,15 +47,28 @@ public final class SmtpSession {
     private int refusedRecipients;
     private int errors;
     private DnsblScore dnsbl;
+    private String tls;
+    private String login;
+    private String pendingLogin;
+    private String saslMechanism;
 
-    /** @param policies the listener's policy in force; read at EHLO and at each MAIL, so a reload applies to the next transaction */
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock) {
+        this(hostname, listener, policies, client, clock, ListenerConfig.Tls.NONE);
+    }
+
+    /**
+     * @param policies the listener's policy in force; read at EHLO and at each MAIL, so a reload applies to the next transaction
+     * @param tlsMode whether STARTTLS is offered (implicit TLS is reported through {@link #onTlsEstablished})
+     */
+    public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
+                       ListenerConfig.Tls tlsMode) {
         this.hostname = hostname;
         this.listener = listener;
         this.policies = policies;
         this.policy = policies.get();
         this.client = client;
         this.clock = clock;
+        this.tlsMode = tlsMode;
     }
 
     /** RFC 5321 3.1: a client the policy refuses at connect gets a 554 instead of the 220, and is closed. */
@@ -82,7 +99,31 @@ public final class SmtpSession {
         return queueId;
     }
 
+    /** The login this session authenticated as, or null. */
+    public String login() {
+        return login;
+    }
+
+    /**
+     * The line as the protocol log may show it: AUTH responses and initial responses carry
+     * passwords, so they never reach a log. Call before {@link #handle}.
+     */
+    public String loggable(String line) {
+        if (saslMechanism != null) {
+            return SaslResponses.isCancel(line) ? line : "(AUTH response not logged)";
+        }
+        if (line.regionMatches(true, 0, "AUTH ", 0, 5)) {
+            String[] words = line.split(" ");
+            return words.length > 2 ? words[0] + " " + words[1] + " (initial response not logged)" : line;
+        }
+        return line;
+    }
+
     public Step handle(String line) {
+        // RFC 4954 4: while an AUTH exchange runs, each line is the client's response, not a command.
+        if (saslMechanism != null) {
+            return saslResponse(line);
+        }
         Command command = CommandParser.parse(line);
         switch (command.verb()) {
             case HELO:
@@ -108,9 +149,11 @@ public final class SmtpSession {
                 return command.argument().isEmpty() ? error(Replies.SYNTAX) : Step.reply(Replies.CANNOT_VRFY);
             case HELP:
                 return Step.reply(Replies.HELP);
-            case EXPN:
             case STARTTLS:
+                return startTls(command.argument());
             case AUTH:
+                return auth(command.argument());
+            case EXPN:
             case BDAT:
                 return error(Replies.NOT_IMPLEMENTED);
             default:
@@ -151,8 +194,161 @@ public final class SmtpSession {
         if (!extended) {
             return Step.reply(Reply.of(250, null, hostname));
         }
-        return Step.reply(new Reply(250, null, List.of(hostname, "PIPELINING",
-                "SIZE " + policy.limits().maxMessageSize(), "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8")));
+        List<String> keywords = new ArrayList<>(List.of(hostname, "PIPELINING",
+                "SIZE " + policy.limits().maxMessageSize(), "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"));
+        if (tlsMode == ListenerConfig.Tls.STARTTLS && tls == null) {
+            keywords.add("STARTTLS");
+        }
+        // AUTH only over TLS (or plaintext to loopback where the policy says so): TlsAuthIT.
+        if (policy.offersAuth(facts())) {
+            keywords.add("AUTH PLAIN LOGIN");
+        }
+        return Step.reply(new Reply(250, null, keywords));
+    }
+
+    private Step startTls(String argument) {
+        if (tlsMode == ListenerConfig.Tls.NONE) {
+            return error(Replies.NOT_IMPLEMENTED);
+        }
+        if (tls != null) {
+            return error(Replies.TLS_ALREADY_ACTIVE);
+        }
+        if (!argument.isEmpty()) {
+            return error(Replies.SYNTAX);
+        }
+        if (envelope != null) {
+            return error(Replies.IN_TRANSACTION);
+        }
+        return new Step(List.of(Replies.READY_FOR_TLS), new Effect.StartTls());
+    }
+
+    /**
+     * RFC 3207 4.2: once TLS is up, the client starts over with EHLO; nothing learnt in
+     * plaintext (HELO name, a login) carries over. Also reported for implicit TLS.
+     *
+     * @param description the protocol and cipher, as in "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
+     */
+    public void onTlsEstablished(String description) {
+        tls = description;
+        endTransaction();
+        helo = null;
+        extended = false;
+        login = null;
+        saslMechanism = null;
+        if (phase != Phase.CLOSED) {
+            phase = Phase.AWAIT_HELO;
+        }
+    }
+
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    private Step auth(String argument) {
+        if (!policy.hasAuth()) {
+            return error(Replies.AUTH_NOT_ENABLED);
+        }
+        if (phase == Phase.AWAIT_HELO) {
+            return error(Replies.NEED_HELO);
+        }
+        // AUTH only over TLS on listeners that face the internet (TlsAuthIT).
+        if (!policy.offersAuth(facts())) {
+            return error(Replies.TLS_REQUIRED);
+        }
+        // RFC 4954 4: one AUTH per session, and none inside a transaction.
+        if (login != null) {
+            return error(Replies.ALREADY_AUTHENTICATED);
+        }
+        if (envelope != null) {
+            return error(Replies.IN_TRANSACTION);
+        }
+        String[] words = argument.split(" ", -1);
+        if (argument.isEmpty() || words.length > 2) {
+            return error(Replies.SYNTAX);
+        }
+        String initial = words.length == 2 ? words[1] : null;
+        switch (words[0].toUpperCase(Locale.ROOT)) {
+            case "PLAIN":
+                if (initial == null) {
+                    saslMechanism = "PLAIN";
+                    return Step.reply(Reply.of(334, null, ""));
+                }
+                return plain(initial);
+            case "LOGIN":
+                if (initial == null) {
+                    saslMechanism = "LOGIN";
+                    return Step.reply(Reply.of(334, null, SaslResponses.USERNAME_PROMPT));
+                }
+                return loginUser(initial);
+            default:
+                return error(Replies.UNKNOWN_MECHANISM);
+        }
+    }
+
+    private Step saslResponse(String line) {
+        String mechanism = saslMechanism;
+        saslMechanism = null;
+        if (SaslResponses.isCancel(line)) {
+            pendingLogin = null;
+            return error(Replies.AUTH_ABORTED);
+        }
+        if (mechanism.equals("PLAIN")) {
+            return plain(line);
+        }
+        return pendingLogin == null ? loginUser(line) : loginPassword(line);
+    }
+
+    private Step plain(String response) {
+        // RFC 4954 4: "=" is an empty response, which names nobody.
+        if (SaslResponses.isEmptyResponse(response)) {
+            return error(Replies.AUTH_FAILED);
+        }
+        if (!SaslResponses.isBase64(response)) {
+            return error(Replies.AUTH_CANNOT_DECODE);
+        }
+        Optional<SaslResponses.Credentials> credentials = SaslResponses.plain(response);
+        if (credentials.isEmpty()) {
+            return error(Replies.AUTH_FAILED);
+        }
+        pendingLogin = credentials.get().login();
+        return Step.effect(new Effect.Authenticate(pendingLogin, credentials.get().password()));
+    }
+
+    private Step loginUser(String response) {
+        Optional<String> user = SaslResponses.text(response).filter(u -> !u.isEmpty());
+        if (user.isEmpty()) {
+            return error(Replies.AUTH_CANNOT_DECODE);
+        }
+        pendingLogin = user.get();
+        saslMechanism = "LOGIN";
+        return Step.reply(Reply.of(334, null, SaslResponses.PASSWORD_PROMPT));
+    }
+
+    private Step loginPassword(String response) {
+        Optional<char[]> password = SaslResponses.secret(response);
+        if (password.isEmpty()) {
+            pendingLogin = null;
+            return error(Replies.AUTH_CANNOT_DECODE);
+        }
+        return Step.effect(new Effect.Authenticate(pendingLogin, password.get()));
+    }
+
+    /** What the login check said; past the brute-force limit the client is refused and closed. */
+    public Step onAuthResult(AuthResult result) {
+        String attempted = pendingLogin;
+        pendingLogin = null;
+        switch (result) {
+            case ACCEPTED:
+                login = attempted;
+                return Step.reply(Replies.AUTH_SUCCEEDED);
+            case BLOCKED:
+                phase = Phase.CLOSED;
+                return new Step(List.of(Replies.AUTH_BLOCKED), new Effect.Close());
+            case UNAVAILABLE:
+                return Step.reply(Replies.AUTH_UNAVAILABLE);
+            default:
+                return error(Replies.AUTH_FAILED);
+        }
     }
 
     private Step mail(String argument) {
@@ -276,9 +472,8 @@ public final class SmtpSession {
         }
         phase = Phase.DATA_PENDING;
         List<MailAddress> rcpts = envelope.recipients();
-        String protocol = envelope.smtputf8() ? "UTF8SMTP" : extended ? "ESMTP" : "SMTP";
         String header = ReceivedHeader.format(helo, client.real().getAddress(),
-                client.balancer() == null ? null : client.balancer().getAddress(), hostname, listener, protocol,
+                client.balancer() == null ? null : client.balancer().getAddress(), tls, hostname, listener, protocol(),
                 queueId.value(), rcpts.size() == 1 ? rcpts.get(0).toString() : null, ZonedDateTime.now(clock));
         return Step.effect(new Effect.OpenData(queueId, header));
     }
@@ -316,6 +511,14 @@ public final class SmtpSession {
         return error(reply);
     }
 
+    /** RFC 3848 and RFC 6531 4.3: the "with" keyword, S for TLS and A for a login. */
+    private String protocol() {
+        if (!extended && !envelope.smtputf8()) {
+            return "SMTP";
+        }
+        return (envelope.smtputf8() ? "UTF8SMTP" : "ESMTP") + (tls != null ? "S" : "") + (login != null ? "A" : "");
+    }
+
     private void endTransaction() {
         envelope = null;
         pendingRecipient = null;
@@ -338,7 +541,7 @@ public final class SmtpSession {
     }
 
     private ClientFacts facts() {
-        return new ClientFacts(client, helo, dnsbl);
+        return new ClientFacts(client, helo, dnsbl, login, tls != null);
     }
 
     /** What the DNS lists said about the client; the handler gives it before the first RCPT when the policy uses them. */

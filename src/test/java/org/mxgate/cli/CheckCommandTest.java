@@ -46,7 +46,7 @@ class CheckCommandTest {
 
     @Test
     void builtInDemoConfigurationIsValid() throws Exception {
-        for (String name : new String[] {"conf/mxgate.yml", "policies/internet.yml", "policies/internal.yml"}) {
+        for (String name : DemoCommand.FILES) {
             Path target = dir.resolve(name);
             Files.createDirectories(target.getParent());
             try (var in = getClass().getResourceAsStream("/demo/" + name)) {

@@ -18,7 +18,8 @@ import org.subethamail.smtp.server.SMTPServer;
  */
 final class RecordingBackend implements AutoCloseable {
 
-    record Message(String from, List<String> recipients, byte[] bytes) {
+    /** @param tls whether the message came over a connection that had started TLS */
+    record Message(String from, List<String> recipients, byte[] bytes, boolean tls) {
     }
 
     private final SMTPServer server;
@@ -34,9 +35,18 @@ final class RecordingBackend implements AutoCloseable {
     private volatile Set<String> unknownRecipients = Set.of();
 
     RecordingBackend() {
-        server = SMTPServer.port(0).bindAddress(java.net.InetAddress.getLoopbackAddress())
+        this(null);
+    }
+
+    /** @param startTls when not null, STARTTLS is offered with this server context */
+    RecordingBackend(javax.net.ssl.SSLContext startTls) {
+        SMTPServer.Builder builder = SMTPServer.port(0).bindAddress(java.net.InetAddress.getLoopbackAddress())
                 .hostName("backend.test").maxConnections(1000).insertReceivedHeaders(false)
-                .messageHandlerFactory(this::handler).build();
+                .messageHandlerFactory(this::handler);
+        if (startTls != null) {
+            builder.enableTLS().startTlsSocketFactory(startTls);
+        }
+        server = builder.build();
         server.start();
     }
 
@@ -149,7 +159,8 @@ final class RecordingBackend implements AutoCloseable {
                 if (dataFailure == 554) {
                     throw new RejectException(554, "5.7.1 Message refused as spam");
                 }
-                messages.add(new Message(from, List.copyOf(recipients), bytes));
+                boolean tls = context instanceof org.subethamail.smtp.server.Session session && session.isTLSStarted();
+                messages.add(new Message(from, List.copyOf(recipients), bytes, tls));
                 return null;
             }
 

@@ -8,13 +8,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /** A plain blocking SMTP client over a real socket, for tests: sends exactly the bytes it is given. */
 final class SmtpClient implements AutoCloseable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     SmtpClient(int port) throws IOException {
         this(port, null);
@@ -29,6 +31,44 @@ final class SmtpClient implements AutoCloseable {
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** A client that speaks TLS from the first byte (RFC 8314 implicit TLS), trusting any certificate. */
+    static SmtpClient implicitTls(int port) throws IOException {
+        SmtpClient client = new SmtpClient(port);
+        client.upgrade();
+        return client;
+    }
+
+    /** STARTTLS, and on its 220 the handshake on the same connection (RFC 3207); returns the reply. */
+    String startTls() throws IOException {
+        String reply = send("STARTTLS");
+        if (reply != null && reply.startsWith("220 ")) {
+            upgrade();
+        }
+        return reply;
+    }
+
+    /** Starts TLS on this connection now, trusting any certificate; what was read stays read. */
+    void upgrade() throws IOException {
+        SSLSocket ssl = (SSLSocket) TestTls.trustingClient().getSocketFactory()
+                .createSocket(socket, "localhost", socket.getPort(), true);
+        ssl.setUseClientMode(true);
+        ssl.startHandshake();
+        socket = ssl;
+        in = ssl.getInputStream();
+        out = ssl.getOutputStream();
+    }
+
+    /** The TLS session, or null in plaintext. */
+    SSLSession tlsSession() {
+        return socket instanceof SSLSocket ssl ? ssl.getSession() : null;
+    }
+
+    /** AUTH PLAIN with an initial response (RFC 4616); returns the reply. */
+    String authPlain(String login, String password) throws IOException {
+        return send("AUTH PLAIN " + java.util.Base64.getEncoder()
+                .encodeToString(("\0" + login + "\0" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Reads one whole reply, multi-line replies joined with '\n'; null when the server closed. */

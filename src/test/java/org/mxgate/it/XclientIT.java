@@ -50,7 +50,7 @@ class XclientIT {
              TestGateway gateway = gateway(backend.port())) {
             assertTrue(send(gateway, "203.0.113.7").startsWith("250 2.0.0"));
             List<String> commands = backend.commands();
-            int xclient = commands.indexOf("XCLIENT NAME=[UNAVAILABLE] ADDR=203.0.113.7 PORT=40000 HELO=client.test PROTO=ESMTP");
+            int xclient = commands.indexOf("XCLIENT NAME=[UNAVAILABLE] ADDR=203.0.113.7 PORT=40000 HELO=client.test PROTO=ESMTP LOGIN=[UNAVAILABLE]");
             assertTrue(xclient > 0, commands.toString());
             assertTrue(commands.get(xclient - 1).startsWith("EHLO ") && commands.get(xclient + 1).startsWith("EHLO "),
                     "EHLO, XCLIENT, EHLO again: " + commands);

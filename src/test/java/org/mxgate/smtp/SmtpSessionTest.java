@@ -120,7 +120,7 @@ class SmtpSessionTest {
                 Arguments.of(List.of(), "", Replies.UNKNOWN_COMMAND),
                 Arguments.of(List.of(), "EXPN staff", Replies.NOT_IMPLEMENTED),
                 Arguments.of(List.of(), "STARTTLS", Replies.NOT_IMPLEMENTED),
-                Arguments.of(List.of(), "AUTH PLAIN AGFiYwBkZWY=", Replies.NOT_IMPLEMENTED),
+                Arguments.of(List.of(), "AUTH PLAIN AGFiYwBkZWY=", Replies.AUTH_NOT_ENABLED),
                 Arguments.of(List.of(), "BDAT 10 LAST", Replies.NOT_IMPLEMENTED),
                 Arguments.of(List.of("EHLO c.test"), "mail from:<a@client.test>", Replies.SENDER_OK),
                 Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<>", Replies.SENDER_OK),

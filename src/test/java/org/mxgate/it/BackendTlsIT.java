@@ -1,0 +1,101 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS towards the backends. With {@code tls: required} a plaintext-only backend is a failed
+ * backend (the transaction moves on, never a silent plaintext fallback) and a STARTTLS backend
+ * whose certificate the trust file vouches for gets every message over TLS; a certificate it
+ * does not vouch for is a failure too. {@code opportunistic} encrypts where offered.
+ */
+class BackendTlsIT {
+
+    private static final byte[] BODY = "Subject: tls\r\n\r\nhello\r\n".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    private RecordingBackend plaintext;
+    private RecordingBackend startTls;
+    private TestTls.Pair backendPair;
+
+    @BeforeEach
+    void start() throws Exception {
+        backendPair = TestTls.selfSigned(dir, "127.0.0.1");
+        plaintext = new RecordingBackend();
+        startTls = new RecordingBackend(TestTls.server(backendPair));
+    }
+
+    @AfterEach
+    void stop() {
+        plaintext.close();
+        startTls.close();
+    }
+
+    private TestGateway gateway(String tlsKeys) throws Exception {
+        return TestGateway.withMailboxPool("""
+                balance: round_robin
+                command_timeout: 5s
+                %s
+                servers:
+                  - { name: plain, address: 127.0.0.1:%d }
+                  - { name: tls, address: 127.0.0.1:%d }
+                """.formatted(tlsKeys, plaintext.port(), startTls.port()));
+    }
+
+    @Test
+    void requiredTlsSkipsThePlaintextBackendAndEncryptsTheRest() throws Exception {
+        try (TestGateway gateway = gateway("tls: required\ntls_trust: " + backendPair.certificate())) {
+            for (int i = 0; i < 6; i++) {
+                try (SmtpClient c = new SmtpClient(gateway.internet())) {
+                    c.hello();
+                    String reply = c.sendMessage("sender@client.test", List.of("user@example.test"), BODY);
+                    assertTrue(reply.startsWith("250 2.0.0 Ok: queued as"), reply);
+                }
+            }
+        }
+        assertEquals(0, plaintext.mailCommands(), "no MAIL ever reaches the plaintext backend");
+        assertEquals(6, startTls.messages().size());
+        assertTrue(startTls.messages().stream().allMatch(RecordingBackend.Message::tls), "every message over TLS");
+    }
+
+    @Test
+    void requiredTlsRefusesACertificateTheTrustFileDoesNotVouchFor() throws Exception {
+        TestTls.Pair stranger = TestTls.selfSigned(dir, "localhost");
+        try (TestGateway gateway = gateway("tls: required\ntls_trust: " + stranger.certificate())) {
+            try (SmtpClient c = new SmtpClient(gateway.internet())) {
+                c.hello();
+                String reply = c.sendMessage("sender@client.test", List.of("user@example.test"), BODY);
+                assertTrue(reply.startsWith("451 4.4.1"), reply);
+            }
+        }
+        assertEquals(0, plaintext.mailCommands());
+        assertEquals(0, startTls.mailCommands());
+    }
+
+    @Test
+    void opportunisticTlsEncryptsWhereOffered() throws Exception {
+        try (TestGateway gateway = gateway("tls: opportunistic")) {
+            for (int i = 0; i < 4; i++) {
+                try (SmtpClient c = new SmtpClient(gateway.internet())) {
+                    c.hello();
+                    String reply = c.sendMessage("sender@client.test", List.of("user@example.test"), BODY);
+                    assertTrue(reply.startsWith("250 2.0.0 Ok: queued as"), reply);
+                }
+            }
+        }
+        assertEquals(2, plaintext.messages().size());
+        assertTrue(plaintext.messages().stream().noneMatch(RecordingBackend.Message::tls));
+        assertEquals(2, startTls.messages().size());
+        assertTrue(startTls.messages().stream().allMatch(RecordingBackend.Message::tls));
+    }
+}

@@ -1,0 +1,65 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Certificates in certs/: the first start with none creates a working self-signed pair for the
+ * configured hostname; a pair replaced while the gateway runs is served to the next connections
+ * without a restart.
+ */
+class CertificateIT {
+
+    @TempDir
+    Path elsewhere;
+
+    @Test
+    void firstStartCreatesASelfSignedPairAndAReplacementIsPickedUp() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls", ""),
+                     Map.of("submission", TlsAuthIT.SUBMISSION_POLICY))) {
+            Path certs = gateway.configFile().getParent().resolveSibling("certs");
+            Path certificate = certs.resolve("mxgate.crt");
+            Path key = certs.resolve("mxgate.key");
+            assertTrue(Files.isRegularFile(certificate) && Files.isRegularFile(key), "pair created in " + certs);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+
+            X509Certificate first = served(gateway);
+            assertTrue(first.getSubjectX500Principal().getName().contains("CN=mx.test.invalid"),
+                    first.getSubjectX500Principal().getName());
+
+            // The admin installs a new pair: written elsewhere, moved into place.
+            TestTls.Pair replacement = TestTls.selfSigned(elsewhere, "mail.replaced.test");
+            Files.move(replacement.key(), key, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(replacement.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
+            X509Certificate now = first;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (now.equals(first) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                now = served(gateway);
+            }
+            assertNotEquals(first, now, "the replaced certificate was not picked up within 5 s");
+            assertTrue(now.getSubjectX500Principal().getName().contains("CN=mail.replaced.test"),
+                    now.getSubjectX500Principal().getName());
+        }
+    }
+
+    /** The certificate a new STARTTLS connection is given. */
+    private static X509Certificate served(TestGateway gateway) throws Exception {
+        try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+            c.hello();
+            assertEquals("220 2.0.0 Ready to start TLS", c.startTls());
+            return (X509Certificate) c.tlsSession().getPeerCertificates()[0];
+        }
+    }
+}
