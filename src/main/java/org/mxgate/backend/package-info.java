@@ -1,5 +1,5 @@
 /**
  * Backend pools: balancing, SMTP client sessions to backends (Netty codec-smtp), idle session
- * reuse. Depends on config, mail, net, tls and log.
+ * reuse, STARTTLS towards backends. Depends on config, mail, net, tls and log.
  */
 package org.mxgate.backend;

@@ -120,7 +120,8 @@ public final class Relay {
 
     /** @param fresh a new connection even where one is parked: the parked one just proved dead */
     private CompletableFuture<Reply> openOn(Backend backend, MailAddress recipient, boolean fresh) {
-        return settle(pool.acquire(backend, loop, client, source, fresh)).thenCompose(session -> {
+        CompletableFuture<BackendSession> acquired = pool.acquire(backend, loop, client, source, fresh);
+        return settle(acquired).thenCompose(session -> {
             if (closed) {
                 if (session != null) {
                     session.abort();
@@ -128,13 +129,16 @@ public final class Relay {
                 return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
             }
             if (session == null) {
-                log.backendEvent(backend.name(), "cannot open session");
-                pool.report(backend, false, "cannot open session");
+                // The reason (refused greeting, no STARTTLS where TLS is required…) is what an admin needs.
+                String why = "cannot open session: " + failure(acquired);
+                log.backendEvent(backend.name(), why);
+                pool.report(backend, false, why);
                 return open(recipient);
             }
             use(session);
             backendTransactionOpen = true;
-            log.backendEvent(backend.name(), "transaction opened");
+            log.backendEvent(backend.name(), session.tls() == null ? "transaction opened"
+                    : "transaction opened over " + session.tls());
             List<String> lines = new ArrayList<>();
             boolean reset = session.needsReset();
             if (reset) {
@@ -483,6 +487,16 @@ public final class Relay {
     /** A future that never fails: a backend failure becomes a null value for the classifier. */
     private static <T> CompletableFuture<T> settle(CompletableFuture<T> future) {
         return future.handle((value, error) -> error == null ? value : null);
+    }
+
+    /** Why a future that has already failed did; never waits. */
+    private static String failure(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+            return "no session";
+        } catch (CompletionException e) {
+            return e.getCause() == null ? e.toString() : e.getCause().getMessage();
+        }
     }
 
     private static Reply now(CompletableFuture<Reply> future) {

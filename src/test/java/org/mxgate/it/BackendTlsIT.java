@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BackendTlsIT {
 
+    private static final long RUN = System.nanoTime();
     private static final byte[] BODY = "Subject: tls\r\n\r\nhello\r\n".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
@@ -58,12 +59,18 @@ class BackendTlsIT {
             for (int i = 0; i < 6; i++) {
                 try (SmtpClient c = new SmtpClient(gateway.internet())) {
                     c.hello();
-                    String reply = c.sendMessage("sender@client.test", List.of("user@example.test"), BODY);
+                    String reply = c.sendMessage("required-" + i + "-" + RUN + "@client.test", List.of("user@example.test"), BODY);
                     assertTrue(reply.startsWith("250 2.0.0 Ok: queued as"), reply);
                 }
             }
         }
         assertEquals(0, plaintext.mailCommands(), "no MAIL ever reaches the plaintext backend");
+        // The protocol log says why the plaintext backend was passed over, and that the rest went over TLS.
+        String session = ProtocolLogFile.sessionOf("required-5-" + RUN + "@client.test");
+        String log = String.join("\n", ProtocolLogFile.linesOf(session));
+        assertTrue(log.contains("transaction opened over TLSv1."), log);
+        String all = java.nio.file.Files.readString(ProtocolLogFile.LOG);
+        assertTrue(all.contains("does not offer STARTTLS, and the pool requires TLS"), "the reason is in the protocol log");
         assertEquals(6, startTls.messages().size());
         assertTrue(startTls.messages().stream().allMatch(RecordingBackend.Message::tls), "every message over TLS");
     }

@@ -1,0 +1,79 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a login carries further: with {@code forward_client_ip: xclient} the backend hears it as
+ * XCLIENT LOGIN (and a parked session serving the next, anonymous client is told
+ * LOGIN=[UNAVAILABLE]); users.yml reloads while the gateway runs, so a user added to it can
+ * log in within seconds, without a restart.
+ */
+class AuthForwardingIT {
+
+    @Test
+    void loginGoesToTheBackendByXclient() throws Exception {
+        try (XclientBackend backend = new XclientBackend(false);
+             TestGateway gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls", "")
+                             .replace("    servers:\n", "    forward_client_ip: xclient\n    servers:\n"),
+                     Map.of("submission", TlsAuthIT.SUBMISSION_POLICY, "users", TlsAuthIT.users()))) {
+            try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+                c.hello();
+                c.startTls();
+                c.send("EHLO client.test");
+                assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", TlsAuthIT.PASSWORD));
+                String reply = c.sendMessage("alice@example.test", List.of("bob@foreign.test"),
+                        "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertTrue(reply.startsWith("250 2.0.0"), reply);
+            }
+            assertTrue(backend.commands().stream().anyMatch(c -> c.startsWith("XCLIENT ")
+                    && c.contains("PROTO=ESMTP") && c.endsWith(" LOGIN=alice@example.test")), backend.commands().toString());
+            try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+                c.hello();
+                c.startTls();
+                c.send("EHLO client.test");
+                String reply = c.sendMessage("anyone@client.test", List.of("user@example.test"),
+                        "Subject: y\r\n\r\ny\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertTrue(reply.startsWith("250 2.0.0"), reply);
+            }
+            List<String> xclients = backend.commands().stream().filter(c -> c.startsWith("XCLIENT ")).toList();
+            assertTrue(xclients.get(xclients.size() - 1).endsWith(" LOGIN=[UNAVAILABLE]"), xclients.toString());
+        }
+    }
+
+    @Test
+    void aUserAddedToUsersYmlCanLogInWithoutARestart() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls",
+                     "auth: { failure_delay: 10ms }\n"), Map.of("submission", TlsAuthIT.SUBMISSION_POLICY))) {
+            try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+                c.hello();
+                c.startTls();
+                c.send("EHLO client.test");
+                assertEquals("535 5.7.8 Authentication credentials invalid", c.authPlain("alice@example.test", TlsAuthIT.PASSWORD));
+            }
+            Files.writeString(gateway.policyFile("users"), TlsAuthIT.users());
+            String reply = null;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+                    c.hello();
+                    c.startTls();
+                    c.send("EHLO client.test");
+                    reply = c.authPlain("alice@example.test", TlsAuthIT.PASSWORD);
+                }
+                if (reply.startsWith("235")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertEquals("235 2.7.0 Authentication successful", reply);
+        }
+    }
+}
