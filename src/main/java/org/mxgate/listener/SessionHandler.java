@@ -4,13 +4,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import javax.net.ssl.SSLSession;
 import org.mxgate.auth.AuthResult;
 import org.mxgate.backend.ForwardedClient;
@@ -239,7 +240,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             String login = a.login();
             await(services.auth().authenticate(policy.get().users(), client.real().getAddress(), login, a.password()),
                     result -> {
-                        log.auth(login, result.name().toLowerCase(java.util.Locale.ROOT));
+                        log.auth(login, result.name().toLowerCase(Locale.ROOT));
                         return session.onAuthResult(result);
                     }, AuthResult.UNAVAILABLE);
         }
@@ -258,8 +259,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     /** The handshake's outcome: the session starts over encrypted (RFC 3207 4.2), or the connection ends. */
     private void tlsEstablished(SslHandshakeCompletionEvent handshake) {
+        if (session == null) {
+            // Behind a PROXY header that never came: nothing started, nothing to log.
+            ctx.close();
+            return;
+        }
         if (!handshake.isSuccess()) {
-            log.tls("handshake failed: " + handshake.cause().getMessage());
+            log.tls("handshake failed: " + handshake.cause());
             closing = true;
             ctx.close();
             flush();

@@ -50,7 +50,7 @@ public final class SmtpSession {
     private String tls;
     private String login;
     private String pendingLogin;
-    private String saslMechanism;
+    private AuthExchange exchange;
 
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock) {
         this(hostname, listener, policies, client, clock, ListenerConfig.Tls.NONE);
@@ -109,7 +109,7 @@ public final class SmtpSession {
      * passwords, so they never reach a log. Call before {@link #handle}.
      */
     public String loggable(String line) {
-        if (saslMechanism != null) {
+        if (exchange != null) {
             return SaslResponses.isCancel(line) ? line : "(AUTH response not logged)";
         }
         if (line.regionMatches(true, 0, "AUTH ", 0, 5)) {
@@ -121,8 +121,8 @@ public final class SmtpSession {
 
     public Step handle(String line) {
         // RFC 4954 4: while an AUTH exchange runs, each line is the client's response, not a command.
-        if (saslMechanism != null) {
-            return saslResponse(line);
+        if (exchange != null) {
+            return next(exchange.respond(line));
         }
         Command command = CommandParser.parse(line);
         switch (command.verb()) {
@@ -234,14 +234,10 @@ public final class SmtpSession {
         helo = null;
         extended = false;
         login = null;
-        saslMechanism = null;
+        exchange = null;
         if (phase != Phase.CLOSED) {
             phase = Phase.AWAIT_HELO;
         }
-    }
-
-    public boolean isTls() {
-        return tls != null;
     }
 
     private Step auth(String argument) {
@@ -266,71 +262,25 @@ public final class SmtpSession {
         if (argument.isEmpty() || words.length > 2) {
             return error(Replies.SYNTAX);
         }
-        String initial = words.length == 2 ? words[1] : null;
-        switch (words[0].toUpperCase(Locale.ROOT)) {
-            case "PLAIN":
-                if (initial == null) {
-                    saslMechanism = "PLAIN";
-                    return Step.reply(Reply.of(334, null, ""));
-                }
-                return plain(initial);
-            case "LOGIN":
-                if (initial == null) {
-                    saslMechanism = "LOGIN";
-                    return Step.reply(Reply.of(334, null, SaslResponses.USERNAME_PROMPT));
-                }
-                return loginUser(initial);
-            default:
-                return error(Replies.UNKNOWN_MECHANISM);
+        Optional<AuthExchange> started = AuthExchange.of(words[0]);
+        if (started.isEmpty()) {
+            return error(Replies.UNKNOWN_MECHANISM);
         }
+        exchange = started.get();
+        return next(exchange.start(words.length == 2 ? words[1] : null));
     }
 
-    private Step saslResponse(String line) {
-        String mechanism = saslMechanism;
-        saslMechanism = null;
-        if (SaslResponses.isCancel(line)) {
-            pendingLogin = null;
-            return error(Replies.AUTH_ABORTED);
+    /** A challenge keeps the exchange going; its end is a login check or an error reply. */
+    private Step next(AuthExchange.Outcome outcome) {
+        if (outcome instanceof AuthExchange.Challenge challenge) {
+            return Step.reply(challenge.reply());
         }
-        if (mechanism.equals("PLAIN")) {
-            return plain(line);
+        exchange = null;
+        if (outcome instanceof AuthExchange.Done done) {
+            pendingLogin = done.credentials().login();
+            return Step.effect(new Effect.Authenticate(pendingLogin, done.credentials().password()));
         }
-        return pendingLogin == null ? loginUser(line) : loginPassword(line);
-    }
-
-    private Step plain(String response) {
-        // RFC 4954 4: "=" is an empty response, which names nobody.
-        if (SaslResponses.isEmptyResponse(response)) {
-            return error(Replies.AUTH_FAILED);
-        }
-        if (!SaslResponses.isBase64(response)) {
-            return error(Replies.AUTH_CANNOT_DECODE);
-        }
-        Optional<SaslResponses.Credentials> credentials = SaslResponses.plain(response);
-        if (credentials.isEmpty()) {
-            return error(Replies.AUTH_FAILED);
-        }
-        pendingLogin = credentials.get().login();
-        return Step.effect(new Effect.Authenticate(pendingLogin, credentials.get().password()));
-    }
-
-    private Step loginUser(String response) {
-        Optional<String> user = SaslResponses.text(response).filter(u -> !u.isEmpty());
-        if (user.isEmpty()) {
-            return error(Replies.AUTH_CANNOT_DECODE);
-        }
-        pendingLogin = user.get();
-        saslMechanism = "LOGIN";
-        return Step.reply(Reply.of(334, null, SaslResponses.PASSWORD_PROMPT));
-    }
-
-    private Step loginPassword(String response) {
-        Optional<char[]> password = SaslResponses.secret(response);
-        if (password.isEmpty()) {
-            pendingLogin = null;
-            return error(Replies.AUTH_CANNOT_DECODE);
-        }
-        return Step.effect(new Effect.Authenticate(pendingLogin, password.get()));
+        return error(((AuthExchange.Failed) outcome).reply());
     }
 
     /** What the login check said; past the brute-force limit the client is refused and closed. */
