@@ -1,16 +1,26 @@
 package org.mxgate.cli;
 
+import java.nio.file.Files;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import org.mxgate.config.ConfigError;
 import org.mxgate.config.ConfigException;
 import org.mxgate.config.ConfigLoader;
 import org.mxgate.config.GatewayConfig;
+import org.mxgate.config.PoolConfig;
 import org.mxgate.policy.RelaySelfTest;
+import org.mxgate.tls.BackendTls;
+import org.mxgate.tls.KeyMaterial;
+import org.mxgate.tls.TlsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code mxgate check}: validates the config and its policy files; prints {@code file:line: reason}, exits 1 on any. */
-@Command(name = "check", description = "Validate the configuration and policy files.")
+/**
+ * {@code mxgate check}: validates the config and its policy files, then the TLS files they name
+ * (certificate and key, backend trust files); prints {@code file:line: reason} or the TLS
+ * problem, exits 1 on any. Creates nothing: a missing pair is only announced.
+ */
+@Command(name = "check", description = "Validate the configuration, policy files and TLS files.")
 final class CheckCommand implements Callable<Integer> {
 
     @Mixin
@@ -18,16 +28,52 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        GatewayConfig loaded;
         try {
-            GatewayConfig loaded = ConfigLoader.load(config.file, RelaySelfTest::run);
-            System.out.printf("%s: ok (%d listeners, %d pools, %d policies)%n", loaded.file(),
-                    loaded.listeners().size(), loaded.pools().size(), loaded.policies().size());
-            return 0;
+            loaded = ConfigLoader.load(config.file, RelaySelfTest::run);
         } catch (ConfigException e) {
             for (ConfigError error : e.errors()) {
                 System.err.println(error);
             }
             return 1;
+        }
+        boolean ok = checkCertificate(loaded);
+        for (PoolConfig pool : loaded.pools().values()) {
+            if (pool.tls().isEnabled()) {
+                try {
+                    BackendTls.create(pool.tls());
+                } catch (TlsException e) {
+                    System.err.println("pool " + pool.name() + ": " + e.getMessage());
+                    ok = false;
+                }
+            }
+        }
+        if (!ok) {
+            return 1;
+        }
+        System.out.printf("%s: ok (%d listeners, %d pools, %d policies)%n", loaded.file(),
+                loaded.listeners().size(), loaded.pools().size(), loaded.policies().size());
+        return 0;
+    }
+
+    private static boolean checkCertificate(GatewayConfig loaded) {
+        if (!loaded.usesServerTls()) {
+            return true;
+        }
+        var tls = loaded.tls();
+        if (!Files.exists(tls.certificate()) && !Files.exists(tls.key())) {
+            System.out.printf("certificate: none yet; the first start makes a self-signed pair for %s in %s%n",
+                    loaded.hostname(), tls.certificate().getParent());
+            return true;
+        }
+        try {
+            X509Certificate leaf = KeyMaterial.read(tls.certificate(), tls.key()).chain().get(0);
+            System.out.printf("certificate: %s, valid until %s%n", leaf.getSubjectX500Principal().getName(),
+                    leaf.getNotAfter().toInstant());
+            return true;
+        } catch (TlsException e) {
+            System.err.println(e.getMessage());
+            return false;
         }
     }
 }

@@ -79,6 +79,39 @@ class CheckCommandTest {
         assertTrue(result.out.contains("3 listeners"), result.out);
     }
 
+    @Test
+    void tlsFilesAreCheckedWithoutCreatingAny() throws Exception {
+        Files.createDirectories(dir.resolve("policies"));
+        Path config = dir.resolve("conf/mxgate.yml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
+                hostname: mx.example.test
+                listeners:
+                  - { name: internet, listen: 127.0.0.1:2525, policy: internet, tls: starttls }
+                pools:
+                  mailbox:
+                    servers:
+                      - { name: mx1, address: 127.0.0.1:25 }
+                """);
+        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\n");
+        Result none = run("check", "--config", config.toString());
+        assertEquals(0, none.exitCode, none.err);
+        assertTrue(none.out.contains("certificate: none yet; the first start makes a self-signed pair for mx.example.test"),
+                none.out);
+        assertTrue(!Files.exists(dir.resolve("certs/mxgate.crt")), "check creates nothing");
+
+        org.mxgate.tls.SelfSignedPair.create("mx.example.test", dir.resolve("certs/mxgate.crt"), dir.resolve("certs/mxgate.key"));
+        Result good = run("check", "--config", config.toString());
+        assertEquals(0, good.exitCode, good.err);
+        assertTrue(good.out.contains("certificate: CN=mx.example.test, valid until"), good.out);
+
+        // A key that belongs to another certificate is what a botched renewal leaves behind.
+        org.mxgate.tls.SelfSignedPair.create("other.test", dir.resolve("other.crt"), dir.resolve("certs/mxgate.key"));
+        Result mismatched = run("check", "--config", config.toString());
+        assertEquals(1, mismatched.exitCode, mismatched.out);
+        assertTrue(mismatched.err.contains("mxgate.key"), mismatched.err);
+    }
+
     private record Result(int exitCode, String out, String err) {
     }
 
