@@ -3,7 +3,6 @@ package org.mxgate.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,34 +14,22 @@ import org.junit.jupiter.api.Test;
  */
 class AuthBruteForceIT {
 
-    private RecordingBackend backend;
-    private TestGateway gateway;
+    private Submission submission;
 
     @BeforeEach
     void start() throws Exception {
-        backend = new RecordingBackend();
-        gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls",
-                        "auth: { max_failures_per_client: 3, max_failures_per_user: 100, failure_window: 3s, failure_delay: 300ms }\n"),
-                Map.of("submission", TlsAuthIT.SUBMISSION_POLICY, "users", TlsAuthIT.users()));
+        submission = Submission.start("starttls",
+                "auth: { max_failures_per_client: 3, max_failures_per_user: 100, failure_window: 3s, failure_delay: 300ms }\n");
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
-        backend.close();
-    }
-
-    private SmtpClient loggedOut() throws Exception {
-        SmtpClient c = new SmtpClient(gateway.gateway().port("submission"));
-        c.hello();
-        c.startTls();
-        c.send("EHLO client.test");
-        return c;
+        submission.close();
     }
 
     @Test
     void guessingIsSlowedThenRefusedUntilTheWindowPasses() throws Exception {
-        try (SmtpClient c = loggedOut()) {
+        try (SmtpClient c = submission.encryptedClient()) {
             for (int i = 0; i < 3; i++) {
                 long started = System.nanoTime();
                 assertEquals("535 5.7.8 Authentication credentials invalid", c.authPlain("alice@example.test", "guess" + i));
@@ -50,19 +37,19 @@ class AuthBruteForceIT {
                 assertTrue(millis >= 250, "a failure is answered after failure_delay, not at once: " + millis + " ms");
             }
             assertEquals("454 4.7.0 Too many authentication failures, try again later",
-                    c.authPlain("alice@example.test", TlsAuthIT.PASSWORD));
+                    c.authPlain("alice@example.test", Submission.PASSWORD));
             assertTrue(c.isClosedByServer());
         }
         long blockedAt = System.nanoTime();
         // A new connection from the same address is still refused, right password or not.
-        try (SmtpClient c = loggedOut()) {
+        try (SmtpClient c = submission.encryptedClient()) {
             assertEquals("454 4.7.0 Too many authentication failures, try again later",
-                    c.authPlain("alice@example.test", TlsAuthIT.PASSWORD));
+                    c.authPlain("alice@example.test", Submission.PASSWORD));
         }
         long waited = (System.nanoTime() - blockedAt) / 1_000_000;
         Thread.sleep(Math.max(0, 3_300 - waited));
-        try (SmtpClient c = loggedOut()) {
-            assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", TlsAuthIT.PASSWORD));
+        try (SmtpClient c = submission.encryptedClient()) {
+            assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", Submission.PASSWORD));
         }
     }
 }

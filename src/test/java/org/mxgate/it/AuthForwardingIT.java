@@ -20,14 +20,14 @@ class AuthForwardingIT {
     @Test
     void loginGoesToTheBackendByXclient() throws Exception {
         try (XclientBackend backend = new XclientBackend(false);
-             TestGateway gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls", "")
+             TestGateway gateway = TestGateway.startWith(Submission.config(backend.port(), "starttls", "")
                              .replace("    servers:\n", "    forward_client_ip: xclient\n    servers:\n"),
-                     Map.of("submission", TlsAuthIT.SUBMISSION_POLICY, "users", TlsAuthIT.users()))) {
+                     Map.of("submission", Submission.POLICY, "users", Submission.users()))) {
             try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
                 c.hello();
                 c.startTls();
                 c.send("EHLO client.test");
-                assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", TlsAuthIT.PASSWORD));
+                assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", Submission.PASSWORD));
                 String reply = c.sendMessage("alice@example.test", List.of("bob@foreign.test"),
                         "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertTrue(reply.startsWith("250 2.0.0"), reply);
@@ -50,15 +50,15 @@ class AuthForwardingIT {
     @Test
     void aUserAddedToUsersYmlCanLogInWithoutARestart() throws Exception {
         try (RecordingBackend backend = new RecordingBackend();
-             TestGateway gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls",
-                     "auth: { failure_delay: 10ms }\n"), Map.of("submission", TlsAuthIT.SUBMISSION_POLICY))) {
+             TestGateway gateway = TestGateway.startWith(Submission.config(backend.port(), "starttls",
+                     "auth: { failure_delay: 10ms }\n"), Map.of("submission", Submission.POLICY))) {
             try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
                 c.hello();
                 c.startTls();
                 c.send("EHLO client.test");
-                assertEquals("535 5.7.8 Authentication credentials invalid", c.authPlain("alice@example.test", TlsAuthIT.PASSWORD));
+                assertEquals("535 5.7.8 Authentication credentials invalid", c.authPlain("alice@example.test", Submission.PASSWORD));
             }
-            Files.writeString(gateway.policyFile("users"), TlsAuthIT.users());
+            Files.writeString(gateway.policyFile("users"), Submission.users());
             String reply = null;
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (System.nanoTime() < deadline) {
@@ -66,7 +66,7 @@ class AuthForwardingIT {
                     c.hello();
                     c.startTls();
                     c.send("EHLO client.test");
-                    reply = c.authPlain("alice@example.test", TlsAuthIT.PASSWORD);
+                    reply = c.authPlain("alice@example.test", Submission.PASSWORD);
                 }
                 if (reply.startsWith("235")) {
                     break;

@@ -26,8 +26,8 @@ class CertificateIT {
     @Test
     void firstStartCreatesASelfSignedPairAndAReplacementIsPickedUp() throws Exception {
         try (RecordingBackend backend = new RecordingBackend();
-             TestGateway gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls", ""),
-                     Map.of("submission", TlsAuthIT.SUBMISSION_POLICY))) {
+             TestGateway gateway = TestGateway.startWith(Submission.config(backend.port(), "starttls", ""),
+                     Map.of("submission", Submission.POLICY))) {
             Path certs = gateway.configFile().getParent().resolveSibling("certs");
             Path certificate = certs.resolve("mxgate.crt");
             Path key = certs.resolve("mxgate.key");

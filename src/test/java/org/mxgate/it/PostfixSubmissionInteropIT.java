@@ -36,8 +36,8 @@ class PostfixSubmissionInteropIT {
         String users = "relay-app: { password: \"" + PasswordHash.create(PASSWORD.toCharArray(), 4)
                 + "\", senders: [\"@interop.test\"] }\n";
         try (RecordingBackend backend = new RecordingBackend();
-             TestGateway gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls", ""),
-                     Map.of("submission", TlsAuthIT.SUBMISSION_POLICY, "users", users));
+             TestGateway gateway = TestGateway.startWith(Submission.config(backend.port(), "starttls", ""),
+                     Map.of("submission", Submission.POLICY, "users", users));
              PostfixInstance postfix = PostfixInstance.start("smarthost", Map.of(
                      "relayhost", "[127.0.0.1]:" + gateway.gateway().port("submission"),
                      "smtp_tls_security_level", "encrypt",

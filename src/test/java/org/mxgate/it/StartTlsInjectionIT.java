@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,25 +15,21 @@ import org.junit.jupiter.api.Test;
  */
 class StartTlsInjectionIT {
 
-    private RecordingBackend backend;
-    private TestGateway gateway;
+    private Submission submission;
 
     @BeforeEach
     void start() throws Exception {
-        backend = new RecordingBackend();
-        gateway = TestGateway.startWith(TlsAuthIT.submissionConfig(backend.port(), "starttls", ""),
-                Map.of("submission", TlsAuthIT.SUBMISSION_POLICY, "users", TlsAuthIT.users()));
+        submission = Submission.start("starttls", "");
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
-        backend.close();
+        submission.close();
     }
 
     @Test
     void rsetPipelinedAfterStartTlsIsNeverAnswered() throws Exception {
-        try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+        try (SmtpClient c = new SmtpClient(submission.port())) {
             c.hello();
             c.write("STARTTLS\r\nRSET\r\n");
             assertEquals("220 2.0.0 Ready to start TLS", c.reply());
@@ -48,7 +43,7 @@ class StartTlsInjectionIT {
 
     @Test
     void injectedTransactionDoesNotSurviveTheHandshake() throws Exception {
-        try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+        try (SmtpClient c = new SmtpClient(submission.port())) {
             c.hello();
             c.write("STARTTLS\r\nEHLO evil.test\r\nMAIL FROM:<evil@example.test>\r\nRCPT TO:<user@example.test>\r\nDATA\r\n");
             assertEquals("220 2.0.0 Ready to start TLS", c.reply());
@@ -59,6 +54,6 @@ class StartTlsInjectionIT {
             assertEquals("503 5.5.1 Error: need MAIL command", c.send("RCPT TO:<user@example.test>"));
             assertTrue(c.send("NOOP").startsWith("250 2.0.0"));
         }
-        assertEquals(0, backend.mailCommands());
+        assertEquals(0, submission.backend().mailCommands());
     }
 }

@@ -9,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mxgate.auth.PasswordHash;
 
 /**
  * The submission listener: STARTTLS with a JDK client, then AUTH, then relay to a foreign
@@ -23,70 +21,38 @@ import org.mxgate.auth.PasswordHash;
  */
 class TlsAuthIT {
 
-    static final String PASSWORD = "correct horse battery staple";
-
-    private RecordingBackend backend;
-    private TestGateway gateway;
-
-    /** A users.yml line for alice@example.test, who may also send as anything @alice.test. */
-    static String users() {
-        return "alice@example.test: { password: \"" + PasswordHash.create(PASSWORD.toCharArray(), 4)
-                + "\", senders: [alice@example.test, \"@alice.test\"] }\n";
-    }
-
-    static String submissionConfig(int backendPort, String tls, String topKeys) {
-        return """
-                hostname: mx.test.invalid
-                shutdown_grace: 1s
-                """ + topKeys + """
-                listeners:
-                  - { name: submission, listen: 127.0.0.1:0, policy: submission, tls: %s }
-                pools:
-                  mailbox:
-                    servers:
-                      - { name: b1, address: 127.0.0.1:%d }
-                """.formatted(tls, backendPort);
-    }
-
-    static final String SUBMISSION_POLICY = """
-            accept_domains: [example.test]
-            relay: { authenticated: true }
-            auth: { enabled: true, sender_login: true }
-            """;
+    private Submission submission;
 
     @BeforeEach
     void start() throws Exception {
-        backend = new RecordingBackend();
-        gateway = TestGateway.startWith(submissionConfig(backend.port(), "starttls", "auth: { failure_delay: 10ms }\n"),
-                Map.of("submission", SUBMISSION_POLICY, "users", users()));
+        submission = Submission.start("starttls", "auth: { failure_delay: 10ms }\n");
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
-        backend.close();
+        submission.close();
     }
 
     @Test
     void authenticatedClientRelaysOverTls() throws Exception {
-        try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+        try (SmtpClient c = new SmtpClient(submission.port())) {
             String ehlo = c.hello();
             assertTrue(ehlo.contains("250-STARTTLS") || ehlo.contains("250 STARTTLS"), ehlo);
             // AUTH only over TLS: not advertised, and refused, in plaintext.
             assertFalse(ehlo.contains("AUTH"), ehlo);
-            assertEquals("530 5.7.0 Must issue a STARTTLS command first", c.authPlain("alice@example.test", PASSWORD));
+            assertEquals("530 5.7.0 Must issue a STARTTLS command first", c.authPlain("alice@example.test", Submission.PASSWORD));
             assertEquals("220 2.0.0 Ready to start TLS", c.startTls());
             assertNotNull(c.tlsSession());
             String tlsEhlo = c.send("EHLO client.test");
             assertTrue(tlsEhlo.contains("AUTH PLAIN LOGIN"), tlsEhlo);
             assertFalse(tlsEhlo.contains("STARTTLS"), "STARTTLS is not offered twice: " + tlsEhlo);
-            assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", PASSWORD));
+            assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", Submission.PASSWORD));
             String reply = c.sendMessage("alice@example.test", List.of("bob@foreign.test"),
                     "Subject: relayed\r\n\r\nhello\r\n".getBytes(StandardCharsets.UTF_8));
             assertTrue(reply.startsWith("250 2.0.0 Ok: queued as"), reply);
         }
-        assertEquals(1, backend.messages().size());
-        RecordingBackend.Message message = backend.messages().get(0);
+        assertEquals(1, submission.backend().messages().size());
+        RecordingBackend.Message message = submission.backend().messages().get(0);
         assertEquals(List.of("bob@foreign.test"), message.recipients());
         String received = new String(message.bytes(), StandardCharsets.UTF_8);
         assertTrue(received.contains("with ESMTPSA id"), received);
@@ -95,25 +61,19 @@ class TlsAuthIT {
 
     @Test
     void withoutAuthAForeignRecipientIsRefused() throws Exception {
-        try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
-            c.hello();
-            c.startTls();
-            c.send("EHLO client.test");
+        try (SmtpClient c = submission.encryptedClient()) {
             assertTrue(c.send("MAIL FROM:<alice@example.test>").startsWith("250"));
             assertEquals("554 5.7.1 <bob@foreign.test>: Relay access denied", c.send("RCPT TO:<bob@foreign.test>"));
         }
-        assertEquals(0, backend.mailCommands());
+        assertEquals(0, submission.backend().mailCommands());
     }
 
     @Test
     void authLoginWorksAndSenderLoginHoldsAUserToItsAddresses() throws Exception {
-        try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
-            c.hello();
-            c.startTls();
-            c.send("EHLO client.test");
+        try (SmtpClient c = submission.encryptedClient()) {
             assertEquals("334 VXNlcm5hbWU6", c.send("AUTH LOGIN"));
             assertEquals("334 UGFzc3dvcmQ6", c.send(b64("ALICE@example.test")));
-            assertEquals("235 2.7.0 Authentication successful", c.send(b64(PASSWORD)));
+            assertEquals("235 2.7.0 Authentication successful", c.send(b64(Submission.PASSWORD)));
             assertEquals("553 5.7.1 <mallory@example.test>: Sender address rejected: not owned by user ALICE@example.test",
                     c.send("MAIL FROM:<mallory@example.test>"));
             assertTrue(c.send("MAIL FROM:<shop@alice.test>").startsWith("250"));
@@ -123,7 +83,7 @@ class TlsAuthIT {
 
     @Test
     void stateLearntBeforeTlsIsForgotten() throws Exception {
-        try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
+        try (SmtpClient c = new SmtpClient(submission.port())) {
             c.hello();
             c.startTls();
             // RFC 3207 4.2: the client must say EHLO again.
@@ -136,10 +96,7 @@ class TlsAuthIT {
     @Test
     void wrongPasswordIsRefusedAndNoPasswordIsLogged() throws Exception {
         String wrong = "hunter2-" + System.nanoTime();
-        try (SmtpClient c = new SmtpClient(gateway.gateway().port("submission"))) {
-            c.hello();
-            c.startTls();
-            c.send("EHLO client.test");
+        try (SmtpClient c = submission.encryptedClient()) {
             assertEquals("535 5.7.8 Authentication credentials invalid", c.authPlain("alice@example.test", wrong));
             assertEquals("334 ", c.send("AUTH PLAIN"));
             assertEquals("501 5.7.0 Authentication aborted", c.send("*"));
@@ -168,7 +125,7 @@ class TlsAuthIT {
                 String ehlo = c.hello();
                 assertFalse(ehlo.contains("AUTH") || ehlo.contains("STARTTLS"), ehlo);
                 assertEquals("502 5.5.1 Error: command not implemented", c.send("STARTTLS"));
-                assertEquals("503 5.5.1 Error: authentication not enabled", c.authPlain("alice@example.test", PASSWORD));
+                assertEquals("503 5.5.1 Error: authentication not enabled", c.authPlain("alice@example.test", Submission.PASSWORD));
                 assertNull(c.tlsSession());
             }
         }
