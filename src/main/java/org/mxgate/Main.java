@@ -22,6 +22,7 @@ import org.mxgate.config.PoolConfig;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
+import org.mxgate.log.NonBlockingAppender;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.tls.BackendTls;
@@ -40,7 +41,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MxgateCommand(Main::start)).execute(args));
+        int status = new CommandLine(new MxgateCommand(Main::start)).execute(args);
+        // The log is written by a background thread: what is still queued goes out before the exit.
+        NonBlockingAppender.stopLogging();
+        System.exit(status);
     }
 
     /** Starts every listener and pool of the config; on a bind failure nothing is left running. */

@@ -9,6 +9,7 @@ import org.mxgate.config.GatewayConfig;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
+import org.mxgate.log.NonBlockingAppender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -58,6 +59,8 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
             gateway.close();
+            LOG.info("stopped");
+            NonBlockingAppender.stopLogging();
             stopped.countDown();
         }, "mxgate-shutdown"));
         stopped.await();

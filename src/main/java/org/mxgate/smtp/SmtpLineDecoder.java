@@ -13,7 +13,9 @@ import java.util.List;
  * handler sees each command before the next is decoded; while {@link #pause() paused} it
  * decodes nothing, which keeps pipelined replies in order, and once more than
  * {@link #PAUSED_BUFFER_LIMIT} bytes wait it stops reading from the socket, so TCP pushes back
- * on a client that sends faster than backends take.
+ * on a client that sends faster than backends take. It also decodes nothing and stops reading
+ * while the channel cannot be written: a client that pipelines commands and never reads its
+ * replies must not make us queue replies without end (PipelineFloodIT).
  */
 public final class SmtpLineDecoder extends ByteToMessageDecoder {
 
@@ -64,6 +66,31 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
             return;
         }
         paused = false;
+        readOn();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && !paused) {
+            // As a task of its own: this event can fire from inside the flush of the very replies
+            // decoded here, and answering more commands from there would recurse.
+            ctx.executor().execute(() -> {
+                if (!paused && ctx.channel().isActive()) {
+                    readOn();
+                    // The session handler flushes replies when a read completes.
+                    ctx.fireChannelReadComplete();
+                }
+            });
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    /** Decodes what is buffered and reads from the socket again, unless replies cannot be written yet. */
+    private void readOn() {
+        if (!context.channel().isWritable()) {
+            // channelWritabilityChanged reads on once the client has taken its replies.
+            return;
+        }
         if (readingStopped) {
             readingStopped = false;
             context.channel().config().setAutoRead(true);
@@ -80,8 +107,9 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (paused) {
-            if (!readingStopped && in.readableBytes() > PAUSED_BUFFER_LIMIT) {
+        boolean writable = ctx.channel().isWritable();
+        if (paused || !writable) {
+            if (!readingStopped && (!writable || in.readableBytes() > PAUSED_BUFFER_LIMIT)) {
                 readingStopped = true;
                 ctx.channel().config().setAutoRead(false);
             }

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -143,6 +146,43 @@ class SmtpLineDecoderTest {
         assertEquals(new SmtpInput.Line("MAIL FROM:<a@x.test>"), channel.readInbound());
         assertEquals(new SmtpInput.Line("RCPT TO:<b@x.test>"), channel.readInbound());
         assertEquals(new SmtpInput.Line("NOOP"), channel.readInbound());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void repliesTheClientDoesNotReadStopDecodingAndReadingUntilItTakesThem() {
+        SmtpLineDecoder decoder = new SmtpLineDecoder();
+        List<String> answered = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        // 128 bytes of unsent replies make the channel unwritable, as 64 KB do on a socket.
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 128));
+        channel.pipeline().addLast(decoder, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                answered.add(((SmtpInput.Line) msg).text());
+                ctx.write(Unpooled.copiedBuffer("250 2.0.0 Ok\r\n", StandardCharsets.US_ASCII));
+            }
+        });
+        int commands = 1000;
+        channel.writeInbound(Unpooled.copiedBuffer("NOOP\r\n".repeat(commands), StandardCharsets.US_ASCII));
+        int firstBatch = answered.size();
+        assertTrue(firstBatch > 0 && firstBatch <= 10, "stops once 128 bytes of replies wait: " + firstBatch);
+        assertFalse(channel.isWritable());
+        assertFalse(channel.config().isAutoRead(), "and reads nothing more from the socket");
+
+        int rounds = 0;
+        while (answered.size() < commands && rounds++ < commands) {
+            int before = answered.size();
+            channel.flush();   // the client reads its replies
+            channel.runPendingTasks();
+            assertTrue(answered.size() > before, "reading goes on once the replies are taken");
+            assertTrue(answered.size() - before <= 10, "a bounded batch each time");
+        }
+        assertEquals(commands, answered.size());
+        assertTrue(answered.stream().allMatch("NOOP"::equals));
+        channel.flush();
+        channel.runPendingTasks();
+        assertTrue(channel.config().isAutoRead(), "reading is on again when everything was taken");
         channel.finishAndReleaseAll();
     }
 
