@@ -38,7 +38,7 @@ public final class ConfigLoader {
             "failure_window", "failure_delay", "hash_threads");
     private static final Set<String> DNSBL_KEYS = Set.of("resolvers", "timeout", "zones", "allowlists", "cache");
     private static final Set<String> ZONE_KEYS = Set.of("zone", "weight", "codes", "fail");
-    private static final Set<String> CACHE_KEYS = Set.of("min_ttl", "max_ttl", "size");
+    private static final Set<String> CACHE_KEYS = Set.of("min_ttl", "max_ttl", "failure_ttl", "size");
     private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy", "proxy_protocol",
             "source_address", "tls");
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
@@ -234,6 +234,7 @@ public final class ConfigLoader {
         return new DnsblConfig(resolvers, node.duration("timeout", Duration.ofSeconds(2)),
                 zones(node.list("zones"), true), zones(node.list("allowlists"), false),
                 cache.duration("min_ttl", Duration.ofSeconds(60)), cache.duration("max_ttl", Duration.ofHours(1)),
+                cache.duration("failure_ttl", DnsblConfig.DEFAULT_FAILURE_TTL),
                 cache.integer("size", 100_000, 1, 10_000_000));
     }
 

@@ -143,6 +143,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dnsblBlockIsReadWithItsDefaults() throws Exception {
+        write("conf/mxgate.yml", MINIMAL + """
+                dnsbl:
+                  zones: [ { zone: bl.test } ]
+                """);
+        write("policies/internet.yml", MINIMAL_POLICY + "dnsbl: { enabled: true }\n");
+        DnsblConfig defaults = ConfigLoader.load(conf()).dnsbl();
+        assertEquals(new DnsblConfig(List.of(), Duration.ofSeconds(2), List.of(new DnsblConfig.Zone("bl.test", 1.0, List.of(), false)),
+                List.of(), Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(5), 100_000), defaults);
+
+        write("conf/mxgate.yml", MINIMAL + """
+                dnsbl:
+                  resolvers: ["127.0.0.1:5353"]
+                  timeout: 1s
+                  zones: [ { zone: bl.test, weight: 0.5, codes: [127.0.0.2], fail: closed } ]
+                  cache: { min_ttl: 30s, max_ttl: 10m, failure_ttl: 2s, size: 10 }
+                """);
+        DnsblConfig set = ConfigLoader.load(conf()).dnsbl();
+        assertEquals(Duration.ofSeconds(30), set.minTtl());
+        assertEquals(Duration.ofMinutes(10), set.maxTtl());
+        assertEquals(Duration.ofSeconds(2), set.failureTtl());
+        assertEquals(10, set.cacheSize());
+        assertEquals(List.of(new DnsblConfig.Zone("bl.test", 0.5, List.of("127.0.0.2"), true)), set.zones());
+    }
+
+    @Test
     void reserveForAListenerThatExistsLoads() throws Exception {
         write("conf/mxgate.yml", MINIMAL.replace("    servers:", "    reserve: { internet: 30% }\n    servers:"));
         write("policies/internet.yml", MINIMAL_POLICY);
