@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.mxgate.net.Cidr;
@@ -37,7 +38,7 @@ public final class ConfigLoader {
             "failure_window", "failure_delay", "hash_threads");
     private static final Set<String> DNSBL_KEYS = Set.of("resolvers", "timeout", "zones", "allowlists", "cache");
     private static final Set<String> ZONE_KEYS = Set.of("zone", "weight", "codes", "fail");
-    private static final Set<String> CACHE_KEYS = Set.of("min_ttl", "max_ttl", "size");
+    private static final Set<String> CACHE_KEYS = Set.of("min_ttl", "max_ttl", "failure_ttl", "size");
     private static final Set<String> LISTENER_KEYS = Set.of("name", "listen", "policy", "proxy_protocol",
             "source_address", "tls");
     private static final Set<String> PROXY_KEYS = Set.of("trusted", "timeout");
@@ -51,12 +52,20 @@ public final class ConfigLoader {
     private static final Set<String> SPOOL_KEYS = Set.of("memory_limit", "directory");
 
     private final List<ConfigError> errors = new ArrayList<>();
+    /** The reserve entries of every pool, checked against the listeners once those are read. */
+    private final List<ReserveEntry> reserves = new ArrayList<>();
+    /** For a reload: the configuration the gateway runs with; null for a first load. */
+    private final GatewayConfig running;
 
-    private ConfigLoader() {
+    private record ReserveEntry(String pool, String listener, ConfigNode node) {
+    }
+
+    private ConfigLoader(GatewayConfig running) {
+        this.running = running;
     }
 
     public static GatewayConfig load(Path configFile) throws ConfigException {
-        return new ConfigLoader().read(configFile.toAbsolutePath().normalize());
+        return new ConfigLoader(null).read(configFile.toAbsolutePath().normalize());
     }
 
     /**
@@ -65,7 +74,21 @@ public final class ConfigLoader {
      */
     public static GatewayConfig load(Path configFile, Function<PolicyConfig, List<ConfigError>> policyCheck)
             throws ConfigException {
-        GatewayConfig config = load(configFile);
+        return checked(load(configFile), policyCheck);
+    }
+
+    /**
+     * For a reload of a gateway running with {@code running}: loads and checks as
+     * {@link #load(Path, Function)} does, and also refuses what only a restart could honour
+     * (a policy turning on DNS lists the running gateway started without), at that policy's line.
+     */
+    static GatewayConfig reload(Path configFile, Function<PolicyConfig, List<ConfigError>> policyCheck,
+                                GatewayConfig running) throws ConfigException {
+        return checked(new ConfigLoader(running).read(configFile.toAbsolutePath().normalize()), policyCheck);
+    }
+
+    private static GatewayConfig checked(GatewayConfig config, Function<PolicyConfig, List<ConfigError>> policyCheck)
+            throws ConfigException {
         List<ConfigError> errors = new ArrayList<>();
         config.policies().values().forEach(policy -> errors.addAll(policyCheck.apply(policy)));
         if (!errors.isEmpty()) {
@@ -84,14 +107,20 @@ public final class ConfigLoader {
         if (pools.isEmpty()) {
             root.error("at least one backend pool is needed under 'pools'");
         }
+        int errorsBeforeDnsbl = errors.size();
+        DnsblConfig dnsbl = root.get("dnsbl").map(ConfigLoader::dnsbl).orElse(null);
+        // A broken dnsbl block is refused on its own; its missing zones need not be blamed on the policies too.
+        String noDnsblZones = errors.size() > errorsBeforeDnsbl ? null : noDnsblZones(file, dnsbl);
         Path policyDir = file.getParent().resolve(root.string("policy_dir", "../policies")).normalize();
         UsersConfig users = users(policyDir.resolve("users.yml"));
         List<ListenerConfig> listeners = new ArrayList<>();
         Map<String, PolicyConfig> policies = new LinkedHashMap<>();
         Set<String> names = new HashSet<>();
+        boolean everyListenerRead = true;
         for (ConfigNode node : root.list("listeners")) {
             ListenerConfig listener = listener(node);
             if (listener == null) {
+                everyListenerRead = false;
                 continue;
             }
             if (!names.add(listener.name())) {
@@ -100,7 +129,7 @@ public final class ConfigLoader {
             listeners.add(listener);
             if (!policies.containsKey(listener.policy())) {
                 PolicyConfig policy = policy(listener.policy(), policyDir.resolve(listener.policy() + ".yml"), node, pools,
-                        users);
+                        users, noDnsblZones);
                 if (policy != null) {
                     policies.put(listener.policy(), policy);
                 }
@@ -113,10 +142,11 @@ public final class ConfigLoader {
         if (listeners.isEmpty()) {
             root.error("at least one listener is needed under 'listeners'");
         }
+        if (everyListenerRead) {
+            checkReserves(names);
+        }
         SpoolConfig spool = spool(root.child("spool"));
         Duration shutdownGrace = root.duration("shutdown_grace", Duration.ofSeconds(30));
-        failIfErrors();
-        DnsblConfig dnsbl = root.get("dnsbl").map(ConfigLoader::dnsbl).orElse(null);
         failIfErrors();
         ConfigNode tls = root.child("tls");
         tls.allowOnly(TLS_KEYS);
@@ -204,6 +234,7 @@ public final class ConfigLoader {
         return new DnsblConfig(resolvers, node.duration("timeout", Duration.ofSeconds(2)),
                 zones(node.list("zones"), true), zones(node.list("allowlists"), false),
                 cache.duration("min_ttl", Duration.ofSeconds(60)), cache.duration("max_ttl", Duration.ofHours(1)),
+                cache.duration("failure_ttl", DnsblConfig.DEFAULT_FAILURE_TTL),
                 cache.integer("size", 100_000, 1, 10_000_000));
     }
 
@@ -241,9 +272,10 @@ public final class ConfigLoader {
     }
 
     /** {@code reserve: { listener: 30% }}: shares of the pool's capacity kept for those listeners. */
-    private static Map<String, Integer> reserve(ConfigNode node) {
+    private Map<String, Integer> reserve(String pool, ConfigNode node) {
         Map<String, Integer> shares = new LinkedHashMap<>();
         node.entries().forEach((listener, value) -> {
+            reserves.add(new ReserveEntry(pool, listener, value));
             Integer percent = value.parse(v -> {
                 if (!v.matches("\\d{1,3}%") || Integer.parseInt(v.substring(0, v.length() - 1)) > 100) {
                     throw new IllegalArgumentException("reserve is a percentage such as 30%, got '" + v + "'");
@@ -258,6 +290,37 @@ public final class ConfigLoader {
             node.error("reserves add up to more than 100%");
         }
         return shares;
+    }
+
+    /**
+     * Each reserve names a listener of this file: a typo would keep its share for nobody, and
+     * cap every real listener of the pool at the rest.
+     */
+    private void checkReserves(Set<String> listeners) {
+        for (ReserveEntry entry : reserves) {
+            if (!listeners.contains(entry.listener())) {
+                entry.node().error("reserve names listener '" + entry.listener() + "', which is not under 'listeners' (known: "
+                        + String.join(", ", listeners.stream().sorted().toList()) + "): its share of pool '" + entry.pool()
+                        + "' would be kept for nobody");
+            }
+        }
+    }
+
+    /**
+     * Why a policy may not turn DNS lists on, or null when it may: with no block list zone the
+     * lists would never be asked, silently; and a running gateway asks only the zones it started
+     * with (the checker is built at start).
+     */
+    private String noDnsblZones(Path file, DnsblConfig dnsbl) {
+        if (dnsbl == null || dnsbl.zones().isEmpty()) {
+            return "dnsbl.enabled is true, but " + file + " has no dnsbl zones: the lists would never be asked; add zones"
+                    + " under 'dnsbl:' there, or set enabled: false";
+        }
+        if (running != null && (running.dnsbl() == null || running.dnsbl().zones().isEmpty())) {
+            return "dnsbl.enabled is true, but the running gateway started without dnsbl zones, so the lists would never"
+                    + " be asked; adding zones to " + file + " needs a restart";
+        }
+        return null;
     }
 
     /** {@code health_check:}; the defaults are HAProxy's habits with a probe as deep as back pressure. */
@@ -418,17 +481,17 @@ public final class ConfigLoader {
                 node.duration("max_pressure_cooldown", Duration.ofMinutes(10)),
                 node.duration("slow_start", Duration.ofSeconds(30)),
                 node.duration("slow_mail_from", Duration.ofSeconds(10)),
-                reserve(node.child("reserve")),
+                reserve(name, node.child("reserve")),
                 backendTls(node));
     }
 
     private PolicyConfig policy(String name, Path file, ConfigNode listener, Map<String, PoolConfig> pools,
-                                UsersConfig users) {
+                                UsersConfig users, String noDnsblZones) {
         if (!Files.isRegularFile(file)) {
             listener.error("policy file " + file + " does not exist");
             return null;
         }
-        return PolicyFileReader.read(name, file, parse(file), pools, users);
+        return PolicyFileReader.read(name, file, parse(file), pools, users, noDnsblZones);
     }
 
     /** The users file beside the policies; none is no users, and it is watched for its creation too. */
@@ -446,7 +509,33 @@ public final class ConfigLoader {
             node.child("memory_limit").error("memory_limit must be below 2GB");
             memory = 1024 * 1024;
         }
-        Path directory = Path.of(node.string("directory", System.getProperty("java.io.tmpdir")));
-        return new SpoolConfig((int) memory, directory);
+        Path directory;
+        Optional<ConfigNode> given = node.get("directory");
+        if (given.isPresent()) {
+            // Relative to this file, as every path in it is (docs/configuration.md).
+            directory = given.get().parse(v -> node.file().getParent().resolve(v).normalize(), null);
+            if (directory != null) {
+                checkSpoolDirectory(given.get(), directory, "");
+            }
+        } else {
+            directory = Path.of(System.getProperty("java.io.tmpdir"));
+            checkSpoolDirectory(node, directory, " (the default, java.io.tmpdir; set spool.directory)");
+        }
+        return new SpoolConfig((int) memory, directory == null ? Path.of(System.getProperty("java.io.tmpdir")) : directory);
+    }
+
+    /**
+     * Bodies above memory_limit go to files here in the middle of a transaction; a directory that
+     * is missing or read-only is found now, not by the first large message's 451.
+     */
+    private static void checkSpoolDirectory(ConfigNode node, Path directory, String note) {
+        if (!Files.exists(directory)) {
+            node.error("spool directory " + directory + note + " does not exist; create it, writable by the user mxgate"
+                    + " runs as");
+        } else if (!Files.isDirectory(directory)) {
+            node.error("spool directory " + directory + note + " is not a directory");
+        } else if (!Files.isWritable(directory) || !Files.isExecutable(directory)) {
+            node.error("spool directory " + directory + note + " is not writable by the user mxgate runs as");
+        }
     }
 }

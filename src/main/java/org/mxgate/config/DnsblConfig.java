@@ -11,9 +11,18 @@ import java.util.List;
  * @param resolvers the DNS servers to ask; empty for the system's
  * @param minTtl answers, negative ones too, are kept at least this long
  * @param maxTtl and at most this long, whatever their TTL says
+ * @param failureTtl a lookup that failed (timeout, SERVFAIL) is kept only this long, so one DNS
+ *                   blip neither refuses (fail: closed) nor passes (fail: open) a client for minTtl
  */
 public record DnsblConfig(List<InetSocketAddress> resolvers, Duration timeout, List<Zone> zones, List<Zone> allowlists,
-                          Duration minTtl, Duration maxTtl, int cacheSize) {
+                          Duration minTtl, Duration maxTtl, Duration failureTtl, int cacheSize) {
+
+    public static final Duration DEFAULT_FAILURE_TTL = Duration.ofSeconds(5);
+
+    public DnsblConfig(List<InetSocketAddress> resolvers, Duration timeout, List<Zone> zones, List<Zone> allowlists,
+                       Duration minTtl, Duration maxTtl, int cacheSize) {
+        this(resolvers, timeout, zones, allowlists, minTtl, maxTtl, DEFAULT_FAILURE_TTL, cacheSize);
+    }
 
     public DnsblConfig {
         resolvers = List.copyOf(resolvers);

@@ -29,7 +29,9 @@ final class PolicyFileReader {
     private PolicyFileReader() {
     }
 
-    static PolicyConfig read(String name, Path file, ConfigNode root, Map<String, PoolConfig> pools, UsersConfig users) {
+    /** @param noDnsblZones why this policy may not turn DNS lists on (no zones to ask), or null when it may */
+    static PolicyConfig read(String name, Path file, ConfigNode root, Map<String, PoolConfig> pools, UsersConfig users,
+                             String noDnsblZones) {
         root.allowOnly(POLICY_KEYS);
         List<String> domains = new ArrayList<>();
         for (ConfigNode d : root.list("accept_domains")) {
@@ -97,8 +99,12 @@ final class PolicyFileReader {
             case "connect" -> true;
             default -> throw new IllegalArgumentException("enforce must be rcpt or connect, got '" + v + "'");
         }, false)).orElse(false);
+        boolean dnsblEnabled = dnsbl.bool("enabled", false);
+        if (dnsblEnabled && noDnsblZones != null) {
+            dnsbl.child("enabled").error(noDnsblZones);
+        }
         return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide, access,
-                new PolicyConfig.Dnsbl(dnsbl.bool("enabled", false), threshold, atConnect), auth,
+                new PolicyConfig.Dnsbl(dnsblEnabled, threshold, atConnect), auth,
                 root.bool("require_tls", false));
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The policies in force, and their live reload: the whole set of files is read and validated
  * again, then swapped in at once, or refused at once with every {@code file:line: reason} logged
- * while the running policies stay. Listeners, pools and the host name need a restart; a reload
- * that changes them applies its policies and says so. Never runs on an event loop: reloads
- * happen on the watcher thread or the caller's (SIGHUP).
+ * while the running policies stay. Listeners, pools, the host name and the DNS list zones need a
+ * restart; a reload that changes them applies its policies and says so. Never runs on an event
+ * loop: reloads happen on the watcher thread or the caller's (SIGHUP).
  */
 public final class PolicyReloader implements AutoCloseable {
 
@@ -55,7 +56,7 @@ public final class PolicyReloader implements AutoCloseable {
     public synchronized List<ConfigError> reload() {
         GatewayConfig loaded;
         try {
-            loaded = ConfigLoader.load(configFile, policyCheck);
+            loaded = ConfigLoader.reload(configFile, policyCheck, started);
         } catch (ConfigException e) {
             refuse(e.errors());
             return e.errors();
@@ -88,8 +89,9 @@ public final class PolicyReloader implements AutoCloseable {
             }
         });
         if (!loaded.listeners().equals(started.listeners()) || !loaded.pools().equals(started.pools())
-                || !loaded.hostname().equals(started.hostname())) {
-            LOG.warn("{}: listeners, pools or hostname changed; those changes take effect at the next restart", configFile);
+                || !loaded.hostname().equals(started.hostname()) || !Objects.equals(loaded.dnsbl(), started.dnsbl())) {
+            LOG.warn("{}: listeners, pools, hostname or dnsbl changed; those changes take effect at the next restart",
+                    configFile);
         }
         seen = fingerprint(files(loaded));
         return List.of();

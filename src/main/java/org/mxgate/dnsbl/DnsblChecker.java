@@ -3,6 +3,7 @@ package org.mxgate.dnsbl;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -31,7 +32,8 @@ import org.xbill.DNS.Type;
  * Looks a client address up in every configured zone at once, with dnsjava's asynchronous
  * resolver, and keeps the answers in a Caffeine cache for their TTL (within the configured
  * bounds), so concurrent sessions from one address share one lookup per zone, as postscreen
- * does. A lookup that fails or times out counts as "not listed" unless its zone fails closed.
+ * does. A lookup that fails or times out counts as "not listed" unless its zone fails closed, and
+ * is kept for the short failure_ttl only.
  * Never blocks the caller; the futures complete on dnsjava's threads.
  */
 public final class DnsblChecker {
@@ -53,6 +55,11 @@ public final class DnsblChecker {
     private final AtomicBoolean warnedErrorAnswer = new AtomicBoolean();
 
     public DnsblChecker(DnsblConfig config) throws UnknownHostException {
+        this(config, Ticker.systemTicker());
+    }
+
+    /** @param ticker the cache's clock, in nanoseconds; tests pass their own to move time on */
+    public DnsblChecker(DnsblConfig config, Ticker ticker) throws UnknownHostException {
         this.config = config;
         Resolver r;
         if (config.resolvers().isEmpty()) {
@@ -67,9 +74,23 @@ public final class DnsblChecker {
         this.resolver = r;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.cacheSize())
-                .expireAfter(Expiry.<Key, ZoneAnswer>creating((key, answer) -> Duration.ofSeconds(Math.max(
-                        config.minTtl().toSeconds(), Math.min(config.maxTtl().toSeconds(), answer.ttlSeconds())))))
+                .ticker(ticker)
+                .expireAfter(Expiry.<Key, ZoneAnswer>creating((key, answer) -> keptFor(config, answer)))
                 .buildAsync();
+    }
+
+    /**
+     * An answer is kept for its TTL within min_ttl and max_ttl; a failure only for failure_ttl,
+     * which is short: long enough that a dead resolver is not asked by every new session, short
+     * enough that one lost packet neither refuses (fail: closed) nor passes (fail: open) a client
+     * for min_ttl (DnsblCheckerIT).
+     */
+    private static Duration keptFor(DnsblConfig config, ZoneAnswer answer) {
+        if (answer.failed()) {
+            return config.failureTtl();
+        }
+        return Duration.ofSeconds(Math.max(config.minTtl().toSeconds(),
+                Math.min(config.maxTtl().toSeconds(), answer.ttlSeconds())));
     }
 
     /** Lookups that failed or timed out, for the metrics. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,8 +96,9 @@ class ConfigLoaderTest {
                       - { address: archive.example.test:25 }
                 spool:
                   memory_limit: 512KB
-                  directory: /var/spool/mxgate
+                  directory: ../spool
                 """);
+        Files.createDirectories(dir.resolve("spool"));
         write("conf/rules/public.yml", """
                 accept_domains: [example.test, "*.example.test"]
                 route: mailbox
@@ -136,7 +138,57 @@ class ConfigLoaderTest {
         PolicyConfig internal = config.policies().get("internal");
         assertEquals(new NetworkSet(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32"))), internal.relayNetworks());
         assertEquals("archive", internal.routes().get("*"));
-        assertEquals(new SpoolConfig(512 * 1024, Path.of("/var/spool/mxgate")), config.spool());
+        assertEquals(new SpoolConfig(512 * 1024, dir.resolve("spool").toAbsolutePath().normalize()), config.spool(),
+                "relative to the file, as every path in it");
+    }
+
+    @Test
+    void dnsblBlockIsReadWithItsDefaults() throws Exception {
+        write("conf/mxgate.yml", MINIMAL + """
+                dnsbl:
+                  zones: [ { zone: bl.test } ]
+                """);
+        write("policies/internet.yml", MINIMAL_POLICY + "dnsbl: { enabled: true }\n");
+        DnsblConfig defaults = ConfigLoader.load(conf()).dnsbl();
+        assertEquals(new DnsblConfig(List.of(), Duration.ofSeconds(2), List.of(new DnsblConfig.Zone("bl.test", 1.0, List.of(), false)),
+                List.of(), Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(5), 100_000), defaults);
+
+        write("conf/mxgate.yml", MINIMAL + """
+                dnsbl:
+                  resolvers: ["127.0.0.1:5353"]
+                  timeout: 1s
+                  zones: [ { zone: bl.test, weight: 0.5, codes: [127.0.0.2], fail: closed } ]
+                  cache: { min_ttl: 30s, max_ttl: 10m, failure_ttl: 2s, size: 10 }
+                """);
+        DnsblConfig set = ConfigLoader.load(conf()).dnsbl();
+        assertEquals(Duration.ofSeconds(30), set.minTtl());
+        assertEquals(Duration.ofMinutes(10), set.maxTtl());
+        assertEquals(Duration.ofSeconds(2), set.failureTtl());
+        assertEquals(10, set.cacheSize());
+        assertEquals(List.of(new DnsblConfig.Zone("bl.test", 0.5, List.of("127.0.0.2"), true)), set.zones());
+    }
+
+    @Test
+    void reserveForAListenerThatExistsLoads() throws Exception {
+        write("conf/mxgate.yml", MINIMAL.replace("    servers:", "    reserve: { internet: 30% }\n    servers:"));
+        write("policies/internet.yml", MINIMAL_POLICY);
+        assertEquals(Map.of("internet", 30), ConfigLoader.load(conf()).pools().get("mailbox").reserve());
+    }
+
+    @Test
+    void spoolDirectoryThatCannotBeWrittenIsRefused() throws Exception {
+        Path spool = Files.createDirectories(dir.resolve("spool"));
+        write("conf/mxgate.yml", MINIMAL + "spool:\n  directory: ../spool\n");
+        write("policies/internet.yml", MINIMAL_POLICY);
+        assertTrue(spool.toFile().setWritable(false, false));
+        try {
+            // root may write anywhere; the check asks the system, as the gateway will.
+            Assumptions.assumeFalse(Files.isWritable(spool), "running as a user who may write to a read-only directory");
+            assertEquals(List.of(conf() + ":8: spool directory " + spool.toAbsolutePath().normalize()
+                    + " is not writable by the user mxgate runs as"), errors());
+        } finally {
+            spool.toFile().setWritable(true, false);
+        }
     }
 
     static Stream<Arguments> singleMistakes() {
@@ -211,7 +263,24 @@ class ConfigLoaderTest {
                 mistake(MINIMAL, MINIMAL_POLICY + "limits:\n  max_message_size: 10 parsecs\n", "policy", 3, "expected a size"),
                 mistake(MINIMAL, MINIMAL_POLICY + "limits:\n  idle_timeout: 5 minutes\n", "policy", 3, "expected a duration"),
                 mistake(MINIMAL, MINIMAL_POLICY + "route: archive\n", "policy", 2,
-                        "route names pool 'archive', which mxgate.yml does not define"));
+                        "route names pool 'archive', which mxgate.yml does not define"),
+                // DNS lists turned on in a policy with no zones to ask would silently never run.
+                mistake(MINIMAL, MINIMAL_POLICY + "dnsbl: { enabled: true }\n", "policy", 2,
+                        "dnsbl.enabled is true, but {conf} has no dnsbl zones"),
+                mistake(MINIMAL, MINIMAL_POLICY + "dnsbl:\n  threshold: 2.0\n  enabled: true\n", "policy", 4,
+                        "has no dnsbl zones: the lists would never be asked"),
+                mistake(MINIMAL + "dnsbl:\n  allowlists: [ { zone: wl.test } ]\n", MINIMAL_POLICY
+                        + "dnsbl: { enabled: true }\n", "policy", 2, "has no dnsbl zones"),
+                // A reserve for a listener that does not exist keeps capacity for nobody.
+                mistake(listener + pool + "    reserve: { internel: 30% }\n    servers:\n" + server, MINIMAL_POLICY,
+                        "conf", 5, "reserve names listener 'internel', which is not under 'listeners' (known: internet)"),
+                mistake(listener + pool + "    reserve:\n      internet: 10%\n      internal: 20%\n    servers:\n" + server,
+                        MINIMAL_POLICY, "conf", 7, "reserve names listener 'internal'"),
+                // The spool directory, like every path in the file, is relative to the file, and must exist.
+                mistake(MINIMAL + "spool:\n  directory: no-such-dir\n", MINIMAL_POLICY, "conf", 8,
+                        "spool directory {confdir}/no-such-dir does not exist"),
+                mistake(MINIMAL + "spool:\n  directory: mxgate.yml\n", MINIMAL_POLICY, "conf", 8,
+                        "spool directory {conf} is not a directory"));
     }
 
     private static Arguments mistake(String config, String policy, String file, int line, String reason) {
@@ -228,7 +297,8 @@ class ConfigLoaderTest {
         List<String> errors = errors();
         assertEquals(1, errors.size(), String.join("\n", errors));
         assertTrue(errors.get(0).startsWith(where + ":" + line + ": "), errors.get(0));
-        assertTrue(errors.get(0).contains(reason), errors.get(0));
+        assertTrue(errors.get(0).contains(reason.replace("{conf}", conf().toString())
+                .replace("{confdir}", conf().getParent().toString())), errors.get(0));
     }
 
     // A listener that cannot be read leaves none, which is reported as well.

@@ -10,14 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mxgate.config.DnsblConfig;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.dnsbl.DnsblScore;
 
 /**
  * The DNS list checker against an in-test DNS server on loopback: IPv4 and IPv6 listings with
- * their TXT, weights, error answers, allow lists, a resolver that never answers, and the cache.
+ * their TXT, weights, error answers, allow lists, a resolver that never answers or fails, and
+ * the cache (answers kept for their TTL, failures only briefly).
  */
 class DnsblCheckerIT {
 
@@ -90,6 +94,52 @@ class DnsblCheckerIT {
             DnsblChecker closed = new DnsblChecker(config(silent,
                     List.of(new DnsblConfig.Zone("bl.test", 1.0, List.of(), true)), List.of()));
             assertEquals(List.of("bl.test"), check(closed, "203.0.113.9").failedZones());
+        }
+    }
+
+    /**
+     * A failed lookup is kept for failure_ttl only, not min_ttl: one DNS blip must neither refuse a
+     * client for a minute (fail: closed) nor let a listed one through for a minute (fail: open).
+     * The cache's clock is the test's, so "after failure_ttl" needs no sleep.
+     */
+    @ParameterizedTest(name = "fail closed: {0}")
+    @ValueSource(booleans = {true, false})
+    void aFailedLookupIsAskedAgainAfterFailureTtlWhileARealAnswerIsKeptForMinTtl(boolean failClosed) throws Exception {
+        String name = "7.113.0.203.bl.test.";
+        try (TestDnsServer dns = new TestDnsServer(false)) {
+            dns.list(name, "127.0.0.2", "listed", 300);
+            dns.serverFailure(true);
+            AtomicLong nanos = new AtomicLong();
+            DnsblChecker checker = new DnsblChecker(new DnsblConfig(List.of(dns.address()), Duration.ofMillis(500),
+                    List.of(new DnsblConfig.Zone("bl.test", 1.0, List.of(), failClosed)), List.of(),
+                    Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofSeconds(5), 10_000), nanos::get);
+
+            DnsblScore during = check(checker, "203.0.113.7");
+            assertEquals(failClosed ? List.of("bl.test") : List.of(), during.failedZones());
+            assertFalse(during.isBlocked(1.0), "SERVFAIL: the listing is not known");
+            assertEquals(1, checker.failures());
+            int asked = dns.queriesFor(name);
+            assertTrue(asked >= 1);
+
+            // The resolver is back. Within failure_ttl the failure is still the answer, from the cache.
+            dns.serverFailure(false);
+            nanos.addAndGet(Duration.ofMillis(4900).toNanos());
+            assertEquals(during, check(checker, "203.0.113.7"));
+            assertEquals(asked, dns.queriesFor(name), "a failure is kept briefly, so a dead resolver is not hammered");
+
+            // failure_ttl has passed, well inside min_ttl: the next check asks again and sees the listing.
+            nanos.addAndGet(Duration.ofMillis(100).toNanos());
+            DnsblScore after = check(checker, "203.0.113.7");
+            assertTrue(after.isBlocked(1.0), "the real answer after failure_ttl");
+            assertEquals(List.of(), after.failedZones());
+            assertEquals(asked + 1, dns.queriesFor(name));
+
+            // A real answer is kept for min_ttl as before: a new failure of the resolver changes nothing.
+            dns.serverFailure(true);
+            nanos.addAndGet(Duration.ofSeconds(55).toNanos());
+            assertTrue(check(checker, "203.0.113.7").isBlocked(1.0));
+            assertEquals(asked + 1, dns.queriesFor(name));
+            assertEquals(1, checker.failures());
         }
     }
 

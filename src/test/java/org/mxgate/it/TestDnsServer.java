@@ -23,7 +23,8 @@ import org.xbill.DNS.Type;
 /**
  * A DNS responder on loopback UDP for test zones, answers built with dnsjava's message
  * classes: A and TXT records per name, NXDOMAIN otherwise; counts the queries per name. When
- * silent, it reads queries and answers none (a resolver that never answers).
+ * silent, it reads queries and answers none (a resolver that never answers); while failing, it
+ * answers SERVFAIL to every query.
  */
 final class TestDnsServer implements AutoCloseable {
 
@@ -34,6 +35,7 @@ final class TestDnsServer implements AutoCloseable {
     private final Map<String, Entry> names = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final boolean silent;
+    private volatile boolean serverFailure;
 
     TestDnsServer(boolean silent) throws IOException {
         this.silent = silent;
@@ -50,6 +52,11 @@ final class TestDnsServer implements AutoCloseable {
     /** Lists a name: its A answer and, optionally, TXT text. */
     void list(String name, String a, String txt, long ttl) {
         names.put(name.toLowerCase(), new Entry(a, txt, ttl));
+    }
+
+    /** While on, every query gets SERVFAIL (a resolver that cannot reach the list), the listings stay. */
+    void serverFailure(boolean on) {
+        serverFailure = on;
     }
 
     /** A queries for this name so far. */
@@ -76,7 +83,9 @@ final class TestDnsServer implements AutoCloseable {
                 reply.getHeader().setFlag(Flags.AA);
                 reply.addRecord(question, Section.QUESTION);
                 Entry entry = names.get(name);
-                if (entry == null) {
+                if (serverFailure) {
+                    reply.getHeader().setRcode(Rcode.SERVFAIL);
+                } else if (entry == null) {
                     reply.getHeader().setRcode(Rcode.NXDOMAIN);
                 } else if (question.getType() == Type.A) {
                     reply.addRecord(new ARecord(question.getName(), DClass.IN, entry.ttl(), InetAddress.getByName(entry.a())),
