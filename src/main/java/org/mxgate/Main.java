@@ -3,11 +3,14 @@ package org.mxgate;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.mxgate.auth.Authenticator;
@@ -25,6 +28,7 @@ import org.mxgate.listener.Listener;
 import org.mxgate.log.NonBlockingAppender;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
+import org.mxgate.relay.Spool;
 import org.mxgate.tls.BackendTls;
 import org.mxgate.tls.ServerTls;
 import org.mxgate.tls.TlsException;
@@ -73,6 +77,10 @@ public final class Main {
             tls.watch(Duration.ofMillis(500));
             resources.add(tls);
         }
+        // Spooled bodies are read back for a replay on these threads, never on an I/O thread.
+        ExecutorService spoolReader = Executors.newFixedThreadPool(2, new DefaultThreadFactory("mxgate-spool", true));
+        resources.add(spoolReader::shutdownNow);
+        Spool spool = new Spool(config.spool().memoryLimit(), config.spool().directory(), spoolReader);
         Authenticator auth = new Authenticator(config.authLimits());
         resources.add(auth);
         for (PolicyConfig policy : config.policies().values()) {
@@ -96,7 +104,7 @@ public final class Main {
             for (ListenerConfig listener : config.listeners()) {
                 Supplier<Policy> policy = () -> new Policy(policies.current(listener.policy()));
                 listeners.add(Listener.bind(listener, config.hostname(), policy, pools::get,
-                        config.spool(), dnsbl, tls, auth, acceptors, workers));
+                        spool, dnsbl, tls, auth, acceptors, workers));
             }
         } catch (Exception e) {
             new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources).close();

@@ -42,7 +42,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private boolean parked;
     private boolean broken;
     private long idleSince;
-    private Runnable onWritable;
+    private final List<Runnable> onWritable = new ArrayList<>();
     private boolean needsReset;
     private String tls;
 
@@ -199,21 +199,22 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
         return channel.isWritable();
     }
 
-    /** Runs the action once the outbound buffer has drained below the low-water mark, or the connection is gone. */
+    /**
+     * Runs the action once the outbound buffer has drained below the low-water mark, or the
+     * connection is gone. Several may wait: a body being written and a client paused behind it.
+     */
     public void whenWritable(Runnable action) {
         if (channel.isWritable() || !channel.isActive()) {
             action.run();
         } else {
-            onWritable = action;
+            onWritable.add(action);
         }
     }
 
     private void runWritableAction() {
-        Runnable action = onWritable;
-        onWritable = null;
-        if (action != null) {
-            action.run();
-        }
+        List<Runnable> actions = List.copyOf(onWritable);
+        onWritable.clear();
+        actions.forEach(Runnable::run);
     }
 
     @Override

@@ -15,11 +15,11 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ListenerConfig;
-import org.mxgate.config.SpoolConfig;
 import org.mxgate.auth.Authenticator;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.tls.ServerTls;
 import org.mxgate.policy.Policy;
+import org.mxgate.relay.Spool;
 
 /** One bound listening socket with its own policy, and the client sessions it accepted. */
 public final class Listener {
@@ -40,7 +40,7 @@ public final class Listener {
      * @param tls the certificate in force, or null when no listener uses TLS
      */
     public static Listener bind(ListenerConfig config, String hostname, Supplier<Policy> policy,
-                                Function<String, BackendPool> pools, SpoolConfig spool, DnsblChecker dnsbl,
+                                Function<String, BackendPool> pools, Spool spool, DnsblChecker dnsbl,
                                 ServerTls tls, Authenticator auth,
                                 EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
         ChannelGroup sessions = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);

@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.util.function.Function;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ListenerConfig;
-import org.mxgate.config.SpoolConfig;
 import org.mxgate.auth.Authenticator;
 import org.mxgate.dnsbl.DnsblChecker;
+import org.mxgate.relay.Spool;
 import org.mxgate.tls.ServerTls;
 
 /**
@@ -15,6 +15,6 @@ import org.mxgate.tls.ServerTls;
  * the certificate (null when no listener uses TLS) and the login checker.
  */
 record ListenerServices(ListenerConfig config, String hostname, Function<String, BackendPool> pools,
-                        SpoolConfig spool, Clock clock, NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls,
+                        Spool spool, Clock clock, NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls,
                         Authenticator auth) {
 }

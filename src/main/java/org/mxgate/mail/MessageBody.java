@@ -17,14 +17,13 @@ import java.util.List;
  */
 public final class MessageBody implements AutoCloseable {
 
-    private static final int READ_CHUNK = 64 * 1024;
-
     private final int memoryLimit;
     private final Path spoolDirectory;
     private final List<byte[]> memory = new ArrayList<>();
     private FileChannel file;
     private Path filePath;
     private long size;
+    private boolean closed;
 
     public MessageBody(int memoryLimit, Path spoolDirectory) {
         this.memoryLimit = memoryLimit;
@@ -73,34 +72,65 @@ public final class MessageBody implements AutoCloseable {
         return file != null;
     }
 
-    /** The kept bytes from the start, in chunks; each call starts a new pass. */
-    public List<ByteBuffer> chunks() {
-        if (file == null) {
-            return memory.stream().map(ByteBuffer::wrap).toList();
+    /**
+     * Copies the kept bytes from {@code position} into {@code into}, as many as fit and were
+     * kept; returns how many. A body held in memory is read on the caller's thread; a spooled
+     * one is file I/O, so its owner calls this off the event loop, where it may run while the
+     * event loop appends further bytes (a FileChannel allows positional reads meanwhile). Only
+     * bytes already appended when the call was made are read.
+     */
+    public int read(long position, ByteBuffer into) throws IOException {
+        if (closed) {
+            throw new IOException("message body already released");
         }
-        List<ByteBuffer> out = new ArrayList<>();
+        int wanted = (int) Math.min(into.remaining(), size - position);
+        if (wanted <= 0) {
+            return 0;
+        }
+        FileChannel spooled = file;
+        if (spooled == null) {
+            return readMemory(position, into, wanted);
+        }
+        int limit = into.limit();
+        into.limit(into.position() + wanted);
         try {
-            long position = 0;
-            while (position < size) {
-                ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(READ_CHUNK, size - position));
-                while (chunk.hasRemaining()) {
-                    int n = file.read(chunk, position + chunk.position());
-                    if (n < 0) {
-                        throw new IOException("spool file shorter than written");
-                    }
+            int read = 0;
+            while (read < wanted) {
+                int n = spooled.read(into, position + read);
+                if (n < 0) {
+                    throw new IOException("spool file " + filePath + " is shorter than written");
                 }
-                position += chunk.capacity();
-                out.add(chunk.flip());
+                read += n;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read spooled message body " + filePath, e);
+            return read;
+        } finally {
+            into.limit(limit);
         }
-        return out;
+    }
+
+    private int readMemory(long position, ByteBuffer into, int wanted) {
+        long chunkStart = 0;
+        int copied = 0;
+        for (byte[] chunk : memory) {
+            long chunkEnd = chunkStart + chunk.length;
+            if (chunkEnd > position + copied) {
+                int offset = (int) (position + copied - chunkStart);
+                int n = Math.min(chunk.length - offset, wanted - copied);
+                into.put(chunk, offset, n);
+                copied += n;
+                if (copied == wanted) {
+                    break;
+                }
+            }
+            chunkStart = chunkEnd;
+        }
+        return copied;
     }
 
     @Override
     public void close() {
         memory.clear();
+        closed = true;
         if (file != null) {
             try {
                 file.close();

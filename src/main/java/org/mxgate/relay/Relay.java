@@ -1,7 +1,6 @@
 package org.mxgate.relay;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -13,13 +12,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mxgate.backend.Backend;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.backend.BackendSession;
 import org.mxgate.backend.ForwardedClient;
-import org.mxgate.config.SpoolConfig;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
@@ -45,7 +45,7 @@ public final class Relay {
 
     private final BackendPool pool;
     private final EventLoop loop;
-    private final SpoolConfig spool;
+    private final Spool spool;
     private final ProtocolLog log;
     private final ForwardedClient client;
     private final InetAddress source;
@@ -62,15 +62,17 @@ public final class Relay {
     private boolean streaming;
     private boolean closed;
     private boolean backendTransactionOpen;
-    private CompletableFuture<Reply> dataAnswer;
+    private CompletableFuture<Boolean> bodyStream;
+    private CompletableFuture<Void> dataAnswer;
     private Reply dataRefusal;
+    private Throwable spoolFailure;
 
     /**
      * @param client the real client, for pools that forward it to backends (XCLIENT)
      * @param source the listener's {@code source_address} for backend connections, or null
      * @param listener the listener's name, for the pool's admission control
      */
-    public Relay(BackendPool pool, EventLoop loop, SpoolConfig spool, ProtocolLog log, ForwardedClient client,
+    public Relay(BackendPool pool, EventLoop loop, Spool spool, ProtocolLog log, ForwardedClient client,
                  InetAddress source, String listener) {
         this.pool = pool;
         this.listener = listener;
@@ -221,32 +223,31 @@ public final class Relay {
     public CompletableFuture<Reply> beginData(QueueId id, String receivedHeader) {
         queueId = id;
         startBudget();
-        body = new MessageBody(spool.memoryLimit(), spool.directory());
+        body = spool.newBody();
         body.append(ByteBuffer.wrap(receivedHeader.getBytes(StandardCharsets.UTF_8)));
         if (current == null || !current.channel().isActive()) {
             return startData();
         }
         BackendSession session = current;
-        dataAnswer = settle(session.send("DATA", commandTimeout())).thenApply(reply -> dataAnswered(session, reply));
+        dataAnswer = settle(session.send("DATA", commandTimeout())).thenCompose(reply -> dataAnswered(session, reply));
         return CompletableFuture.completedFuture(Replies.START_DATA);
     }
 
-    private Reply dataAnswered(BackendSession session, Reply reply) {
+    /** The backend's answer to DATA while the client is already sending its body. */
+    private CompletableFuture<Void> dataAnswered(BackendSession session, Reply reply) {
         if (closed || current != session) {
-            return reply;
+            return CompletableFuture.completedFuture(null);
         }
         Meaning meaning = ReplyClassifier.classify(Stage.DATA, reply);
         if (meaning == Meaning.OK) {
-            streaming = true;
-            for (ByteBuffer chunk : body.chunks()) {
-                session.writeBody(Unpooled.wrappedBuffer(chunk));
-            }
-        } else if (meaning == Meaning.VERDICT) {
+            return catchUp(session);
+        }
+        if (meaning == Meaning.VERDICT) {
             dataRefusal = reply;
         } else {
             failed(session, "DATA", reply);
         }
-        return reply;
+        return CompletableFuture.completedFuture(null);
     }
 
     private CompletableFuture<Reply> startData() {
@@ -260,11 +261,7 @@ public final class Relay {
                 return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
             }
             if (meaning == Meaning.OK) {
-                streaming = true;
-                for (ByteBuffer chunk : body.chunks()) {
-                    session.writeBody(Unpooled.wrappedBuffer(chunk));
-                }
-                return CompletableFuture.completedFuture(reply);
+                return catchUp(session).thenApply(ignored -> reply);
             }
             if (meaning == Meaning.VERDICT) {
                 return CompletableFuture.completedFuture(reply);
@@ -272,6 +269,51 @@ public final class Relay {
             failed(session, "DATA", reply);
             return startData();
         });
+    }
+
+    /**
+     * After the backend's 354, while the client may still be sending: writes what was kept so
+     * far, and from the moment it has caught up (on this event loop, so no chunk slips in
+     * between) every new chunk goes straight on. If the backend is lost meanwhile, the final
+     * dot finds no stream and replays.
+     */
+    private CompletableFuture<Void> catchUp(BackendSession session) {
+        return streamBody(session).thenAccept(written -> {
+            if (written && !closed && current == session) {
+                streaming = true;
+            }
+        });
+    }
+
+    /**
+     * The one way a kept body reaches a backend, for the first attempt and every replay:
+     * chunk by chunk with back pressure (BodyStream). True when all of it was written; a lost
+     * backend is reported as failed, an unreadable spool ends the transaction with 451 4.3.0.
+     */
+    private CompletableFuture<Boolean> streamBody(BackendSession session) {
+        // A backend that stops reading in the middle of a body holds it no longer than it may take to answer the dot.
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            log.backendEvent(session.backend().name(), "took no more of the body for " + dataTimeout().toMillis() + " ms");
+            session.abort();
+        }, dataTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        bodyStream = BodyStream.write(body, session, spool.reader()).handle((written, error) -> {
+            timer.cancel(false);
+            if (error != null) {
+                spoolFailure = error;
+                abort(session);
+                return false;
+            }
+            // Not when the body was abandoned (a bare line ending): that closed the connection on purpose.
+            if (!written && !closed && current == session) {
+                failed(session, "DATA", null);
+            }
+            return written;
+        });
+        return bodyStream;
+    }
+
+    private boolean isBodyInFlight() {
+        return bodyStream != null && !bodyStream.isDone();
     }
 
     /** Keeps the chunk for a replay and streams it on while the backend session lasts. Does not release it. */
@@ -282,15 +324,20 @@ public final class Relay {
         }
     }
 
-    /** True while the backend reads the body slower than the client sends it. */
+    /**
+     * True while the backend takes the body slower than the client sends it, or while what was
+     * kept is still being written to it: the client waits rather than fill the spool meanwhile.
+     */
     public boolean isBacklogged() {
-        return streaming && current != null && !current.isWritable();
+        return current != null && (isBodyInFlight() || streaming && !current.isWritable());
     }
 
     /** Runs the action when the backlog has drained (or the backend is gone). */
     public void whenDrained(Runnable action) {
         if (current == null) {
             action.run();
+        } else if (isBodyInFlight()) {
+            bodyStream.whenComplete((ignored, error) -> whenDrained(action));
         } else {
             current.whenWritable(action);
         }
@@ -315,6 +362,9 @@ public final class Relay {
             return dataAnswer.thenCompose(ignored -> finishData());
         }
         startBudget();
+        if (spoolFailure != null) {
+            return CompletableFuture.completedFuture(Replies.LOCAL_ERROR);
+        }
         if (dataRefusal != null) {
             return CompletableFuture.completedFuture(dataRefusal);
         }
@@ -364,10 +414,15 @@ public final class Relay {
                     failed(session, "DATA", reply);
                     return replay();
                 }
-                for (ByteBuffer chunk : body.chunks()) {
-                    session.writeBody(Unpooled.wrappedBuffer(chunk));
-                }
-                return settle(session.endData(dataTimeout())).thenCompose(end -> afterDot(session, end));
+                return streamBody(session).thenCompose(written -> {
+                    if (spoolFailure != null) {
+                        return CompletableFuture.completedFuture(Replies.LOCAL_ERROR);
+                    }
+                    if (!written) {
+                        return replay();
+                    }
+                    return settle(session.endData(dataTimeout())).thenCompose(end -> afterDot(session, end));
+                });
             });
         });
     }
@@ -380,7 +435,7 @@ public final class Relay {
             body = null;
         }
         if (current != null) {
-            if (streaming || !current.isReusable()) {
+            if (streaming || isBodyInFlight() || !current.isReusable()) {
                 current.abort();
             } else {
                 pool.release(current, backendTransactionOpen);

