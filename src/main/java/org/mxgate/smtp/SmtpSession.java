@@ -319,32 +319,12 @@ public final class SmtpSession {
             return error(Replies.BAD_SENDER);
         }
         Map<String, String> params = parsed.get().parameters();
-        long size = -1;
-        String body = null;
-        for (Map.Entry<String, String> p : params.entrySet()) {
-            switch (p.getKey()) {
-                case "SIZE" -> {
-                    if (!p.getValue().matches("\\d{1,18}")) {
-                        return error(Replies.SYNTAX);
-                    }
-                    size = Long.parseLong(p.getValue());
-                }
-                case "BODY" -> {
-                    body = p.getValue().toUpperCase(java.util.Locale.ROOT);
-                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
-                        return error(Replies.SYNTAX);
-                    }
-                }
-                case "SMTPUTF8" -> {
-                    if (!p.getValue().isEmpty()) {
-                        return error(Replies.SYNTAX);
-                    }
-                }
-                default -> {
-                    return error(Replies.UNKNOWN_PARAMETER);
-                }
-            }
+        Optional<Reply> badParameter = refuseMailParameter(params);
+        if (badParameter.isPresent()) {
+            return error(badParameter.get());
         }
+        long size = params.containsKey("SIZE") ? Long.parseLong(params.get("SIZE")) : -1;
+        String body = params.containsKey("BODY") ? params.get("BODY").toUpperCase(Locale.ROOT) : null;
         boolean utf8 = params.containsKey("SMTPUTF8");
         // RFC 1870 6.1: a declared size over our limit is refused at MAIL.
         if (size > policy.limits().maxMessageSize()) {
@@ -363,6 +343,55 @@ public final class SmtpSession {
         refusedRecipients = 0;
         phase = Phase.MAIL;
         return Step.reply(verdict.reply());
+    }
+
+    /** RFC 5321 4.1.1.11: only the MAIL parameters we offer, each with a valid value; the refusal, or none. */
+    private Optional<Reply> refuseMailParameter(Map<String, String> params) {
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            String value = p.getValue();
+            switch (p.getKey()) {
+                case "SIZE" -> {
+                    if (!value.matches("\\d{1,18}")) {
+                        return Optional.of(Replies.SYNTAX);
+                    }
+                }
+                case "BODY" -> {
+                    String body = value.toUpperCase(Locale.ROOT);
+                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
+                        return Optional.of(Replies.SYNTAX);
+                    }
+                }
+                case "SMTPUTF8" -> {
+                    if (!value.isEmpty()) {
+                        return Optional.of(Replies.SYNTAX);
+                    }
+                }
+                case "AUTH" -> {
+                    // RFC 4954 5: where AUTH is offered, AUTH=<> or AUTH=<xtext mailbox> is taken
+                    // from any client, logged in or not; elsewhere it is an unknown parameter.
+                    // The value is parsed and dropped: mxgate never logs in to a backend, and it
+                    // names the client's login to backends with XCLIENT LOGIN=, so RFC 4954 5's
+                    // "treat every client as insufficiently trusted" applies.
+                    if (!policy.offersAuth(facts())) {
+                        return Optional.of(Replies.UNKNOWN_PARAMETER);
+                    }
+                    if (!isAuthValue(value)) {
+                        return Optional.of(Replies.SYNTAX);
+                    }
+                }
+                default -> {
+                    return Optional.of(Replies.UNKNOWN_PARAMETER);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    // RFC 4954 5: "<>", or a mailbox encoded as xtext (RFC 3461 4).
+    private static boolean isAuthValue(String value) {
+        Optional<String> decoded = CommandParser.decodeXtext(value);
+        return decoded.isPresent()
+                && (decoded.get().equals("<>") || MailAddress.parseMailbox(decoded.get()).isPresent());
     }
 
     private Step rcpt(String argument) {

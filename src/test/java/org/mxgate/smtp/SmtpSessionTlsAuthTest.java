@@ -202,4 +202,32 @@ class SmtpSessionTlsAuthTest {
         s.handle("EHLO c.test");
         assertEquals(List.of(Replies.SENDER_OK), s.handle("MAIL FROM:<a@example.test>").replies());
     }
+
+    // RFC 4954 5: where AUTH is offered, MAIL takes AUTH=<> or an xtext mailbox, logged in or not.
+    @Test
+    void authParameterOnMailIsTakenWhereAuthIsOffered() {
+        for (boolean loggedIn : new boolean[] {false, true}) {
+            SmtpSession s = encrypted();
+            if (loggedIn) {
+                s.handle("AUTH PLAIN " + b64("\0alice\0pw"));
+                s.onAuthResult(AuthResult.ACCEPTED);
+            }
+            for (String value : List.of("<>", "alice@example.test", "alice+2Bshop@example.test")) {
+                assertEquals(List.of(Replies.SENDER_OK), s.handle("MAIL FROM:<a@example.test> AUTH=" + value).replies(), value);
+                s.handle("RSET");
+            }
+            for (String value : List.of("", "alice", "<alice@example.test>", "a+zz@example.test", "a+0D+0A@example.test",
+                    "a=b@example.test")) {
+                assertEquals(List.of(Replies.SYNTAX), s.handle("MAIL FROM:<a@example.test> AUTH=" + value).replies(), value);
+            }
+            assertEquals(List.of(Replies.SYNTAX), s.handle("MAIL FROM:<a@example.test> AUTH").replies());
+        }
+    }
+
+    @Test
+    void authParameterIsUnknownWhereAuthIsNotOffered() {
+        SmtpSession s = starttls();
+        s.handle("EHLO c.test");
+        assertEquals(List.of(Replies.UNKNOWN_PARAMETER), s.handle("MAIL FROM:<a@example.test> AUTH=<>").replies());
+    }
 }
