@@ -9,8 +9,11 @@ public sealed interface SmtpInput {
     record Line(String text) implements SmtpInput {
     }
 
-    /** A command line over the RFC 5321 4.5.3.1.4 limit of 512 octets; its bytes were dropped. */
-    record LineTooLong() implements SmtpInput {
+    /**
+     * A command line over its limit, including CRLF: 512 octets (RFC 5321 4.5.3.1.4), or 12,288
+     * for an AUTH line and a SASL response (RFC 4954 4). Its bytes were dropped.
+     */
+    record LineTooLong(int limit) implements SmtpInput {
     }
 
     /** Message bytes in dot-stuffed wire form; the receiver must release them. */

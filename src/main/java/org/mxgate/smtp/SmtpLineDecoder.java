@@ -21,6 +21,14 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
     public static final int MAX_LINE = 512;
 
     /**
+     * RFC 4954 4: SASL responses may be far longer than commands, and 12,288 octets is the limit
+     * the RFC calls sufficient. The AUTH line gets it too: RFC 4954 4 asks clients to hold back an
+     * initial response that does not fit in 512 octets, but clients with long tokens send it
+     * anyway, and it costs no more to take it on the AUTH line than one line later.
+     */
+    public static final int MAX_AUTH_LINE = 12_288;
+
+    /**
      * Bytes kept while paused before reading from the socket stops. Most pauses are a client
      * waiting for its reply with nothing more to send; turning reading off and on for each of
      * them would cost two system calls per command.
@@ -31,7 +39,11 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
     private DataDecoder data;
     private boolean paused;
     private boolean readingStopped;
-    private boolean discardingLongLine;
+    private boolean authExchange;
+    /** The limit of the over-long line being thrown away up to its LF; 0 when none is. */
+    private int discardingOver;
+    /** Bytes past the reader index already searched for LF: a long line sent in small pieces is scanned once. */
+    private int searched;
     private boolean decoding;
 
     @Override
@@ -45,13 +57,22 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
     }
 
     /**
+     * While an AUTH exchange runs, every line is a SASL response and may be {@link #MAX_AUTH_LINE}
+     * octets long. The session handler sets this after each step, before the next line is decoded.
+     */
+    public void authExchange(boolean running) {
+        authExchange = running;
+    }
+
+    /**
      * RFC 3207 5: throws away every byte received but not yet decoded, the plaintext a client
      * pipelined after STARTTLS. Called while the STARTTLS line is handled. Event loop only.
      */
     public void discardBuffered() {
         ByteBuf buffered = internalBuffer();
         buffered.skipBytes(buffered.readableBytes());
-        discardingLongLine = false;
+        discardingOver = 0;
+        searched = 0;
     }
 
     public void pause() {
@@ -103,32 +124,50 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
 
     private void decodeLine(ByteBuf in, List<Object> out) {
         int from = in.readerIndex();
-        int eol = in.indexOf(from, in.writerIndex(), (byte) '\n');
-        if (discardingLongLine) {
+        int eol = in.indexOf(from + searched, in.writerIndex(), (byte) '\n');
+        searched = 0;
+        if (discardingOver > 0) {
             if (eol < 0) {
                 in.skipBytes(in.readableBytes());
                 return;
             }
             in.readerIndex(eol + 1);
-            discardingLongLine = false;
-            out.add(new SmtpInput.LineTooLong());
+            out.add(new SmtpInput.LineTooLong(discardingOver));
+            discardingOver = 0;
             return;
         }
+        int limit = authExchange || isAuthCommand(in, from) ? MAX_AUTH_LINE : MAX_LINE;
         if (eol < 0) {
-            if (in.readableBytes() > MAX_LINE) {
-                discardingLongLine = true;
+            if (in.readableBytes() > limit) {
+                discardingOver = limit;
                 in.skipBytes(in.readableBytes());
+            } else {
+                searched = in.readableBytes();
             }
             return;
         }
-        if (eol + 1 - from > MAX_LINE) {
+        if (eol + 1 - from > limit) {
             in.readerIndex(eol + 1);
-            out.add(new SmtpInput.LineTooLong());
+            out.add(new SmtpInput.LineTooLong(limit));
             return;
         }
         int textEnd = eol > from && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
         String text = in.toString(from, textEnd - from, StandardCharsets.UTF_8);
         in.readerIndex(eol + 1);
         out.add(new SmtpInput.Line(text));
+    }
+
+    /** Whether the line starting here is "AUTH " in any case. */
+    private static boolean isAuthCommand(ByteBuf in, int from) {
+        if (in.writerIndex() - from < 5 || in.getByte(from + 4) != ' ') {
+            return false;
+        }
+        for (int i = 0; i < 4; i++) {
+            // Setting bit 5 lower-cases an ASCII letter and matches no other byte to one.
+            if ((in.getByte(from + i) | 0x20) != "auth".charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -104,6 +104,11 @@ public final class SmtpSession {
         return login;
     }
 
+    /** True while an AUTH exchange waits for the client's response: the next line is SASL, not a command. */
+    public boolean inAuthExchange() {
+        return exchange != null;
+    }
+
     /**
      * The line as the protocol log may show it: AUTH responses and initial responses carry
      * passwords, so they never reach a log. Call before {@link #handle}.
@@ -114,6 +119,12 @@ public final class SmtpSession {
         }
         if (line.regionMatches(true, 0, "AUTH ", 0, 5)) {
             String[] words = line.split(" ");
+            // RFC 4422 3.1: a mechanism name is 1 to 20 upper-case letters, digits, "-" or "_".
+            // Any other word (up to 12,288 octets on an AUTH line) may be a response sent
+            // without its mechanism: not logged.
+            if (words.length == 2 && !words[1].matches("[A-Z0-9_-]{1,20}") && AuthExchange.of(words[1]).isEmpty()) {
+                return words[0] + " (argument not logged)";
+            }
             return words.length > 2 ? words[0] + " " + words[1] + " (initial response not logged)" : line;
         }
         return line;
@@ -169,7 +180,13 @@ public final class SmtpSession {
         return new Step(List.of(Replies.shuttingDown(hostname)), new Effect.Close());
     }
 
+    /**
+     * RFC 4954 4: an over-long line inside an AUTH exchange fails the AUTH command with 500
+     * 5.5.6, so the exchange is over and the next line is a command again; nothing pipelined
+     * after it is taken as a user name or password (CommandLineIT).
+     */
     public Step onLineTooLong() {
+        exchange = null;
         return error(Replies.LINE_TOO_LONG);
     }
 

@@ -3,13 +3,54 @@ package org.mxgate.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-/** Command lines over a real socket: AUTH=&lt;&gt; on MAIL is accepted where AUTH is offered. */
+/**
+ * Command lines over a real socket: an over-long line ends an AUTH exchange, so nothing
+ * pipelined after it is taken as a user name or password; AUTH lines and SASL responses may be
+ * 12,288 octets, other lines 512; AUTH=&lt;&gt; on MAIL is accepted where AUTH is offered.
+ */
 class CommandLineIT {
 
     private static final String STARTTLS = "starttls";
     private static final String FAST_FAILURES = "auth: { failure_delay: 10ms }\n";
+
+    @Test
+    void anOverLongLineEndsTheAuthExchangeAndWhatFollowsIsACommandAgain() throws Exception {
+        try (Submission submission = Submission.start(STARTTLS, FAST_FAILURES);
+             SmtpClient c = submission.encryptedClient()) {
+            assertEquals("334 VXNlcm5hbWU6", c.send("AUTH LOGIN"));
+            // Over RFC 4954's 12,288 octets, then a user name and password pipelined behind it.
+            c.write("A".repeat(13_000) + "\r\n" + b64("alice@example.test") + "\r\n" + b64(Submission.PASSWORD) + "\r\n");
+            assertEquals("500 5.5.6 Error: line too long", c.reply());
+            assertEquals("500 5.5.1 Error: command not recognized", c.reply());
+            assertEquals("500 5.5.1 Error: command not recognized", c.reply());
+            assertEquals("250 2.0.0 Ok", c.send("NOOP"));
+            // Not logged in: a foreign recipient is still refused.
+            assertTrue(c.send("MAIL FROM:<alice@example.test>").startsWith("250"));
+            assertEquals("554 5.7.1 <bob@foreign.test>: Relay access denied", c.send("RCPT TO:<bob@foreign.test>"));
+            assertEquals(0, submission.backend().mailCommands());
+        }
+    }
+
+    @Test
+    void authLinesAndSaslResponsesMayBe12288Octets() throws Exception {
+        try (Submission submission = Submission.start(STARTTLS, FAST_FAILURES);
+             SmtpClient c = submission.encryptedClient()) {
+            // A 700-octet AUTH line with its initial response reaches the password check.
+            String longPassword = "x".repeat(500);
+            assertEquals("535 5.7.8 Authentication credentials invalid", c.authPlain("alice@example.test", longPassword));
+            // So does a 9,000-octet response to the empty challenge.
+            assertEquals("334 ", c.send("AUTH PLAIN"));
+            assertEquals("535 5.7.8 Authentication credentials invalid",
+                    c.send(b64("\0alice@example.test\0" + "y".repeat(6_700))));
+            // Outside AUTH the limit stays 512 octets.
+            assertEquals("500 5.5.6 Error: line too long", c.send("NOOP " + "z".repeat(600)));
+            assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", Submission.PASSWORD));
+        }
+    }
 
     @Test
     void authParameterOnMailIsAcceptedWhereAuthIsOffered() throws Exception {
@@ -26,5 +67,9 @@ class CommandLineIT {
             // RFC 3461 4: "+" starts two upper-case hex digits.
             assertEquals("501 5.5.4 Syntax error in parameters or arguments", c.send("MAIL FROM:<alice@example.test> AUTH=a+zz"));
         }
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -134,6 +134,16 @@ class SmtpSessionTlsAuthTest {
     }
 
     @Test
+    void anAuthArgumentThatIsNoMechanismNameIsNotLogged() {
+        SmtpSession s = encrypted();
+        assertEquals("AUTH LOGIN", s.loggable("AUTH LOGIN"));
+        assertEquals("auth plain", s.loggable("auth plain"));
+        assertEquals("AUTH CRAM-MD5", s.loggable("AUTH CRAM-MD5"));
+        assertEquals("AUTH (argument not logged)", s.loggable("AUTH " + b64("\0alice\0pw")));
+        assertEquals("AUTH (argument not logged)", s.loggable("AUTH " + "A".repeat(5000)));
+    }
+
+    @Test
     void plainWithoutInitialResponseGetsAnEmptyChallenge() {
         SmtpSession s = encrypted();
         assertEquals(List.of(new Reply(334, null, List.of(""))), s.handle("AUTH PLAIN").replies());
@@ -201,6 +211,39 @@ class SmtpSessionTlsAuthTest {
         s.onTlsEstablished("TLSv1.2 with cipher TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
         s.handle("EHLO c.test");
         assertEquals(List.of(Replies.SENDER_OK), s.handle("MAIL FROM:<a@example.test>").replies());
+    }
+
+    // RFC 4954 4: an over-long line fails the AUTH command; what follows is a command again.
+    @Test
+    void overLongLineEndsTheExchange() {
+        SmtpSession s = encrypted();
+        s.handle("AUTH LOGIN");
+        assertEquals(List.of(Replies.LINE_TOO_LONG), s.onLineTooLong().replies());
+        assertEquals(List.of(Replies.UNKNOWN_COMMAND), s.handle(b64("bob")).replies());
+        assertEquals(List.of(Replies.OK), s.handle("NOOP").replies());
+        s.handle("AUTH LOGIN " + b64("bob"));
+        assertEquals(List.of(Replies.LINE_TOO_LONG), s.onLineTooLong().replies());
+        assertEquals(List.of(Replies.UNKNOWN_COMMAND), s.handle(b64("pw")).replies());
+        assertNull(s.login());
+    }
+
+    @Test
+    void theSessionSaysWhileAnExchangeWaitsForAResponse() {
+        SmtpSession s = encrypted();
+        assertTrue(!s.inAuthExchange());
+        s.handle("AUTH LOGIN");
+        assertTrue(s.inAuthExchange());
+        s.handle(b64("bob"));
+        assertTrue(s.inAuthExchange());
+        assertInstanceOf(Effect.Authenticate.class, s.handle(b64("pw")).effect());
+        assertTrue(!s.inAuthExchange(), "the login check runs outside the exchange");
+        s.onAuthResult(AuthResult.REJECTED);
+        s.handle("AUTH PLAIN");
+        s.onLineTooLong();
+        assertTrue(!s.inAuthExchange());
+        s.handle("AUTH PLAIN");
+        s.handle("*");
+        assertTrue(!s.inAuthExchange());
     }
 
     // RFC 4954 5: where AUTH is offered, MAIL takes AUTH=<> or an xtext mailbox, logged in or not.
