@@ -139,8 +139,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 session.dnsbl(dnsbl.isCompletedExceptionally() ? null : dnsbl.join());
                 dnsbl = null;
             }
-            log.command(session.loggable(line.text()));
-            apply(session.handle(line.text()));
+            log.command(session.loggable(line));
+            apply(session.handle(line));
         } else if (msg instanceof SmtpInput.BodyChunk chunk) {
             try {
                 relay.bodyChunk(chunk.bytes());

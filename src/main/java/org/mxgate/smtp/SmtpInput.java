@@ -5,8 +5,17 @@ import io.netty.buffer.ByteBuf;
 /** What {@link SmtpLineDecoder} hands to the session handler. */
 public sealed interface SmtpInput {
 
-    /** A command line without its line ending. */
-    record Line(String text) implements SmtpInput {
+    /**
+     * A command line without its line ending. When its bytes are not UTF-8 (RFC 3629),
+     * {@code isUtf8} is false and the text holds one char per byte (ISO-8859-1): no byte is
+     * replaced or lost, every 8-bit byte stays a non-ASCII char, and the session refuses the line.
+     */
+    record Line(String text, boolean isUtf8) implements SmtpInput {
+
+        /** A line that was valid UTF-8 (ASCII included). */
+        public Line(String text) {
+            this(text, true);
+        }
     }
 
     /**

@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -13,7 +16,8 @@ import java.util.List;
  * handler sees each command before the next is decoded; while {@link #pause() paused} it
  * decodes nothing, which keeps pipelined replies in order, and once more than
  * {@link #PAUSED_BUFFER_LIMIT} bytes wait it stops reading from the socket, so TCP pushes back
- * on a client that sends faster than backends take.
+ * on a client that sends faster than backends take. Lines are decoded as UTF-8 and never
+ * rewritten: bytes that are not UTF-8 are flagged on the {@link SmtpInput.Line}, not replaced.
  */
 public final class SmtpLineDecoder extends ByteToMessageDecoder {
 
@@ -45,6 +49,8 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
     /** Bytes past the reader index already searched for LF: a long line sent in small pieces is scanned once. */
     private int searched;
     private boolean decoding;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -152,9 +158,8 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
             return;
         }
         int textEnd = eol > from && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
-        String text = in.toString(from, textEnd - from, StandardCharsets.UTF_8);
+        out.add(line(in, from, textEnd - from));
         in.readerIndex(eol + 1);
-        out.add(new SmtpInput.Line(text));
     }
 
     /** Whether the line starting here is "AUTH " in any case. */
@@ -169,5 +174,18 @@ public final class SmtpLineDecoder extends ByteToMessageDecoder {
             }
         }
         return true;
+    }
+
+    /**
+     * RFC 3629 and RFC 6531 3.3: 8-bit text in a command is UTF-8. A line that is not is kept
+     * byte for byte (ISO-8859-1) and flagged, so the session refuses it; a replacing decoder would
+     * turn each bad byte into U+FFFD and relay an address the client never sent (CommandLineIT).
+     */
+    private SmtpInput.Line line(ByteBuf in, int from, int length) {
+        try {
+            return new SmtpInput.Line(utf8.decode(in.nioBuffer(from, length)).toString());
+        } catch (CharacterCodingException e) {
+            return new SmtpInput.Line(in.toString(from, length, StandardCharsets.ISO_8859_1), false);
+        }
     }
 }

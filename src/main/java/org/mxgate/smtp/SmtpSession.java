@@ -109,6 +109,24 @@ public final class SmtpSession {
         return exchange != null;
     }
 
+    /** {@link #loggable(String)} for a decoded line; bytes that are not UTF-8 show as {@code \xNN}. */
+    public String loggable(SmtpInput.Line line) {
+        String text = loggable(line.text());
+        if (line.isUtf8()) {
+            return text;
+        }
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                escaped.append(c);
+            } else {
+                escaped.append(String.format("\\x%02X", (int) c));
+            }
+        }
+        return escaped.toString();
+    }
+
     /**
      * The line as the protocol log may show it: AUTH responses and initial responses carry
      * passwords, so they never reach a log. Call before {@link #handle}.
@@ -130,20 +148,32 @@ public final class SmtpSession {
         return line;
     }
 
+    /** A line that was valid UTF-8. */
     public Step handle(String line) {
+        return handle(new SmtpInput.Line(line));
+    }
+
+    public Step handle(SmtpInput.Line input) {
+        String line = input.text();
         // RFC 4954 4: while an AUTH exchange runs, each line is the client's response, not a command.
+        // A line that is not UTF-8 is no base64 either: it ends the exchange with 501 5.5.2.
         if (exchange != null) {
             return next(exchange.respond(line));
         }
         Command command = CommandParser.parse(line);
+        // RFC 3629: 8-bit bytes in a command are UTF-8 or refused, never read as something else.
+        // MAIL and RCPT check later, so that an 8-bit address without SMTPUTF8 gets 553 5.6.7 first.
+        if (!input.isUtf8() && command.verb() != Verb.MAIL && command.verb() != Verb.RCPT) {
+            return error(Replies.BAD_UTF8);
+        }
         switch (command.verb()) {
             case HELO:
             case EHLO:
                 return hello(command);
             case MAIL:
-                return mail(command.argument());
+                return mail(command.argument(), input.isUtf8());
             case RCPT:
-                return rcpt(command.argument());
+                return rcpt(command.argument(), input.isUtf8());
             case DATA:
                 return data(command.argument());
             case RSET:
@@ -201,6 +231,12 @@ public final class SmtpSession {
         String name = command.argument();
         if (name.isEmpty() || name.contains(" ") || !name.chars().allMatch(c -> c > 32 && c != 127)) {
             return error(Replies.HELO_SYNTAX);
+        }
+        // RFC 5321 4.1.1.1 and RFC 6531 3.7.1: the name is ASCII, an A-label for an
+        // internationalised domain, even from an SMTPUTF8 client, which cannot know yet that we
+        // offer SMTPUTF8. An 8-bit name would go on in our Received header and in XCLIENT HELO=.
+        if (!name.chars().allMatch(c -> c < 0x80)) {
+            return error(Replies.HELO_NOT_ASCII);
         }
         // RFC 5321 4.1.4: EHLO or HELO in the middle of a transaction resets it.
         endTransaction();
@@ -318,7 +354,8 @@ public final class SmtpSession {
         }
     }
 
-    private Step mail(String argument) {
+    /** @param isUtf8 false when the line's bytes were not UTF-8: then it is refused, whatever else it says */
+    private Step mail(String argument, boolean isUtf8) {
         if (phase == Phase.AWAIT_HELO) {
             return error(Replies.NEED_HELO);
         }
@@ -350,6 +387,11 @@ public final class SmtpSession {
         // RFC 6531 3.4: a non-ASCII address needs the SMTPUTF8 parameter.
         if (!utf8 && !sender.get().isAscii()) {
             return error(Replies.NEEDS_SMTPUTF8);
+        }
+        // RFC 6531 3.3: under SMTPUTF8 the address is UTF-8. Other bytes are refused, so no
+        // backend ever sees an address with a byte replaced (CommandLineIT).
+        if (!isUtf8) {
+            return error(Replies.BAD_UTF8);
         }
         Verdict verdict = policy.checkSender(facts(), sender.get());
         if (!verdict.isAccepted()) {
@@ -411,7 +453,8 @@ public final class SmtpSession {
                 && (decoded.get().equals("<>") || MailAddress.parseMailbox(decoded.get()).isPresent());
     }
 
-    private Step rcpt(String argument) {
+    /** @param isUtf8 false when the line's bytes were not UTF-8: then it is refused, whatever else it says */
+    private Step rcpt(String argument, boolean isUtf8) {
         if (envelope == null) {
             return error(phase == Phase.AWAIT_HELO ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
@@ -428,6 +471,10 @@ public final class SmtpSession {
         }
         if (!envelope.smtputf8() && !recipient.get().isAscii()) {
             return error(Replies.NEEDS_SMTPUTF8);
+        }
+        // RFC 6531 3.3: as at MAIL, bytes that are not UTF-8 never reach a backend.
+        if (!isUtf8) {
+            return error(Replies.BAD_UTF8);
         }
         Verdict verdict = policy.checkRecipient(facts(), envelope, recipient.get());
         if (!verdict.isAccepted()) {

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Command lines over a real socket: an over-long line ends an AUTH exchange, so nothing
  * pipelined after it is taken as a user name or password; AUTH lines and SASL responses may be
- * 12,288 octets, other lines 512; AUTH=&lt;&gt; on MAIL is accepted where AUTH is offered.
+ * 12,288 octets, other lines 512; a command line that is not UTF-8 is refused and never reaches
+ * a backend; AUTH=&lt;&gt; on MAIL is accepted where AUTH is offered.
  */
 class CommandLineIT {
 
@@ -49,6 +51,26 @@ class CommandLineIT {
             // Outside AUTH the limit stays 512 octets.
             assertEquals("500 5.5.6 Error: line too long", c.send("NOOP " + "z".repeat(600)));
             assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.test", Submission.PASSWORD));
+        }
+    }
+
+    @Test
+    void aMailCommandThatIsNotUtf8IsRefusedAndNothingReachesABackend() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(backend.port()));
+             SmtpClient c = new SmtpClient(gateway.internet())) {
+            c.hello();
+            // 0xF6 is "ö" in Latin-1 and no UTF-8 at all.
+            c.write("MAIL FROM:<j\u00f6rg@client.test> SMTPUTF8\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals("501 5.5.2 Error: bad UTF-8 syntax", c.reply());
+            assertEquals("503 5.5.1 Error: need MAIL command", c.send("RCPT TO:<user@example.test>"));
+            // Without SMTPUTF8 the same bytes are an 8-bit address the client did not announce.
+            c.write("MAIL FROM:<j\u00f6rg@client.test>\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals("553 5.6.7 Error: address needs SMTPUTF8", c.reply());
+            assertEquals("503 5.5.1 Error: need MAIL command", c.send("RCPT TO:<user@example.test>"));
+            assertTrue(c.send("QUIT").startsWith("221"));
+            assertEquals(0, backend.mailCommands(), "no MAIL reached a backend");
+            assertTrue(backend.messages().isEmpty());
         }
     }
 

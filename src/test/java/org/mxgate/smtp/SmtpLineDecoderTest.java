@@ -199,4 +199,26 @@ class SmtpLineDecoderTest {
                 "line AUTH PLAIN", "too long", "too long", "line QUIT"), transcript.events());
         channel.finishAndReleaseAll();
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4096})
+    void bytesThatAreNotUtf8AreFlaggedAndKeptOneCharPerByte(int chunk) {
+        byte[] latin1 = "MAIL FROM:<j\u00f6rg@x.test> SMTPUTF8\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(List.of(new SmtpInput.Line("MAIL FROM:<j\u00f6rg@x.test> SMTPUTF8", false)),
+                lines(new SmtpLineDecoder(), latin1, chunk));
+        // Overlong "/" (C0 AF), a UTF-16 surrogate (ED A0 80), a cut sequence (E2 82), past U+10FFFF (F4 90 80 80).
+        for (String bad : new String[] {"\u00c0\u00af", "\u00ed\u00a0\u0080", "\u00e2\u0082", "\u00f4\u0090\u0080\u0080"}) {
+            byte[] bytes = ("EHLO " + bad + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            assertEquals(List.of(new SmtpInput.Line("EHLO " + bad, false)), lines(new SmtpLineDecoder(), bytes, chunk));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4096})
+    void utf8LinesDecodeAsTheyAre(int chunk) {
+        // A U+FFFD the client sent is text like any other, not a sign of a bad byte.
+        String text = "MAIL FROM:<j\u00f6rg\ufffd\u7528@x.test> SMTPUTF8";
+        assertEquals(List.of(new SmtpInput.Line(text, true)),
+                lines(new SmtpLineDecoder(), (text + "\r\n").getBytes(StandardCharsets.UTF_8), chunk));
+    }
 }

@@ -246,6 +246,14 @@ class SmtpSessionTlsAuthTest {
         assertTrue(!s.inAuthExchange());
     }
 
+    @Test
+    void aResponseThatIsNotUtf8EndsTheExchangeWith501() {
+        SmtpSession s = encrypted();
+        s.handle("AUTH LOGIN");
+        assertEquals(List.of(Replies.AUTH_CANNOT_DECODE), s.handle(new SmtpInput.Line("\u00e9", false)).replies());
+        assertEquals(List.of(Replies.OK), s.handle("NOOP").replies());
+    }
+
     // RFC 4954 5: where AUTH is offered, MAIL takes AUTH=<> or an xtext mailbox, logged in or not.
     @Test
     void authParameterOnMailIsTakenWhereAuthIsOffered() {
