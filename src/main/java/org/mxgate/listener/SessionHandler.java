@@ -139,8 +139,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 session.dnsbl(dnsbl.isCompletedExceptionally() ? null : dnsbl.join());
                 dnsbl = null;
             }
-            log.command(session.loggable(line.text()));
-            apply(session.handle(line.text()));
+            log.command(session.loggable(line));
+            apply(session.handle(line));
         } else if (msg instanceof SmtpInput.BodyChunk chunk) {
             try {
                 relay.bodyChunk(chunk.bytes());
@@ -156,8 +156,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             relay.abandonBody();
         } else if (msg instanceof SmtpInput.BodyEnd end) {
             apply(session.onDataEnd(end.result()));
-        } else if (msg instanceof SmtpInput.LineTooLong) {
-            log.command("(line over " + SmtpLineDecoder.MAX_LINE + " octets)");
+        } else if (msg instanceof SmtpInput.LineTooLong tooLong) {
+            log.command("(line over " + tooLong.limit() + " octets)");
             apply(session.onLineTooLong());
         }
     }
@@ -247,6 +247,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (!waiting && !session.inTransaction()) {
             endRelay();
         }
+        // RFC 4954 4: SASL responses may be longer than commands (CommandLineIT).
+        decoder.authExchange(session.inAuthExchange());
         endIfDraining();
     }
 

@@ -48,7 +48,8 @@ public record MailAddress(String localPart, String domain) {
         return true;
     }
 
-    private static Optional<MailAddress> parseMailbox(String mailbox) {
+    /** Parses a mailbox without brackets or source route, {@code local@domain} (RFC 5321 4.1.2 Mailbox). */
+    public static Optional<MailAddress> parseMailbox(String mailbox) {
         int at = localPartEnd(mailbox);
         if (at <= 0 || at >= mailbox.length() || mailbox.charAt(at) != '@') {
             return Optional.empty();

@@ -38,6 +38,10 @@ public final class Replies {
     public static final Reply UNKNOWN_PARAMETER = Reply.of(555, "5.5.4", "Unsupported option");
     // RFC 6531 3.5: a non-ASCII address without the SMTPUTF8 parameter.
     public static final Reply NEEDS_SMTPUTF8 = Reply.of(553, "5.6.7", "Error: address needs SMTPUTF8");
+    // RFC 3629 and RFC 6531 3.3: 8-bit bytes in a command that are not UTF-8 (CommandLineIT).
+    public static final Reply BAD_UTF8 = Reply.of(501, "5.5.2", "Error: bad UTF-8 syntax");
+    // RFC 5321 4.1.1.1 and RFC 6531 3.7.1: the HELO/EHLO name is ASCII (an A-label), never 8-bit.
+    public static final Reply HELO_NOT_ASCII = Reply.of(501, "5.5.2", "Helo command rejected: Invalid name");
     // RFC 1870: the declared or the actual size is over our SIZE.
     public static final Reply MESSAGE_TOO_BIG = Reply.of(552, "5.3.4", "Error: message file too big");
     // RFC 5321 4.5.3.1.8: too many recipients is a 452, so the client sends the rest later.

@@ -53,6 +53,38 @@ public final class CommandParser {
         return Optional.of(new PathArgument(path, parameters));
     }
 
+    /**
+     * RFC 3461 4: xtext is printable ASCII except "+" and "=", with "+" and two upper-case hex
+     * digits standing for any other ASCII character. The decoded text, or empty when the value
+     * is no xtext or encodes a non-ASCII byte.
+     */
+    public static Optional<String> decodeXtext(String value) {
+        StringBuilder decoded = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '+') {
+                if (i + 2 >= value.length() || !isUpperHex(value.charAt(i + 1)) || !isUpperHex(value.charAt(i + 2))) {
+                    return Optional.empty();
+                }
+                int octet = Integer.parseInt(value.substring(i + 1, i + 3), 16);
+                if (octet > 0x7f) {
+                    return Optional.empty();
+                }
+                decoded.append((char) octet);
+                i += 2;
+            } else if (c < '!' || c > '~' || c == '=') {
+                return Optional.empty();
+            } else {
+                decoded.append(c);
+            }
+        }
+        return Optional.of(decoded.toString());
+    }
+
+    private static boolean isUpperHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+    }
+
     /** Index of the '>' closing a path that starts with '<', skipping quoted strings; -1 if none. */
     private static int closingBracket(String s) {
         if (s.isEmpty() || s.charAt(0) != '<') {

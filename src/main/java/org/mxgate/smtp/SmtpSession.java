@@ -104,6 +104,29 @@ public final class SmtpSession {
         return login;
     }
 
+    /** True while an AUTH exchange waits for the client's response: the next line is SASL, not a command. */
+    public boolean inAuthExchange() {
+        return exchange != null;
+    }
+
+    /** {@link #loggable(String)} for a decoded line; bytes that are not UTF-8 show as {@code \xNN}. */
+    public String loggable(SmtpInput.Line line) {
+        String text = loggable(line.text());
+        if (line.isUtf8()) {
+            return text;
+        }
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                escaped.append(c);
+            } else {
+                escaped.append(String.format("\\x%02X", (int) c));
+            }
+        }
+        return escaped.toString();
+    }
+
     /**
      * The line as the protocol log may show it: AUTH responses and initial responses carry
      * passwords, so they never reach a log. Call before {@link #handle}.
@@ -114,25 +137,43 @@ public final class SmtpSession {
         }
         if (line.regionMatches(true, 0, "AUTH ", 0, 5)) {
             String[] words = line.split(" ");
+            // RFC 4422 3.1: a mechanism name is 1 to 20 upper-case letters, digits, "-" or "_".
+            // Any other word (up to 12,288 octets on an AUTH line) may be a response sent
+            // without its mechanism: not logged.
+            if (words.length == 2 && !words[1].matches("[A-Z0-9_-]{1,20}") && AuthExchange.of(words[1]).isEmpty()) {
+                return words[0] + " (argument not logged)";
+            }
             return words.length > 2 ? words[0] + " " + words[1] + " (initial response not logged)" : line;
         }
         return line;
     }
 
+    /** A line that was valid UTF-8. */
     public Step handle(String line) {
+        return handle(new SmtpInput.Line(line));
+    }
+
+    public Step handle(SmtpInput.Line input) {
+        String line = input.text();
         // RFC 4954 4: while an AUTH exchange runs, each line is the client's response, not a command.
+        // A line that is not UTF-8 is no base64 either: it ends the exchange with 501 5.5.2.
         if (exchange != null) {
             return next(exchange.respond(line));
         }
         Command command = CommandParser.parse(line);
+        // RFC 3629: 8-bit bytes in a command are UTF-8 or refused, never read as something else.
+        // MAIL and RCPT check later, so that an 8-bit address without SMTPUTF8 gets 553 5.6.7 first.
+        if (!input.isUtf8() && command.verb() != Verb.MAIL && command.verb() != Verb.RCPT) {
+            return error(Replies.BAD_UTF8);
+        }
         switch (command.verb()) {
             case HELO:
             case EHLO:
                 return hello(command);
             case MAIL:
-                return mail(command.argument());
+                return mail(command.argument(), input.isUtf8());
             case RCPT:
-                return rcpt(command.argument());
+                return rcpt(command.argument(), input.isUtf8());
             case DATA:
                 return data(command.argument());
             case RSET:
@@ -169,7 +210,13 @@ public final class SmtpSession {
         return new Step(List.of(Replies.shuttingDown(hostname)), new Effect.Close());
     }
 
+    /**
+     * RFC 4954 4: an over-long line inside an AUTH exchange fails the AUTH command with 500
+     * 5.5.6, so the exchange is over and the next line is a command again; nothing pipelined
+     * after it is taken as a user name or password (CommandLineIT).
+     */
     public Step onLineTooLong() {
+        exchange = null;
         return error(Replies.LINE_TOO_LONG);
     }
 
@@ -184,6 +231,12 @@ public final class SmtpSession {
         String name = command.argument();
         if (name.isEmpty() || name.contains(" ") || !name.chars().allMatch(c -> c > 32 && c != 127)) {
             return error(Replies.HELO_SYNTAX);
+        }
+        // RFC 5321 4.1.1.1 and RFC 6531 3.7.1: the name is ASCII, an A-label for an
+        // internationalised domain, even from an SMTPUTF8 client, which cannot know yet that we
+        // offer SMTPUTF8. An 8-bit name would go on in our Received header and in XCLIENT HELO=.
+        if (!name.chars().allMatch(c -> c < 0x80)) {
+            return error(Replies.HELO_NOT_ASCII);
         }
         // RFC 5321 4.1.4: EHLO or HELO in the middle of a transaction resets it.
         endTransaction();
@@ -301,7 +354,8 @@ public final class SmtpSession {
         }
     }
 
-    private Step mail(String argument) {
+    /** @param isUtf8 false when the line's bytes were not UTF-8: then it is refused, whatever else it says */
+    private Step mail(String argument, boolean isUtf8) {
         if (phase == Phase.AWAIT_HELO) {
             return error(Replies.NEED_HELO);
         }
@@ -319,32 +373,12 @@ public final class SmtpSession {
             return error(Replies.BAD_SENDER);
         }
         Map<String, String> params = parsed.get().parameters();
-        long size = -1;
-        String body = null;
-        for (Map.Entry<String, String> p : params.entrySet()) {
-            switch (p.getKey()) {
-                case "SIZE" -> {
-                    if (!p.getValue().matches("\\d{1,18}")) {
-                        return error(Replies.SYNTAX);
-                    }
-                    size = Long.parseLong(p.getValue());
-                }
-                case "BODY" -> {
-                    body = p.getValue().toUpperCase(java.util.Locale.ROOT);
-                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
-                        return error(Replies.SYNTAX);
-                    }
-                }
-                case "SMTPUTF8" -> {
-                    if (!p.getValue().isEmpty()) {
-                        return error(Replies.SYNTAX);
-                    }
-                }
-                default -> {
-                    return error(Replies.UNKNOWN_PARAMETER);
-                }
-            }
+        Optional<Reply> badParameter = refuseMailParameter(params);
+        if (badParameter.isPresent()) {
+            return error(badParameter.get());
         }
+        long size = params.containsKey("SIZE") ? Long.parseLong(params.get("SIZE")) : -1;
+        String body = params.containsKey("BODY") ? params.get("BODY").toUpperCase(Locale.ROOT) : null;
         boolean utf8 = params.containsKey("SMTPUTF8");
         // RFC 1870 6.1: a declared size over our limit is refused at MAIL.
         if (size > policy.limits().maxMessageSize()) {
@@ -353,6 +387,11 @@ public final class SmtpSession {
         // RFC 6531 3.4: a non-ASCII address needs the SMTPUTF8 parameter.
         if (!utf8 && !sender.get().isAscii()) {
             return error(Replies.NEEDS_SMTPUTF8);
+        }
+        // RFC 6531 3.3: under SMTPUTF8 the address is UTF-8. Other bytes are refused, so no
+        // backend ever sees an address with a byte replaced (CommandLineIT).
+        if (!isUtf8) {
+            return error(Replies.BAD_UTF8);
         }
         Verdict verdict = policy.checkSender(facts(), sender.get());
         if (!verdict.isAccepted()) {
@@ -365,7 +404,57 @@ public final class SmtpSession {
         return Step.reply(verdict.reply());
     }
 
-    private Step rcpt(String argument) {
+    /** RFC 5321 4.1.1.11: only the MAIL parameters we offer, each with a valid value; the refusal, or none. */
+    private Optional<Reply> refuseMailParameter(Map<String, String> params) {
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            String value = p.getValue();
+            switch (p.getKey()) {
+                case "SIZE" -> {
+                    if (!value.matches("\\d{1,18}")) {
+                        return Optional.of(Replies.SYNTAX);
+                    }
+                }
+                case "BODY" -> {
+                    String body = value.toUpperCase(Locale.ROOT);
+                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
+                        return Optional.of(Replies.SYNTAX);
+                    }
+                }
+                case "SMTPUTF8" -> {
+                    if (!value.isEmpty()) {
+                        return Optional.of(Replies.SYNTAX);
+                    }
+                }
+                case "AUTH" -> {
+                    // RFC 4954 5: where AUTH is offered, AUTH=<> or AUTH=<xtext mailbox> is taken
+                    // from any client, logged in or not; elsewhere it is an unknown parameter.
+                    // The value is parsed and dropped: mxgate never logs in to a backend, and it
+                    // names the client's login to backends with XCLIENT LOGIN=, so RFC 4954 5's
+                    // "treat every client as insufficiently trusted" applies.
+                    if (!policy.offersAuth(facts())) {
+                        return Optional.of(Replies.UNKNOWN_PARAMETER);
+                    }
+                    if (!isAuthValue(value)) {
+                        return Optional.of(Replies.SYNTAX);
+                    }
+                }
+                default -> {
+                    return Optional.of(Replies.UNKNOWN_PARAMETER);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    // RFC 4954 5: "<>", or a mailbox encoded as xtext (RFC 3461 4).
+    private static boolean isAuthValue(String value) {
+        Optional<String> decoded = CommandParser.decodeXtext(value);
+        return decoded.isPresent()
+                && (decoded.get().equals("<>") || MailAddress.parseMailbox(decoded.get()).isPresent());
+    }
+
+    /** @param isUtf8 false when the line's bytes were not UTF-8: then it is refused, whatever else it says */
+    private Step rcpt(String argument, boolean isUtf8) {
         if (envelope == null) {
             return error(phase == Phase.AWAIT_HELO ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
@@ -382,6 +471,10 @@ public final class SmtpSession {
         }
         if (!envelope.smtputf8() && !recipient.get().isAscii()) {
             return error(Replies.NEEDS_SMTPUTF8);
+        }
+        // RFC 6531 3.3: as at MAIL, bytes that are not UTF-8 never reach a backend.
+        if (!isUtf8) {
+            return error(Replies.BAD_UTF8);
         }
         Verdict verdict = policy.checkRecipient(facts(), envelope, recipient.get());
         if (!verdict.isAccepted()) {

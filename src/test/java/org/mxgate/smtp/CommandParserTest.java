@@ -114,4 +114,23 @@ class CommandParserTest {
         }
         return map;
     }
+
+    // RFC 3461 4: "+" and two upper-case hex digits stand for one ASCII character.
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "<>                        | <>",
+        "alice@example.test        | alice@example.test",
+        "alice+2Bshop@example.test | alice+shop@example.test",
+        "a+3Db@example.test        | a=b@example.test",
+        "+3C+3E                    | <>",
+    })
+    void decodesXtext(String xtext, String decoded) {
+        assertEquals(Optional.of(decoded), CommandParser.decodeXtext(xtext));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a=b", "a+2b", "a+", "a+2", "a+zz", "a b", "caf\u00e9", "a+C3+A9", "a\u007f"})
+    void refusesWhatIsNoXtext(String value) {
+        assertEquals(Optional.empty(), CommandParser.decodeXtext(value));
+    }
 }

@@ -192,4 +192,73 @@ class SmtpLineDecoderTest {
         Decoded d = data(new String(eightBit, StandardCharsets.ISO_8859_1) + ".\r\n", 2, 1_000_000);
         assertArrayEquals(eightBit, d.content());
     }
+
+    private static List<SmtpInput> lines(SmtpLineDecoder decoder, byte[] input, int chunk) {
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        for (int i = 0; i < input.length; i += chunk) {
+            channel.writeInbound(Unpooled.wrappedBuffer(input, i, Math.min(chunk, input.length - i)));
+        }
+        List<SmtpInput> decoded = new ArrayList<>();
+        for (Object o; (o = channel.readInbound()) != null; ) {
+            decoded.add((SmtpInput) o);
+        }
+        channel.finishAndReleaseAll();
+        return decoded;
+    }
+
+    // RFC 4954 4: an AUTH line may be 12,288 octets with its CRLF; any other command line 512.
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 100, 4096, 20_000})
+    void authLinesMayBe12288OctetsOtherCommandLines512(int chunk) {
+        String auth = "auth PLAIN " + "A".repeat(SmtpLineDecoder.MAX_AUTH_LINE - 13);
+        String overAuth = "AUTH PLAIN " + "A".repeat(SmtpLineDecoder.MAX_AUTH_LINE - 12);
+        String noop = "NOOP " + "A".repeat(SmtpLineDecoder.MAX_LINE - 7);
+        String overNoop = "NOOP " + "A".repeat(SmtpLineDecoder.MAX_LINE - 6);
+        String input = auth + "\r\n" + overAuth + "\r\n" + noop + "\r\n" + overNoop + "\r\n" + "AUTHX " + "A".repeat(600)
+                + "\r\nQUIT\r\n";
+        assertEquals(List.of(new SmtpInput.Line(auth), new SmtpInput.LineTooLong(SmtpLineDecoder.MAX_AUTH_LINE),
+                        new SmtpInput.Line(noop), new SmtpInput.LineTooLong(SmtpLineDecoder.MAX_LINE),
+                        new SmtpInput.LineTooLong(SmtpLineDecoder.MAX_LINE), new SmtpInput.Line("QUIT")),
+                lines(new SmtpLineDecoder(), input.getBytes(StandardCharsets.US_ASCII), chunk));
+    }
+
+    // RFC 4954 4: inside an AUTH exchange every line is a SASL response of up to 12,288 octets.
+    @ParameterizedTest
+    @ValueSource(ints = {7, 100, 20_000})
+    void saslResponsesMayBe12288OctetsWhileTheExchangeRuns(int chunk) {
+        String response = "A".repeat(SmtpLineDecoder.MAX_AUTH_LINE - 2);
+        String over = "A".repeat(SmtpLineDecoder.MAX_AUTH_LINE - 1);
+        SmtpLineDecoder decoder = new SmtpLineDecoder();
+        // As the session handler does: the limit follows the session after each line.
+        InputTranscript transcript = new InputTranscript(event -> decoder.authExchange(event.equals("line AUTH PLAIN")));
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, transcript);
+        String input = "AUTH PLAIN\r\n" + response + "\r\n" + response + "\r\n"
+                + "AUTH PLAIN\r\n" + over + "\r\n" + response + "\r\nQUIT\r\n";
+        InputTranscript.feed(channel, input, InputTranscript.every(chunk, input.length()));
+        assertEquals(List.of("line AUTH PLAIN", "line " + response, "too long",
+                "line AUTH PLAIN", "too long", "too long", "line QUIT"), transcript.events());
+        channel.finishAndReleaseAll();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4096})
+    void bytesThatAreNotUtf8AreFlaggedAndKeptOneCharPerByte(int chunk) {
+        byte[] latin1 = "MAIL FROM:<j\u00f6rg@x.test> SMTPUTF8\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(List.of(new SmtpInput.Line("MAIL FROM:<j\u00f6rg@x.test> SMTPUTF8", false)),
+                lines(new SmtpLineDecoder(), latin1, chunk));
+        // Overlong "/" (C0 AF), a UTF-16 surrogate (ED A0 80), a cut sequence (E2 82), past U+10FFFF (F4 90 80 80).
+        for (String bad : new String[] {"\u00c0\u00af", "\u00ed\u00a0\u0080", "\u00e2\u0082", "\u00f4\u0090\u0080\u0080"}) {
+            byte[] bytes = ("EHLO " + bad + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            assertEquals(List.of(new SmtpInput.Line("EHLO " + bad, false)), lines(new SmtpLineDecoder(), bytes, chunk));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4096})
+    void utf8LinesDecodeAsTheyAre(int chunk) {
+        // A U+FFFD the client sent is text like any other, not a sign of a bad byte.
+        String text = "MAIL FROM:<j\u00f6rg\ufffd\u7528@x.test> SMTPUTF8";
+        assertEquals(List.of(new SmtpInput.Line(text, true)),
+                lines(new SmtpLineDecoder(), (text + "\r\n").getBytes(StandardCharsets.UTF_8), chunk));
+    }
 }

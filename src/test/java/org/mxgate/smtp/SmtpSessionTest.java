@@ -71,6 +71,52 @@ class SmtpSessionTest {
         assertEquals(List.of(Replies.HELO_SYNTAX), session(FOREIGN_CLIENT).handle(line).replies());
     }
 
+    // RFC 5321 4.1.1.1 and RFC 6531 3.7.1: an 8-bit name would reach the Received header and XCLIENT HELO=.
+    @ParameterizedTest
+    @ValueSource(strings = {"EHLO \u00e9xample.test", "HELO \u00e9xample.test", "EHLO xn--xample-9ua.t\u00e9st"})
+    void eightBitHeloNameIsRefusedAndNotTaken(String line) {
+        SmtpSession session = session(FOREIGN_CLIENT);
+        assertEquals(new Step(List.of(Replies.HELO_NOT_ASCII), null), session.handle(line));
+        assertNull(session.helo());
+        assertEquals(List.of(Replies.NEED_HELO), session.handle("MAIL FROM:<a@client.test>").replies());
+        assertEquals(List.of(Reply.of(250, null, HOST)), session.handle("HELO xn--xample-9ua.test").replies());
+    }
+
+    static Stream<Arguments> linesNotInUtf8() {
+        String mail = "MAIL FROM:<a@client.test> SMTPUTF8";
+        return Stream.of(
+                Arguments.of(List.of(), "EHLO \u00e9xample.test", Replies.BAD_UTF8),
+                Arguments.of(List.of(), "NOOP \u00ff", Replies.BAD_UTF8),
+                Arguments.of(List.of(), "VRFY j\u00f6rg", Replies.BAD_UTF8),
+                Arguments.of(List.of(), "\u00ffOOP", Replies.BAD_UTF8),
+                Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<j\u00f6rg@client.test> SMTPUTF8", Replies.BAD_UTF8),
+                Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<a@cli\u00e9nt.test> SMTPUTF8 BODY=8BITMIME", Replies.BAD_UTF8),
+                // RFC 6531 3.4: without SMTPUTF8, an 8-bit address gets 553 5.6.7, as a UTF-8 one does.
+                Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<j\u00f6rg@client.test>", Replies.NEEDS_SMTPUTF8),
+                Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<a@client.test> SIZE=1\u00b2", Replies.SYNTAX),
+                Arguments.of(List.of("EHLO c.test", mail), "RCPT TO:<j\u00f6rg@example.test>", Replies.BAD_UTF8),
+                Arguments.of(List.of("EHLO c.test", "MAIL FROM:<a@client.test>"), "RCPT TO:<j\u00f6rg@example.test>",
+                        Replies.NEEDS_SMTPUTF8));
+    }
+
+    /** Lines whose bytes were not UTF-8, as the decoder hands them on: one char per byte. */
+    @ParameterizedTest
+    @MethodSource("linesNotInUtf8")
+    void lineNotInUtf8IsRefusedAndNeverRelayed(List<String> before, String latin1, Reply expected) {
+        SmtpSession session = session(FOREIGN_CLIENT);
+        before.forEach(session::handle);
+        boolean inTransaction = session.inTransaction();
+        assertEquals(new Step(List.of(expected), null), session.handle(new SmtpInput.Line(latin1, false)));
+        assertEquals(inTransaction, session.inTransaction());
+    }
+
+    @Test
+    void protocolLogShowsBytesThatAreNotUtf8AsHex() {
+        SmtpSession session = session(FOREIGN_CLIENT);
+        assertEquals("MAIL FROM:<j\\xF6rg@client.test>", session.loggable(new SmtpInput.Line("MAIL FROM:<j\u00f6rg@client.test>", false)));
+        assertEquals("MAIL FROM:<j\u00f6rg@client.test>", session.loggable(new SmtpInput.Line("MAIL FROM:<j\u00f6rg@client.test>")));
+    }
+
     static Stream<Arguments> sequenceErrors() {
         return Stream.of(
                 Arguments.of(List.of(), "MAIL FROM:<a@client.test>", Replies.NEED_HELO),

@@ -134,6 +134,16 @@ class SmtpSessionTlsAuthTest {
     }
 
     @Test
+    void anAuthArgumentThatIsNoMechanismNameIsNotLogged() {
+        SmtpSession s = encrypted();
+        assertEquals("AUTH LOGIN", s.loggable("AUTH LOGIN"));
+        assertEquals("auth plain", s.loggable("auth plain"));
+        assertEquals("AUTH CRAM-MD5", s.loggable("AUTH CRAM-MD5"));
+        assertEquals("AUTH (argument not logged)", s.loggable("AUTH " + b64("\0alice\0pw")));
+        assertEquals("AUTH (argument not logged)", s.loggable("AUTH " + "A".repeat(5000)));
+    }
+
+    @Test
     void plainWithoutInitialResponseGetsAnEmptyChallenge() {
         SmtpSession s = encrypted();
         assertEquals(List.of(new Reply(334, null, List.of(""))), s.handle("AUTH PLAIN").replies());
@@ -201,5 +211,74 @@ class SmtpSessionTlsAuthTest {
         s.onTlsEstablished("TLSv1.2 with cipher TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
         s.handle("EHLO c.test");
         assertEquals(List.of(Replies.SENDER_OK), s.handle("MAIL FROM:<a@example.test>").replies());
+    }
+
+    // RFC 4954 4: an over-long line fails the AUTH command; what follows is a command again.
+    @Test
+    void overLongLineEndsTheExchange() {
+        SmtpSession s = encrypted();
+        s.handle("AUTH LOGIN");
+        assertEquals(List.of(Replies.LINE_TOO_LONG), s.onLineTooLong().replies());
+        assertEquals(List.of(Replies.UNKNOWN_COMMAND), s.handle(b64("bob")).replies());
+        assertEquals(List.of(Replies.OK), s.handle("NOOP").replies());
+        s.handle("AUTH LOGIN " + b64("bob"));
+        assertEquals(List.of(Replies.LINE_TOO_LONG), s.onLineTooLong().replies());
+        assertEquals(List.of(Replies.UNKNOWN_COMMAND), s.handle(b64("pw")).replies());
+        assertNull(s.login());
+    }
+
+    @Test
+    void theSessionSaysWhileAnExchangeWaitsForAResponse() {
+        SmtpSession s = encrypted();
+        assertTrue(!s.inAuthExchange());
+        s.handle("AUTH LOGIN");
+        assertTrue(s.inAuthExchange());
+        s.handle(b64("bob"));
+        assertTrue(s.inAuthExchange());
+        assertInstanceOf(Effect.Authenticate.class, s.handle(b64("pw")).effect());
+        assertTrue(!s.inAuthExchange(), "the login check runs outside the exchange");
+        s.onAuthResult(AuthResult.REJECTED);
+        s.handle("AUTH PLAIN");
+        s.onLineTooLong();
+        assertTrue(!s.inAuthExchange());
+        s.handle("AUTH PLAIN");
+        s.handle("*");
+        assertTrue(!s.inAuthExchange());
+    }
+
+    @Test
+    void aResponseThatIsNotUtf8EndsTheExchangeWith501() {
+        SmtpSession s = encrypted();
+        s.handle("AUTH LOGIN");
+        assertEquals(List.of(Replies.AUTH_CANNOT_DECODE), s.handle(new SmtpInput.Line("\u00e9", false)).replies());
+        assertEquals(List.of(Replies.OK), s.handle("NOOP").replies());
+    }
+
+    // RFC 4954 5: where AUTH is offered, MAIL takes AUTH=<> or an xtext mailbox, logged in or not.
+    @Test
+    void authParameterOnMailIsTakenWhereAuthIsOffered() {
+        for (boolean loggedIn : new boolean[] {false, true}) {
+            SmtpSession s = encrypted();
+            if (loggedIn) {
+                s.handle("AUTH PLAIN " + b64("\0alice\0pw"));
+                s.onAuthResult(AuthResult.ACCEPTED);
+            }
+            for (String value : List.of("<>", "alice@example.test", "alice+2Bshop@example.test")) {
+                assertEquals(List.of(Replies.SENDER_OK), s.handle("MAIL FROM:<a@example.test> AUTH=" + value).replies(), value);
+                s.handle("RSET");
+            }
+            for (String value : List.of("", "alice", "<alice@example.test>", "a+zz@example.test", "a+0D+0A@example.test",
+                    "a=b@example.test")) {
+                assertEquals(List.of(Replies.SYNTAX), s.handle("MAIL FROM:<a@example.test> AUTH=" + value).replies(), value);
+            }
+            assertEquals(List.of(Replies.SYNTAX), s.handle("MAIL FROM:<a@example.test> AUTH").replies());
+        }
+    }
+
+    @Test
+    void authParameterIsUnknownWhereAuthIsNotOffered() {
+        SmtpSession s = starttls();
+        s.handle("EHLO c.test");
+        assertEquals(List.of(Replies.UNKNOWN_PARAMETER), s.handle("MAIL FROM:<a@example.test> AUTH=<>").replies());
     }
 }
