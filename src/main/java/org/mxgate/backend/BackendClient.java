@@ -72,13 +72,12 @@ public final class BackendClient {
                 return;
             }
             if (proxyFor != null) {
-                // The header goes first and only once; this connection then carries this client's mail only.
+                // The header goes first and only once; this connection then carries this client address's mail only.
                 Channel channel = connect.channel();
                 channel.pipeline().addFirst("proxy", HAProxyMessageEncoder.INSTANCE);
                 channel.writeAndFlush(proxyFor.proxyHeader());
                 channel.pipeline().remove("proxy");
-                session.speaksFor(proxyFor.identity());
-                session.boundToClient(true);
+                session.boundTo(proxyFor.proxyBinding());
             }
             session.expect(commandTimeout)
                     .thenCompose(greeting -> {

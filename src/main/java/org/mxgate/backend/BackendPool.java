@@ -56,7 +56,8 @@ public final class BackendPool {
     /**
      * A parked session when one is idle on this loop, otherwise a new connection; with
      * {@code forward_client_ip: xclient} it then speaks for {@code forClient}, with
-     * {@code proxy_v2} it is a connection of that client's own, opened with a PROXY v2 header.
+     * {@code proxy_v2} it is a connection of that client address's own, opened with a PROXY v2
+     * header (IdleConnections says why the address and not the port).
      *
      * @param source the listener's {@code source_address}, or null for the pool's (or none)
      * @param fresh a new connection even when one is parked
@@ -65,7 +66,7 @@ public final class BackendPool {
                                                      InetAddress source, boolean fresh) {
         InetAddress from = source != null ? source : config.sourceAddress();
         ForwardedClient proxyFor = config.forwardClientIp() == PoolConfig.ForwardClientIp.PROXY_V2 ? forClient : null;
-        BackendSession parked = fresh ? null : idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.identity());
+        BackendSession parked = fresh ? null : idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.proxyBinding());
         CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
                 : client.connect(backend, loop, from, proxyFor, config.connectTimeout(), config.commandTimeout());
         if (parked == null && startTls != null) {
