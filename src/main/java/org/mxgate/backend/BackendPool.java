@@ -35,7 +35,8 @@ public final class BackendPool {
                 : new HealthCounter(config.healthCheck().rise(), config.healthCheck().fall()),
                 config.pressureCooldown(), config.maxPressureCooldown())).toList();
         backends.forEach(b -> b.slowStart(config.slowStart()));
-        this.prober = config.healthCheck() == null ? null : new HealthProber(config.healthCheck(), client, backends);
+        this.prober = config.healthCheck() == null ? null
+                : new HealthProber(config.healthCheck(), client, backends, config.sourceAddress());
         this.balancer = new Balancer(backends, config.balance());
         this.client = client;
         this.idle = new IdleConnections(config.idleConnections(), config.idleTimeout());
@@ -64,7 +65,11 @@ public final class BackendPool {
      */
     public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, ForwardedClient forClient,
                                                      InetAddress source, boolean fresh) {
-        InetAddress from = source != null ? source : config.sourceAddress();
+        InetAddress from = sourceFor(source);
+        if (prober != null) {
+            // Policies reload: a listener routed here later is learnt from its mail.
+            prober.probeFrom(from);
+        }
         ForwardedClient proxyFor = config.forwardClientIp() == PoolConfig.ForwardClientIp.PROXY_V2 ? forClient : null;
         BackendSession parked = fresh ? null : idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.proxyBinding());
         CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
@@ -76,6 +81,22 @@ public final class BackendPool {
             return session;
         }
         return session.thenCompose(s -> forwarding.xclient(s, forClient, config.commandTimeout()));
+    }
+
+    /**
+     * The mail of a listener with this {@code source_address} (null for none) comes to this pool:
+     * health probes leave from where that mail leaves from, so they meet the backend's receive
+     * connector for it (HealthProber). Call before {@link #startHealthChecks}.
+     */
+    public void carriesMailOf(InetAddress listenerSource) {
+        if (prober != null) {
+            prober.probeFrom(sourceFor(listenerSource));
+        }
+    }
+
+    // A listener's source_address wins; the pool's applies where it has none (null: the system's choice).
+    private InetAddress sourceFor(InetAddress listenerSource) {
+        return listenerSource != null ? listenerSource : config.sourceAddress();
     }
 
     /**
