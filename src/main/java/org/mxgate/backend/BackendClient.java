@@ -68,7 +68,7 @@ public final class BackendClient {
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new BackendException(BackendException.Kind.CONNECT,
-                        backend.name() + ": cannot connect: " + f.cause().getMessage(), null));
+                        backend.name() + ": cannot connect: " + BackendException.reason(f.cause()), null));
                 return;
             }
             if (proxyFor != null) {

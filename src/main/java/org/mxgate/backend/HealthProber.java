@@ -76,7 +76,7 @@ final class HealthProber {
         for (InetAddress source : from) {
             String where = source == null ? ": " : " from " + source.getHostAddress() + ": ";
             probes.add(probe(backend, loop, source)
-                    .handle((failure, error) -> error != null ? where + BackendClient.unwrap(error).getMessage()
+                    .handle((failure, error) -> error != null ? where + BackendException.reason(BackendClient.unwrap(error))
                             : failure == null ? null : where + failure));
         }
         return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))

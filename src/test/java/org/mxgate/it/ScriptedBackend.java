@@ -16,11 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * delivers one message per connection and closes it silently when a second MAIL comes, as a
  * backend does that dropped an idle connection the gateway still thinks is open; or
  * (SEVEN_BIT_ONLY) offers neither 8BITMIME nor SMTPUTF8, as a minimal MTA, and delivers every
- * message it is given.
+ * message it is given; or (STARTTLS_THEN_CLOSE) offers STARTTLS, says 220 to it and closes the
+ * connection instead of a TLS handshake.
  */
 final class ScriptedBackend implements AutoCloseable {
 
-    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED, SEVEN_BIT_ONLY }
+    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED, SEVEN_BIT_ONLY, STARTTLS_THEN_CLOSE }
 
     private final Script script;
 
@@ -78,7 +79,9 @@ final class ScriptedBackend implements AutoCloseable {
                 }
                 String reply = switch (verb) {
                     case "EHLO" -> script == Script.SEVEN_BIT_ONLY ? "250-dropping.test\r\n250 PIPELINING\r\n"
+                            : script == Script.STARTTLS_THEN_CLOSE ? "250-dropping.test\r\n250 STARTTLS\r\n"
                             : "250-dropping.test\r\n250 8BITMIME\r\n";
+                    case "STAR" -> "220 2.0.0 Ready to start TLS\r\n";
                     case "DATA" -> script == Script.REFUSE_DATA ? "554 5.6.0 no thanks\r\n"
                             : script == Script.TEMPFAIL_DATA ? "451 4.3.0 not now\r\n" : "354 go ahead\r\n";
                     case "QUIT" -> "221 bye\r\n";
@@ -90,6 +93,9 @@ final class ScriptedBackend implements AutoCloseable {
                 }
                 out.write(reply.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
+                if (verb.equals("STAR")) {
+                    return;
+                }
                 if (verb.equals("DATA")) {
                     if (script == Script.REFUSE_DATA || script == Script.TEMPFAIL_DATA) {
                         continue;
