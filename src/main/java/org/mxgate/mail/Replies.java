@@ -60,10 +60,10 @@ public final class Replies {
     public static final Reply POOL_BUSY = Reply.of(451, "4.3.2", "Error: mail servers busy, try again later");
     public static final Reply BACKEND_ODD_REPLY = Reply.of(451, "4.4.0", "Error: unexpected backend reply, try again later");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error, try again later");
-    // RFC 6531 3.4: no silent downgrade; no backend offers SMTPUTF8 (BackendExtensionsIT).
+    // RFC 6531 3.2 and 3.5: no silent downgrade; no backend offers SMTPUTF8 (BackendExtensionsIT).
     public static final Reply NO_SMTPUTF8_BACKEND =
             Reply.of(553, "5.6.7", "Error: no mail server here accepts SMTPUTF8 (internationalized) mail");
-    // RFC 6152 3: 8-bit data never goes to a server without 8BITMIME (BackendExtensionsIT).
+    // RFC 6152: 8-bit data never goes to a server without 8BITMIME (BackendExtensionsIT).
     public static final Reply NO_8BITMIME_BACKEND =
             Reply.of(554, "5.6.3", "Error: conversion required but not supported: no mail server here accepts 8-bit data");
 

@@ -117,8 +117,8 @@ public final class Relay {
         }
         Backend backend = nextBackend();
         if (backend == null) {
-            // Passed over by every backend for lacking what it needs: final, never a downgrade
-            // (RFC 6531 3.4, RFC 6152 3). Any other reason is worth the client's retry.
+            // Every backend lacked what it needs: final, never a downgrade (RFC 6531 3.2, RFC 6152).
+            // Any other reason is worth the client's retry.
             return CompletableFuture.completedFuture(unsupported != null && !failedOtherwise ? unsupported
                     : Replies.RELAY_FAILED);
         }
@@ -468,8 +468,8 @@ public final class Relay {
 
     /**
      * The service extension this transaction needs and the session does not offer, or null.
-     * RFC 6531 3.4: SMTPUTF8 is never sent to a server that does not offer it, and RFC 6152 3:
-     * 8-bit data never goes to one without 8BITMIME; nor is either silently downgraded.
+     * RFC 6531 3.2: nothing that needs SMTPUTF8 goes to a server that does not offer it (try
+     * another host, else refuse), and RFC 6152: 8-bit data never goes to one without 8BITMIME.
      */
     private String missingExtension(BackendSession session) {
         if (envelope.smtputf8() && !session.offers("SMTPUTF8")) {
