@@ -22,9 +22,10 @@ public final class ReplyClassifier {
          */
         NOT_HERE,
         /**
-         * A reply that makes no sense at this stage (a 1xx or 3xx where none belongs): a recipient
-         * or the final dot gets our own 451; at MAIL and DATA the backend is out of step and
-         * counts as failed, and the transaction moves to the next one.
+         * A reply that makes no sense at this stage (a 1xx, or a 2xx or 3xx where none belongs),
+         * so never the backend's word for the client: a recipient or the final dot gets our own
+         * 451; at MAIL (and DATA) the backend is out of step, counts as failed, and the
+         * transaction moves to the next one.
          */
         ODD
     }
