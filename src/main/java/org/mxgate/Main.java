@@ -113,6 +113,16 @@ public final class Main {
             }
             throw new IllegalStateException("cannot start listeners: " + e, e);
         }
+        // Probes leave from each address the pool's mail leaves from (HealthProber, SourceAddressIT).
+        for (ListenerConfig listener : config.listeners()) {
+            PolicyConfig policy = config.policies().get(listener.policy());
+            for (String route : policy == null ? List.<String>of() : policy.routes().values()) {
+                BackendPool pool = pools.get(route);
+                if (pool != null) {
+                    pool.carriesMailOf(listener.sourceAddress());
+                }
+            }
+        }
         pools.values().forEach(pool -> pool.startHealthChecks(workers));
         // Edited policy files take effect within a second of the last write (docs/operations.md).
         policies.watch(Duration.ofMillis(500));

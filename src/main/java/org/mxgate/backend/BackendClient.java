@@ -68,17 +68,16 @@ public final class BackendClient {
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new BackendException(BackendException.Kind.CONNECT,
-                        backend.name() + ": cannot connect: " + f.cause().getMessage(), null));
+                        backend.name() + ": cannot connect: " + BackendException.reason(f.cause()), null));
                 return;
             }
             if (proxyFor != null) {
-                // The header goes first and only once; this connection then carries this client's mail only.
+                // The header goes first and only once; this connection then carries this client address's mail only.
                 Channel channel = connect.channel();
                 channel.pipeline().addFirst("proxy", HAProxyMessageEncoder.INSTANCE);
                 channel.writeAndFlush(proxyFor.proxyHeader());
                 channel.pipeline().remove("proxy");
-                session.speaksFor(proxyFor.identity());
-                session.boundToClient(true);
+                session.boundTo(proxyFor.proxyBinding());
             }
             session.expect(commandTimeout)
                     .thenCompose(greeting -> {

@@ -35,7 +35,8 @@ public final class BackendPool {
                 : new HealthCounter(config.healthCheck().rise(), config.healthCheck().fall()),
                 config.pressureCooldown(), config.maxPressureCooldown())).toList();
         backends.forEach(b -> b.slowStart(config.slowStart()));
-        this.prober = config.healthCheck() == null ? null : new HealthProber(config.healthCheck(), client, backends);
+        this.prober = config.healthCheck() == null ? null
+                : new HealthProber(config.healthCheck(), client, backends, config.sourceAddress());
         this.balancer = new Balancer(backends, config.balance());
         this.client = client;
         this.idle = new IdleConnections(config.idleConnections(), config.idleTimeout());
@@ -56,16 +57,21 @@ public final class BackendPool {
     /**
      * A parked session when one is idle on this loop, otherwise a new connection; with
      * {@code forward_client_ip: xclient} it then speaks for {@code forClient}, with
-     * {@code proxy_v2} it is a connection of that client's own, opened with a PROXY v2 header.
+     * {@code proxy_v2} it is a connection of that client address's own, opened with a PROXY v2
+     * header (IdleConnections says why the address and not the port).
      *
      * @param source the listener's {@code source_address}, or null for the pool's (or none)
      * @param fresh a new connection even when one is parked
      */
     public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, ForwardedClient forClient,
                                                      InetAddress source, boolean fresh) {
-        InetAddress from = source != null ? source : config.sourceAddress();
+        InetAddress from = sourceFor(source);
+        if (prober != null) {
+            // Policies reload: a listener routed here later is learnt from its mail.
+            prober.probeFrom(from);
+        }
         ForwardedClient proxyFor = config.forwardClientIp() == PoolConfig.ForwardClientIp.PROXY_V2 ? forClient : null;
-        BackendSession parked = fresh ? null : idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.identity());
+        BackendSession parked = fresh ? null : idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.proxyBinding());
         CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
                 : client.connect(backend, loop, from, proxyFor, config.connectTimeout(), config.commandTimeout());
         if (parked == null && startTls != null) {
@@ -75,6 +81,22 @@ public final class BackendPool {
             return session;
         }
         return session.thenCompose(s -> forwarding.xclient(s, forClient, config.commandTimeout()));
+    }
+
+    /**
+     * The mail of a listener with this {@code source_address} (null for none) comes to this pool:
+     * health probes leave from where that mail leaves from, so they meet the backend's receive
+     * connector for it (HealthProber). Call before {@link #startHealthChecks}.
+     */
+    public void carriesMailOf(InetAddress listenerSource) {
+        if (prober != null) {
+            prober.probeFrom(sourceFor(listenerSource));
+        }
+    }
+
+    // A listener's source_address wins; the pool's applies where it has none (null: the system's choice).
+    private InetAddress sourceFor(InetAddress listenerSource) {
+        return listenerSource != null ? listenerSource : config.sourceAddress();
     }
 
     /**

@@ -38,7 +38,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private Channel channel;
     private Map<String, Set<String>> capabilities = Map.of();
     private String speaksFor;
-    private boolean boundToClient;
+    private String boundTo;
     private boolean parked;
     private boolean broken;
     private long idleSince;
@@ -105,13 +105,16 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
         parked = true;
     }
 
-    /** True when a PROXY header named the client: the session may carry that client's mail only. */
-    boolean isBoundToClient() {
-        return boundToClient;
+    /**
+     * The {@link ForwardedClient#proxyBinding()} a PROXY header bound this connection to, or null:
+     * a bound session may carry that client address's mail only.
+     */
+    String boundTo() {
+        return boundTo;
     }
 
-    void boundToClient(boolean value) {
-        boundToClient = value;
+    void boundTo(String binding) {
+        boundTo = binding;
     }
 
     public boolean isReusable() {

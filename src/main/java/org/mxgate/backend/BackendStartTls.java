@@ -67,7 +67,7 @@ final class BackendStartTls {
             if (!f.isSuccess()) {
                 session.abort();
                 done.completeExceptionally(new BackendException(BackendException.Kind.REFUSED,
-                        session.backend().name() + ": TLS handshake failed: " + f.cause().getMessage(), null));
+                        session.backend().name() + ": TLS handshake failed: " + BackendException.reason(f.cause()), null));
                 return;
             }
             SSLSession ssl = handler.engine().getSession();

@@ -33,7 +33,17 @@ public record ForwardedClient(ClientAddress client, String helo, String protocol
         return client.ip() + "|" + client.real().getPort() + "|" + helo + "|" + protocol + "|" + login;
     }
 
-    /** The PROXY v2 header naming this client, for a backend connection that carries only its mail. */
+    /**
+     * What a PROXY v2 header binds a backend connection to for its whole life: the client's address
+     * and the address it connected to, which the backend sees for everything on that connection.
+     * Not the source port: a client's every connection has a new one, so a binding that included
+     * it would never match again; the backend sees the port of the connection that opened it.
+     */
+    String proxyBinding() {
+        return client.ip() + " -> " + destination.getAddress().getHostAddress() + ":" + destination.getPort();
+    }
+
+    /** The PROXY v2 header naming this client, for a backend connection that carries only its address's mail. */
     HAProxyMessage proxyHeader() {
         InetAddress source = client.real().getAddress();
         boolean v6 = source instanceof Inet6Address;

@@ -1,8 +1,13 @@
 package org.mxgate.backend;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import org.mxgate.config.HealthCheckConfig;
 
@@ -11,18 +16,35 @@ import org.mxgate.config.HealthCheckConfig;
  * pool says (connect and greeting; and EHLO; and MAIL FROM:&lt;probe sender&gt;, RSET, QUIT,
  * never DATA), and any 4xx, 5xx, drop or timeout counts as a failure. Probes run on the I/O
  * threads and never block them.
+ * <p>
+ * A probe leaves from every local address the pool's mail leaves from (the listeners'
+ * {@code source_address}, else the pool's): Exchange picks a receive connector, and with it
+ * the back pressure a sender meets, by the remote address, so a probe from elsewhere would
+ * judge another connector than the mail meets (SourceAddressIT). Health stays one state per
+ * backend: a round passes only when the probe passes from every address, because a backend
+ * that refuses one listener's mail would fail part of the traffic it is given.
  */
 final class HealthProber {
 
     private final HealthCheckConfig config;
     private final BackendClient client;
     private final List<Backend> backends;
+    private final InetAddress poolSource;
+    // Where the pool's mail leaves from; null stands for the system's choice, as in BackendClient.
+    private final Set<InetAddress> sources = new CopyOnWriteArraySet<>();
     private volatile boolean stopped;
 
-    HealthProber(HealthCheckConfig config, BackendClient client, List<Backend> backends) {
+    /** @param poolSource the pool's own {@code source_address}, or null: where probes go from until mail is known to leave from elsewhere */
+    HealthProber(HealthCheckConfig config, BackendClient client, List<Backend> backends, InetAddress poolSource) {
         this.config = config;
         this.client = client;
         this.backends = backends;
+        this.poolSource = poolSource;
+    }
+
+    /** The pool's mail leaves from this address (null: the system's choice); from the next round on, probes do too. */
+    void probeFrom(InetAddress source) {
+        sources.add(source);
     }
 
     void start(EventLoopGroup loops) {
@@ -39,19 +61,33 @@ final class HealthProber {
         if (stopped) {
             return;
         }
-        io.netty.channel.EventLoop loop = loops.next();
-        loop.schedule(() -> probe(backend, loop).whenComplete((failure, error) -> {
-            String problem = error != null ? BackendClient.unwrap(error).getMessage() : failure;
+        EventLoop loop = loops.next();
+        loop.schedule(() -> round(backend, loop).whenComplete((problem, error) -> {
             backend.report(problem == null, problem == null ? config.probe().name().toLowerCase() + " probe passed"
-                    : "probe: " + problem);
+                    : "probe" + problem);
             schedule(backend, loops);
         }), config.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** One probe from each source address at once; null when all passed, otherwise the first problem and where from. */
+    private CompletableFuture<String> round(Backend backend, EventLoop loop) {
+        List<InetAddress> from = sources.isEmpty() ? java.util.Collections.singletonList(poolSource) : new ArrayList<>(sources);
+        List<CompletableFuture<String>> probes = new ArrayList<>();
+        for (InetAddress source : from) {
+            String where = source == null ? ": " : " from " + source.getHostAddress() + ": ";
+            probes.add(probe(backend, loop, source)
+                    .handle((failure, error) -> error != null ? where + BackendException.reason(BackendClient.unwrap(error))
+                            : failure == null ? null : where + failure));
+        }
+        return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> probes.stream().map(CompletableFuture::join).filter(p -> p != null)
+                        .findFirst().orElse(null));
+    }
+
     /** Completes with null when the backend passed, otherwise with what went wrong. */
-    private CompletableFuture<String> probe(Backend backend, io.netty.channel.EventLoop loop) {
+    private CompletableFuture<String> probe(Backend backend, EventLoop loop, InetAddress source) {
         boolean hello = config.probe() != HealthCheckConfig.Probe.CONNECT;
-        return client.open(backend, loop, null, null, config.timeout(), config.timeout(), hello).thenCompose(session -> {
+        return client.open(backend, loop, source, null, config.timeout(), config.timeout(), hello).thenCompose(session -> {
             if (config.probe() != HealthCheckConfig.Probe.MAIL_FROM) {
                 session.quit();
                 return CompletableFuture.completedFuture(null);

@@ -5,22 +5,26 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Backend sessions parked between transactions, after a successful RSET, for the next transaction
  * on the same event loop (a session is bound to its loop). Each deque is touched only from its
- * own loop. At most {@code perBackend} are kept per backend and loop; each closes after the idle time.
+ * own loop. At most {@code perBackend} are kept per backend, loop and source address, whoever
+ * they are bound to; each closes after the idle time. Never grows with the number of clients.
  */
 final class IdleConnections {
 
     /**
-     * Sessions are interchangeable only on one loop, to one backend, from one local address, and,
-     * when a PROXY header bound them to a client, for that client only.
+     * Sessions are interchangeable only on one loop, to one backend, from one local address. The
+     * key holds nothing of the client, so the map has at most backends x loops x source addresses
+     * entries, and an entry goes when its last session does.
      */
-    private record Key(Backend backend, EventLoop loop, InetAddress source, String client) {
+    private record Key(Backend backend, EventLoop loop, InetAddress source) {
     }
 
     private final Map<Key, ArrayDeque<BackendSession>> parked = new ConcurrentHashMap<>();
@@ -32,42 +36,73 @@ final class IdleConnections {
         this.idleTimeout = idleTimeout;
     }
 
-    /** A parked session still usable, or null. Call on {@code loop}. */
-    BackendSession take(Backend backend, EventLoop loop, InetAddress source, String boundClient) {
-        ArrayDeque<BackendSession> deque = parked.get(new Key(backend, loop, source, boundClient));
+    /**
+     * A parked session still usable, or null. Call on {@code loop}.
+     *
+     * @param binding for {@code forward_client_ip: proxy_v2}, the client address a PROXY header
+     *                must have named ({@link ForwardedClient#proxyBinding()}); null for a session
+     *                bound to nobody. A PROXY header binds a connection for its whole life, so the
+     *                only correct reuse is for the same client address (never another client's;
+     *                the port may differ, and the backend keeps seeing the first one's).
+     */
+    BackendSession take(Backend backend, EventLoop loop, InetAddress source, String binding) {
+        Key key = new Key(backend, loop, source);
+        ArrayDeque<BackendSession> deque = parked.get(key);
         if (deque == null) {
             return null;
         }
-        BackendSession session;
-        while ((session = deque.pollLast()) != null) {
-            if (session.isReusable()) {
-                session.markParked();
-                return session;
+        BackendSession found = null;
+        // Newest first: the one least likely to have been closed by the backend meanwhile.
+        for (Iterator<BackendSession> it = deque.descendingIterator(); it.hasNext(); ) {
+            BackendSession session = it.next();
+            if (!session.isReusable()) {
+                it.remove();
+            } else if (Objects.equals(session.boundTo(), binding)) {
+                it.remove();
+                found = session;
+                break;
             }
         }
-        return null;
+        forgetIfEmpty(key, deque);
+        if (found != null) {
+            found.markParked();
+        }
+        return found;
     }
 
-    /** Parks the session, or quits it when enough are parked. Call on the session's loop. */
+    /**
+     * Parks the session; when {@code perBackend} are parked already, the one parked longest goes
+     * (QUIT), so a stream of clients each bound to its own address keeps the newest, and the
+     * count stays bounded (ProxyV2OutIT). Call on the session's loop.
+     */
     void offer(BackendSession session) {
         EventLoop loop = session.channel().eventLoop();
-        ArrayDeque<BackendSession> deque = parked.computeIfAbsent(new Key(session.backend(), loop, session.source(),
-                        session.isBoundToClient() ? session.speaksFor() : null),
-                k -> new ArrayDeque<>());
-        if (deque.size() >= perBackend) {
-            session.quit();
-            return;
+        Key key = new Key(session.backend(), loop, session.source());
+        ArrayDeque<BackendSession> deque = parked.computeIfAbsent(key, k -> new ArrayDeque<>());
+        while (!deque.isEmpty() && deque.size() >= perBackend) {
+            deque.pollFirst().quit();
         }
         long since = System.nanoTime();
         session.markIdle(since);
         deque.addLast(session);
-        session.channel().closeFuture().addListener(f -> deque.remove(session));
+        session.channel().closeFuture().addListener(f -> {
+            deque.remove(session);
+            forgetIfEmpty(key, deque);
+        });
         loop.schedule(() -> {
             if (deque.contains(session) && session.idleSince() == since) {
                 deque.remove(session);
+                forgetIfEmpty(key, deque);
                 session.quit();
             }
         }, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // Only this key's loop touches it, so nothing is added between the check and the removal.
+    private void forgetIfEmpty(Key key, ArrayDeque<BackendSession> deque) {
+        if (deque.isEmpty()) {
+            parked.remove(key, deque);
+        }
     }
 
     /** Closes the parked sessions of one backend, each on its own loop. */

@@ -64,6 +64,12 @@ public final class Replies {
     public static final Reply POOL_BUSY = Reply.of(451, "4.3.2", "Error: mail servers busy, try again later");
     public static final Reply BACKEND_ODD_REPLY = Reply.of(451, "4.4.0", "Error: unexpected backend reply, try again later");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error, try again later");
+    // RFC 6531 3.2 and 3.5: no silent downgrade; no backend offers SMTPUTF8 (BackendExtensionsIT).
+    public static final Reply NO_SMTPUTF8_BACKEND =
+            Reply.of(553, "5.6.7", "Error: no mail server here accepts SMTPUTF8 (internationalized) mail");
+    // RFC 6152: 8-bit data never goes to a server without 8BITMIME (BackendExtensionsIT).
+    public static final Reply NO_8BITMIME_BACKEND =
+            Reply.of(554, "5.6.3", "Error: conversion required but not supported: no mail server here accepts 8-bit data");
 
     // RFC 3207 4: the 220 after which the client starts the TLS handshake.
     public static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");

@@ -52,6 +52,10 @@ public final class Relay {
     private final String listener;
     private final List<MailAddress> accepted = new ArrayList<>();
     private final Set<Backend> tried = new HashSet<>();
+    // The final refusal when every backend lacked an extension this transaction needs, and
+    // whether any backend fell short for another reason (then a later retry may succeed).
+    private Reply unsupported;
+    private boolean failedOtherwise;
 
     private Envelope envelope;
     private int attempts;
@@ -115,7 +119,10 @@ public final class Relay {
         }
         Backend backend = nextBackend();
         if (backend == null) {
-            return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
+            // Every backend lacked what it needs: final, never a downgrade (RFC 6531 3.2, RFC 6152).
+            // Any other reason is worth the client's retry.
+            return CompletableFuture.completedFuture(unsupported != null && !failedOtherwise ? unsupported
+                    : Replies.RELAY_FAILED);
         }
         return openOn(backend, recipient, false);
     }
@@ -135,6 +142,17 @@ public final class Relay {
                 String why = "cannot open session: " + failure(acquired);
                 log.backendEvent(backend.name(), why);
                 pool.report(backend, false, why);
+                failedOtherwise = true;
+                return open(recipient);
+            }
+            String missing = missingExtension(session);
+            if (missing != null) {
+                // Unable, not unhealthy: no mark against it and no attempt used up (each backend is
+                // still tried once); another backend that offers the extension takes the transaction.
+                unsupported = missing.equals("SMTPUTF8") ? Replies.NO_SMTPUTF8_BACKEND : Replies.NO_8BITMIME_BACKEND;
+                attempts--;
+                passOver(session, "does not offer " + missing + ", which this transaction needs; trying another backend",
+                        null, session.needsReset());
                 return open(recipient);
             }
             use(session);
@@ -176,7 +194,9 @@ public final class Relay {
     private CompletableFuture<Reply> opened(BackendSession session, MailAddress recipient, List<Reply> answers) {
         Reply mail = answers.get(0);
         Meaning atMail = ReplyClassifier.classify(Stage.MAIL, mail);
-        // A reply to MAIL that is neither 2xx, 4xx nor 5xx means a broken backend: try the next.
+        // A 4xx, 421 or no reply (NEXT_BACKEND), and a reply that answers no MAIL, such as a 1xx or
+        // 3xx (ODD: the backend is out of step), both count against this backend (as back pressure
+        // for 421 and 4.3.x, see failed) and move the transaction on. A 5xx is the VERDICT below.
         if (atMail == Meaning.NEXT_BACKEND || atMail == Meaning.ODD) {
             failed(session, "MAIL", mail);
             return open(recipient);
@@ -189,7 +209,15 @@ public final class Relay {
         }
         for (int i = 0; i < accepted.size(); i++) {
             Reply replayed = answers.get(1 + i);
-            if (ReplyClassifier.classify(Stage.REPLAYED_RECIPIENT, replayed) != Meaning.OK) {
+            Meaning meaning = ReplyClassifier.classify(Stage.REPLAYED_RECIPIENT, replayed);
+            if (meaning == Meaning.NOT_HERE) {
+                // The client was told 250 for it, so this backend cannot take the transaction; a
+                // refused recipient says nothing about the backend's health (RelayFailoverIT).
+                failedOtherwise = true;
+                passOver(session, "cannot take the transaction: replayed RCPT refused: " + replayed, replayed, true);
+                return open(recipient);
+            }
+            if (meaning != Meaning.OK) {
                 failed(session, "replayed RCPT", replayed);
                 return open(recipient);
             }
@@ -460,13 +488,52 @@ public final class Relay {
     private void failed(BackendSession session, String stage, Reply reply) {
         String what = "failed at " + stage + ": " + (reply == null ? "no reply (connection lost or timed out)" : reply.toString());
         log.backendEvent(session.backend().name(), what);
-        // Back pressure (4.3.x: system resources; 421: closing) is a state of its own, not a failure.
-        if (reply != null && (reply.code() == 421 || (reply.status() != null && reply.status().startsWith("4.3.")))) {
+        failedOtherwise = true;
+        if (isPressure(reply)) {
             pool.reportPressure(session.backend(), what);
         } else {
             pool.report(session.backend(), false, what);
         }
         abort(session);
+    }
+
+    // Back pressure (4.3.x: system resources; 421: closing) is a state of its own, not a failure.
+    private static boolean isPressure(Reply reply) {
+        return reply != null && (reply.code() == 421 || (reply.status() != null && reply.status().startsWith("4.3.")));
+    }
+
+    /**
+     * This backend cannot take this transaction through no fault of its own: the transaction
+     * moves on without a mark against its health (back pressure is still noted), and its
+     * session, healthy, goes back to the pool.
+     *
+     * @param reply the backend's refusal, or null when it refused nothing
+     * @param transactionOpen a MAIL is open on the session: its next user resets it first
+     */
+    private void passOver(BackendSession session, String what, Reply reply, boolean transactionOpen) {
+        log.backendEvent(session.backend().name(), what);
+        if (isPressure(reply)) {
+            pool.reportPressure(session.backend(), what);
+        }
+        if (current == session) {
+            use(null);
+        }
+        pool.release(session, transactionOpen);
+    }
+
+    /**
+     * The service extension this transaction needs and the session does not offer, or null.
+     * RFC 6531 3.2: nothing that needs SMTPUTF8 goes to a server that does not offer it (try
+     * another host, else refuse), and RFC 6152: 8-bit data never goes to one without 8BITMIME.
+     */
+    private String missingExtension(BackendSession session) {
+        if (envelope.smtputf8() && !session.offers("SMTPUTF8")) {
+            return "SMTPUTF8";
+        }
+        if ("8BITMIME".equals(envelope.body()) && !session.offers("8BITMIME")) {
+            return "8BITMIME";
+        }
+        return null;
     }
 
     private void abort(BackendSession session) {
@@ -525,7 +592,8 @@ public final class Relay {
         if (envelope.declaredSize() >= 0 && session.offers("SIZE")) {
             mail.append(" SIZE=").append(envelope.declaredSize());
         }
-        if ("8BITMIME".equals(envelope.body()) && session.offers("8BITMIME")) {
+        // openOn has passed over every backend that lacks what these ask for (missingExtension).
+        if ("8BITMIME".equals(envelope.body())) {
             mail.append(" BODY=8BITMIME");
         }
         if (envelope.smtputf8()) {

@@ -15,7 +15,18 @@ public final class ReplyClassifier {
         VERDICT,
         /** Back pressure, 421, a drop or a timeout: move the transaction to the next backend. */
         NEXT_BACKEND,
-        /** A reply that makes no sense at this stage; the client gets our own 451. */
+        /**
+         * The backend refuses what the client was already promised (a replayed recipient's 4xx or
+         * 5xx): it cannot take this transaction, but that says nothing about its health, so the
+         * transaction moves to the next backend without a mark against this one.
+         */
+        NOT_HERE,
+        /**
+         * A reply that makes no sense at this stage (a 1xx, or a 2xx or 3xx where none belongs),
+         * so never the backend's word for the client: a recipient or the final dot gets our own
+         * 451; at MAIL (and DATA) the backend is out of step, counts as failed, and the
+         * transaction moves to the next one.
+         */
         ODD
     }
 
@@ -35,8 +46,9 @@ public final class ReplyClassifier {
             case RECIPIENT:
                 return reply.code() / 100 == 2 ? Meaning.OK : reply.code() >= 400 ? Meaning.VERDICT : Meaning.ODD;
             case REPLAYED_RECIPIENT:
-                // The client was told 250 for this recipient; a backend that will not take it cannot take the transaction.
-                return reply.code() / 100 == 2 ? Meaning.OK : Meaning.NEXT_BACKEND;
+                // The client was told 250 for this recipient; a backend that will not take it cannot
+                // take the transaction. A 4xx or 5xx about a recipient is no sign of a sick backend.
+                return reply.code() / 100 == 2 ? Meaning.OK : reply.code() >= 400 ? Meaning.NOT_HERE : Meaning.NEXT_BACKEND;
             case DATA:
                 return reply.code() == 354 ? Meaning.OK : reply.isPermanent() ? Meaning.VERDICT
                         : reply.isTransient() ? Meaning.NEXT_BACKEND : Meaning.ODD;

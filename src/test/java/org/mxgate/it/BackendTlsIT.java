@@ -90,6 +90,29 @@ class BackendTlsIT {
     }
 
     @Test
+    void aFailedHandshakeIsLoggedWithItsReason() throws Exception {
+        String sender = "handshake-" + RUN + "@client.test";
+        try (ScriptedBackend closing = new ScriptedBackend(ScriptedBackend.Script.STARTTLS_THEN_CLOSE);
+             TestGateway gateway = TestGateway.withMailboxPool("""
+                     tls: required
+                     tls_trust: %s
+                     servers: [ { name: closing, address: 127.0.0.1:%d } ]
+                     """.formatted(backendPair.certificate(), closing.port()))) {
+            try (SmtpClient c = new SmtpClient(gateway.internet())) {
+                c.hello();
+                String reply = c.sendMessage(sender, List.of("user@example.test"), BODY);
+                assertTrue(reply.startsWith("451 4.4.1"), reply);
+            }
+        }
+        String session = ProtocolLogFile.sessionOf(sender);
+        String failure = ProtocolLogFile.linesOf(session).stream().filter(l -> l.contains("TLS handshake failed"))
+                .findFirst().orElseThrow(() -> new AssertionError("no handshake failure logged for " + session));
+        // The reason an admin needs, never "null".
+        assertTrue(failure.matches(".*TLS handshake failed: [A-Za-z].*") && !failure.contains("failed: null"), failure);
+        assertTrue(failure.toLowerCase().contains("closed"), failure);
+    }
+
+    @Test
     void opportunisticTlsEncryptsWhereOffered() throws Exception {
         try (TestGateway gateway = gateway("tls: opportunistic")) {
             for (int i = 0; i < 4; i++) {

@@ -50,10 +50,15 @@ class ProxyProtocolIT {
     }
 
     static byte[] v2(HAProxyCommand command, HAProxyProxiedProtocol protocol, String source) {
+        return v2(command, protocol, source, 40000);
+    }
+
+    /** A PROXY v2 header naming {@code source:sourcePort} as the client. */
+    static byte[] v2(HAProxyCommand command, HAProxyProxiedProtocol protocol, String source, int sourcePort) {
         EmbeddedChannel encoder = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
         boolean local = command == HAProxyCommand.LOCAL;
         encoder.writeOutbound(new HAProxyMessage(HAProxyProtocolVersion.V2, command, protocol,
-                local ? null : source, local ? null : "127.0.0.1", local ? 0 : 40000, local ? 0 : 25));
+                local ? null : source, local ? null : "127.0.0.1", local ? 0 : sourcePort, local ? 0 : 25));
         ByteBuf out = encoder.readOutbound();
         byte[] bytes = ByteBufUtil.getBytes(out);
         out.release();

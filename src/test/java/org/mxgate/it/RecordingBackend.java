@@ -30,6 +30,7 @@ final class RecordingBackend implements AutoCloseable {
     private volatile boolean pressure;
     private volatile boolean externalPressure;
     private final List<String> mailSenders = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> sendersWithAddress = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int dataFailure;
     private volatile long mailDelayMillis;
     private volatile Set<String> unknownRecipients = Set.of();
@@ -113,6 +114,13 @@ final class RecordingBackend implements AutoCloseable {
         return Set.copyOf(remoteAddresses);
     }
 
+    /** The addresses MAIL FROM:&lt;sender&gt; came from (the peer address of its connection). */
+    Set<String> remoteAddressesOf(String sender) {
+        String prefix = sender + " from ";
+        return sendersWithAddress.stream().filter(s -> s.startsWith(prefix))
+                .map(s -> s.substring(prefix.length())).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** How many distinct SMTP connections carried a MAIL command. */
     int connections() {
         return connections.size();
@@ -127,7 +135,9 @@ final class RecordingBackend implements AutoCloseable {
             public void from(String address) throws RejectException {
                 mailCommands.incrementAndGet();
                 connections.add(context.getSessionId());
-                remoteAddresses.add(((java.net.InetSocketAddress) context.getRemoteAddress()).getAddress().getHostAddress());
+                String remote = ((java.net.InetSocketAddress) context.getRemoteAddress()).getAddress().getHostAddress();
+                remoteAddresses.add(remote);
+                sendersWithAddress.add(address + " from " + remote);
                 if (mailDelayMillis > 0) {
                     try {
                         Thread.sleep(mailDelayMillis);

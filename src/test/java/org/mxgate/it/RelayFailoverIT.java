@@ -193,6 +193,25 @@ class RelayFailoverIT {
     }
 
     @Test
+    void recipientRefusedOnReplayMovesOnWithoutMarkingTheBackendDown() throws Exception {
+        // b1 tempfails the dot; the replay on b2 meets a 550 for the recipient the client was told
+        // 250 for. That says nothing about b2's health: with fall 1 one health failure would take it down.
+        try (RecordingBackend tempfailing = new RecordingBackend().tempfailingData();
+             RecordingBackend refusing = new RecordingBackend().refusing("user@example.test");
+             TestGateway gateway = TestGateway.start(List.of(tempfailing.port(), refusing.port()),
+                     "    health_check: { interval: 1h, probe: connect, rise: 1, fall: 1 }\n", "");
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            String reply = client.sendMessage("a@client.test", List.of("user@example.test"), BODY);
+            assertTrue(reply.startsWith("451 4.4.1"), reply);
+            assertEquals(1, refusing.mailCommands(), "the replay reached b2");
+            org.mxgate.backend.Backend b2 = gateway.gateway().pool("mailbox").backends().get(1);
+            assertTrue(b2.isUp(), "b2 is down: " + b2.lastFailure());
+            assertEquals(null, b2.lastFailure(), "a recipient's refusal is no failure of the backend");
+        }
+    }
+
+    @Test
     void permanentFailureAfterTheDotIsPassedOnAndNotReplayed() throws Exception {
         try (RecordingBackend refusing = new RecordingBackend().rejectingData();
              RecordingBackend other = new RecordingBackend();

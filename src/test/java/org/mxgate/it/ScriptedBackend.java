@@ -14,17 +14,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the middle of DATA, drops it after the final dot without a reply (the RFC 1047 window),
  * greets with 421, answers the DATA command itself with 554 or 451, or (DROP_WHEN_REUSED)
  * delivers one message per connection and closes it silently when a second MAIL comes, as a
- * backend does that dropped an idle connection the gateway still thinks is open.
+ * backend does that dropped an idle connection the gateway still thinks is open; or
+ * (SEVEN_BIT_ONLY) offers neither 8BITMIME nor SMTPUTF8, as a minimal MTA, and delivers every
+ * message it is given; or (STARTTLS_THEN_CLOSE) offers STARTTLS, says 220 to it and closes the
+ * connection instead of a TLS handshake.
  */
 final class ScriptedBackend implements AutoCloseable {
 
-    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED }
+    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED, SEVEN_BIT_ONLY, STARTTLS_THEN_CLOSE }
 
     private final Script script;
 
     private final LoopbackServer server;
     private final AtomicInteger dataStarted = new AtomicInteger();
     private final AtomicInteger delivered = new AtomicInteger();
+    private final java.util.List<String> mailCommands = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     ScriptedBackend(Script script) throws IOException {
         this.script = script;
@@ -40,9 +44,16 @@ final class ScriptedBackend implements AutoCloseable {
         return dataStarted.get();
     }
 
-    /** Messages answered with 250 (DROP_WHEN_REUSED only). */
+    /** Messages answered with 250 (DROP_WHEN_REUSED and SEVEN_BIT_ONLY only). */
     int delivered() {
         return delivered.get();
+    }
+
+    /** Every MAIL command line received, with its parameters. */
+    java.util.List<String> mailCommands() {
+        synchronized (mailCommands) {
+            return java.util.List.copyOf(mailCommands);
+        }
     }
 
     private void serve(Socket socket) {
@@ -60,11 +71,17 @@ final class ScriptedBackend implements AutoCloseable {
             int mails = 0;
             while ((line = reader.readLine()) != null) {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+                if (verb.equals("MAIL")) {
+                    mailCommands.add(line);
+                }
                 if (verb.equals("MAIL") && ++mails > 1 && script == Script.DROP_WHEN_REUSED) {
                     return;
                 }
                 String reply = switch (verb) {
-                    case "EHLO" -> "250-dropping.test\r\n250 8BITMIME\r\n";
+                    case "EHLO" -> script == Script.SEVEN_BIT_ONLY ? "250-dropping.test\r\n250 PIPELINING\r\n"
+                            : script == Script.STARTTLS_THEN_CLOSE ? "250-dropping.test\r\n250 STARTTLS\r\n"
+                            : "250-dropping.test\r\n250 8BITMIME\r\n";
+                    case "STAR" -> "220 2.0.0 Ready to start TLS\r\n";
                     case "DATA" -> script == Script.REFUSE_DATA ? "554 5.6.0 no thanks\r\n"
                             : script == Script.TEMPFAIL_DATA ? "451 4.3.0 not now\r\n" : "354 go ahead\r\n";
                     case "QUIT" -> "221 bye\r\n";
@@ -76,6 +93,9 @@ final class ScriptedBackend implements AutoCloseable {
                 }
                 out.write(reply.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
+                if (verb.equals("STAR")) {
+                    return;
+                }
                 if (verb.equals("DATA")) {
                     if (script == Script.REFUSE_DATA || script == Script.TEMPFAIL_DATA) {
                         continue;
@@ -88,7 +108,7 @@ final class ScriptedBackend implements AutoCloseable {
                     while ((line = reader.readLine()) != null && !line.equals(".")) {
                         // the whole message, then silence and a closed connection
                     }
-                    if (script != Script.DROP_WHEN_REUSED) {
+                    if (script != Script.DROP_WHEN_REUSED && script != Script.SEVEN_BIT_ONLY) {
                         return;
                     }
                     delivered.incrementAndGet();

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * A raw-socket backend that offers XCLIENT the way Postfix does (or, when told, refuses it) and
  * records every command line it receives, in order, across all connections. When told to expect
- * a PROXY v2 header, it reads one first and records it as {@code PROXY source:port}.
+ * a PROXY v2 header, it reads one first and records it as {@code PROXY source:port}. Counts the
+ * connections open at any moment.
  */
 final class XclientBackend implements AutoCloseable {
 
@@ -22,6 +23,7 @@ final class XclientBackend implements AutoCloseable {
     private final boolean refuse;
     private final boolean expectProxyV2;
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     XclientBackend(boolean refuse) throws IOException {
         this(refuse, false);
@@ -43,8 +45,16 @@ final class XclientBackend implements AutoCloseable {
         }
     }
 
+    /** Connections open now, counted here at the backend from accept to close. */
+    int openConnections() {
+        return open.get();
+    }
+
     private void serve(Socket socket) {
+        open.incrementAndGet();
         try (socket) {
+            // Replies to pipelined commands go out at once, not after a delayed ACK.
+            socket.setTcpNoDelay(true);
             if (expectProxyV2) {
                 commands.add(readProxyV2(new java.io.DataInputStream(socket.getInputStream())));
             }
@@ -77,6 +87,8 @@ final class XclientBackend implements AutoCloseable {
             }
         } catch (IOException e) {
             // The gateway went away.
+        } finally {
+            open.decrementAndGet();
         }
     }
 
