@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mxgate.config.AuthLimitsConfig;
 import org.mxgate.config.UsersConfig;
+import org.mxgate.log.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Checks a login against the users file on a few threads of its own, because bcrypt is meant to
  * be slow and must never run on an event loop. Refuses a blocked client or login without hashing,
  * answers a full queue with UNAVAILABLE rather than queueing without bound, and delays every
- * REJECTED. Never logs a password; the returned future may complete on any thread.
+ * REJECTED. Never logs a password, and logs a login (the client's text) only escaped; the returned
+ * future may complete on any thread.
  */
 public final class Authenticator implements AutoCloseable {
 
@@ -68,7 +70,7 @@ public final class Authenticator implements AutoCloseable {
                                                       char[] password) {
         if (failures.isBlocked(client, login)) {
             Arrays.fill(password, '\0');
-            LOG.debug("login {} from {} blocked: too many failures", login, client.getHostAddress());
+            LOG.debug("login {} from {} blocked: too many failures", LogText.escape(login), client.getHostAddress());
             return CompletableFuture.completedFuture(AuthResult.BLOCKED);
         }
         CompletableFuture<AuthResult> result = new CompletableFuture<>();
@@ -77,7 +79,7 @@ public final class Authenticator implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // A full queue (or a closed authenticator): a soft refusal now beats an unbounded wait.
             Arrays.fill(password, '\0');
-            LOG.debug("login {} from {}: hash queue full", login, client.getHostAddress());
+            LOG.debug("login {} from {}: hash queue full", LogText.escape(login), client.getHostAddress());
             return CompletableFuture.completedFuture(AuthResult.UNAVAILABLE);
         }
         return result;
@@ -110,13 +112,13 @@ public final class Authenticator implements AutoCloseable {
             Arrays.fill(password, '\0');
         }
         if (accepted) {
-            LOG.debug("login {} from {} accepted", login, client.getHostAddress());
+            LOG.debug("login {} from {} accepted", LogText.escape(login), client.getHostAddress());
             result.complete(AuthResult.ACCEPTED);
             return;
         }
         // Counted before the delay, so a client firing logins in parallel meets its limit at once.
         failures.recordFailure(client, login);
-        LOG.debug("login {} from {} rejected", login, client.getHostAddress());
+        LOG.debug("login {} from {} rejected", LogText.escape(login), client.getHostAddress());
         // The delay holds no hash thread: a scheduler completes the future when it is over.
         afterFailureDelay.execute(() -> result.complete(AuthResult.REJECTED));
     }

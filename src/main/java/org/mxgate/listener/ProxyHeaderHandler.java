@@ -10,6 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.mxgate.log.LogText;
 import org.mxgate.net.Cidr;
 import org.mxgate.net.ClientAddress;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
 
     private final Duration timeout;
     private ScheduledFuture<?> deadline;
+    private boolean refused;
 
     ProxyHeaderHandler(Duration timeout) {
         this.timeout = timeout;
@@ -55,7 +57,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
             InetSocketAddress balancer = (InetSocketAddress) ctx.channel().remoteAddress();
             ClientAddress client = clientOf(header, balancer);
             if (client == null) {
-                LOG.warn("PROXY header from {} names no usable address ({}); closing", balancer, header);
+                LOG.warn("PROXY header from {} names no usable address ({}); closing", balancer, LogText.escape(header));
                 ctx.close();
                 return;
             }
@@ -90,7 +92,12 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("bad PROXY header from {}: {}; closing", ctx.channel().remoteAddress(), cause.getMessage());
+        // One warning a connection: the decoder may fail again on the bytes after a bad header.
+        if (!refused) {
+            refused = true;
+            // The message quotes the header, bytes the client chose: escaped, so they cannot start a log line.
+            LOG.warn("bad PROXY header from {}: {}; closing", ctx.channel().remoteAddress(), LogText.escape(cause.getMessage()));
+        }
         ctx.close();
     }
 

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mxgate.config.AuthLimitsConfig;
 import org.mxgate.config.UsersConfig;
+import org.slf4j.LoggerFactory;
 
 /** Logins checked off the caller's thread: the four results, the failure delay, blocking, a full queue. */
 class AuthenticatorTest {
@@ -121,6 +126,27 @@ class AuthenticatorTest {
         costs.forEach((login, cost) -> users.put(login,
                 new UsersConfig.User(login, PasswordHash.create("s3cret".toCharArray(), cost), List.of())));
         return new UsersConfig(null, users);
+    }
+
+    @Test
+    void loginIsLoggedEscapedSoItCannotForgeALogLine() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(Authenticator.class);
+        Level before = logger.getLevel();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        logger.setLevel(Level.DEBUG);
+        try {
+            Authenticator auth = authenticator(LIMITS);
+            String login = "mallory\r\nFORGED 12:00:00.000 INFO  [main] o.m.Main - admin logged in";
+            assertEquals(AuthResult.REJECTED, result(auth.authenticate(USERS, ip("192.0.2.1"), login, "guess".toCharArray())));
+        } finally {
+            logger.detachAppender(log);
+            logger.setLevel(before);
+        }
+        assertEquals(1, log.list.size(), log.list.toString());
+        String message = log.list.get(0).getFormattedMessage();
+        assertTrue(message.startsWith("login mallory\\r\\nFORGED "), message);
     }
 
     @Test
