@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Behind Netty's HAProxyMessageDecoder, on connections from trusted balancers only: holds
  * the session back (no banner) until the PROXY header has named the real client, then records
  * it as the channel's {@link #CLIENT}, starts the session and removes itself. No header within
- * the timeout, or a bad one, closes the connection. v2 LOCAL (a balancer's own health check)
+ * the timeout, or a bad one (StrictProxyV1Handler holds a v1 line to the specification's grammar
+ * before Netty decodes it), closes the connection. v2 LOCAL (a balancer's own health check)
  * and v1 UNKNOWN keep the socket address, as the PROXY protocol specification requires.
  */
 final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {

@@ -41,6 +41,13 @@ class ProxyMalformedIT {
         cases.put("v1 unknown protocol", ascii("PROXY UDP4 198.18.0.7 127.0.0.1 40000 25\r\n"));
         cases.put("v1 over 107 bytes", ascii("PROXY TCP4 " + "1".repeat(200) + "\r\n"));
         cases.put("v1 with a bare LF", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 40000 25\n"));
+        // proxy-protocol.txt 2.1: no leading zeros, "to avoid any possible confusion with octal numbers".
+        cases.put("v1 address with a leading zero", ascii("PROXY TCP4 198.18.0.07 127.0.0.1 40000 25\r\n"));
+        cases.put("v1 address that is octal elsewhere", ascii("PROXY TCP4 198.18.0.010 127.0.0.1 40000 25\r\n"));
+        cases.put("v1 destination with a leading zero", ascii("PROXY TCP4 198.18.0.7 127.0.0.01 40000 25\r\n"));
+        cases.put("v1 source port with a leading zero", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 056324 25\r\n"));
+        cases.put("v1 destination port with a leading zero", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 40000 025\r\n"));
+        cases.put("v1 IPv6 with a zero-led IPv4 tail", ascii("PROXY TCP6 ::ffff:198.18.0.07 ::1 40000 25\r\n"));
         cases.put("v2 bad version", v2(0x31, 0x11, 12, new byte[12]));
         cases.put("v2 bad command", v2(0x2F, 0x11, 12, new byte[12]));
         cases.put("v2 bad family", v2(0x21, 0x71, 12, new byte[12]));
