@@ -37,7 +37,7 @@ class PackageRulesTest {
             Map.entry("log", Set.of("mail", "net")),
             Map.entry("dnsbl", Set.of("config", "mail", "net")),
             Map.entry("tls", Set.of("config")),
-            Map.entry("auth", Set.of("config", "mail", "net")),
+            Map.entry("auth", Set.of("config", "mail", "net", "log")),
             Map.entry("backend", Set.of("config", "mail", "net", "log", "tls")),
             Map.entry("relay", Set.of("backend", "config", "mail", "net", "log")),
             Map.entry("listener", Set.of("smtp", "policy", "dnsbl", "relay", "backend", "config", "mail", "net", "log",

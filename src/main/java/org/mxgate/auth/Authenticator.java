@@ -3,7 +3,9 @@ package org.mxgate.auth;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mxgate.config.AuthLimitsConfig;
 import org.mxgate.config.UsersConfig;
+import org.mxgate.log.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Checks a login against the users file on a few threads of its own, because bcrypt is meant to
  * be slow and must never run on an event loop. Refuses a blocked client or login without hashing,
  * answers a full queue with UNAVAILABLE rather than queueing without bound, and delays every
- * REJECTED. Never logs a password; the returned future may complete on any thread.
+ * REJECTED. Never logs a password, and logs a login (the client's text) only escaped; the returned
+ * future may complete on any thread.
  */
 public final class Authenticator implements AutoCloseable {
 
@@ -32,15 +36,20 @@ public final class Authenticator implements AutoCloseable {
     private static final int QUEUE_PER_THREAD = 64;
 
     /**
-     * Checked for a login nobody has, so an unknown user costs the same bcrypt as a known one and
-     * the time of a refusal does not tell which logins exist. Its password is random and thrown away.
+     * Salt and digest of the hash checked for a login nobody has; its password is random and thrown
+     * away. Made at the cheapest cost: the cost that counts is written in per users file.
      */
-    private static final String UNKNOWN_USER_HASH = PasswordHash.create(
-            HexFormat.of().formatHex(randomBytes()).toCharArray(), PasswordHash.DEFAULT_COST);
+    private static final String UNKNOWN_USER_TEMPLATE = PasswordHash.create(
+            HexFormat.of().formatHex(randomBytes()).toCharArray(), 4);
 
     private final AuthFailures failures;
     private final ThreadPoolExecutor hashing;
     private final Executor afterFailureDelay;
+    // The unknown-user hash of the users file seen last: a reload brings a new UsersConfig, and a new hash.
+    private volatile UnknownUser unknownUser = new UnknownUser(null, null);
+
+    private record UnknownUser(UsersConfig users, String hash) {
+    }
 
     public Authenticator(AuthLimitsConfig limits) {
         this(limits, QUEUE_PER_THREAD * limits.hashThreads());
@@ -61,7 +70,7 @@ public final class Authenticator implements AutoCloseable {
                                                       char[] password) {
         if (failures.isBlocked(client, login)) {
             Arrays.fill(password, '\0');
-            LOG.debug("login {} from {} blocked: too many failures", login, client.getHostAddress());
+            LOG.debug("login {} from {} blocked: too many failures", LogText.escape(login), client.getHostAddress());
             return CompletableFuture.completedFuture(AuthResult.BLOCKED);
         }
         CompletableFuture<AuthResult> result = new CompletableFuture<>();
@@ -70,7 +79,7 @@ public final class Authenticator implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // A full queue (or a closed authenticator): a soft refusal now beats an unbounded wait.
             Arrays.fill(password, '\0');
-            LOG.debug("login {} from {}: hash queue full", login, client.getHostAddress());
+            LOG.debug("login {} from {}: hash queue full", LogText.escape(login), client.getHostAddress());
             return CompletableFuture.completedFuture(AuthResult.UNAVAILABLE);
         }
         return result;
@@ -93,8 +102,8 @@ public final class Authenticator implements AutoCloseable {
         try {
             Optional<UsersConfig.User> user = login == null ? Optional.empty() : users.find(login);
             // Hash even for an unknown login, and never accept one: same time, same answer as a wrong password.
-            boolean matches = PasswordHash.matches(user.map(UsersConfig.User::passwordHash).orElse(UNKNOWN_USER_HASH),
-                    password);
+            boolean matches = PasswordHash.matches(user.map(UsersConfig.User::passwordHash)
+                    .orElseGet(() -> unknownUserHash(users)), password);
             accepted = user.isPresent() && matches;
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
@@ -103,15 +112,46 @@ public final class Authenticator implements AutoCloseable {
             Arrays.fill(password, '\0');
         }
         if (accepted) {
-            LOG.debug("login {} from {} accepted", login, client.getHostAddress());
+            LOG.debug("login {} from {} accepted", LogText.escape(login), client.getHostAddress());
             result.complete(AuthResult.ACCEPTED);
             return;
         }
         // Counted before the delay, so a client firing logins in parallel meets its limit at once.
         failures.recordFailure(client, login);
-        LOG.debug("login {} from {} rejected", login, client.getHostAddress());
+        LOG.debug("login {} from {} rejected", LogText.escape(login), client.getHostAddress());
         // The delay holds no hash thread: a scheduler completes the future when it is over.
         afterFailureDelay.execute(() -> result.complete(AuthResult.REJECTED));
+    }
+
+    /**
+     * The hash checked for a login nobody has in this users file. Its cost is the one most of the
+     * file's users have (the higher on a tie; the default for an empty file): bcrypt's time follows
+     * the cost, so with a fixed cost an unknown login would answer faster or slower than the known
+     * ones, and the time of a refusal would tell which logins exist. Users kept at one cost are all
+     * covered; a user at a rarer cost still stands out, so keep every user at one {@code passwd --cost}.
+     */
+    String unknownUserHash(UsersConfig users) {
+        UnknownUser seen = unknownUser;
+        if (seen.users() != users) {
+            seen = new UnknownUser(users, PasswordHash.withCost(UNKNOWN_USER_TEMPLATE, usualCost(users)));
+            unknownUser = seen;
+        }
+        return seen.hash();
+    }
+
+    /** The cost most users of the file have, the higher on a tie; the default cost for an empty file. */
+    static int usualCost(UsersConfig users) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (UsersConfig.User user : users.users().values()) {
+            int cost = PasswordHash.cost(user.passwordHash());
+            if (cost > 0) {
+                counts.merge(cost, 1, Integer::sum);
+            }
+        }
+        return counts.entrySet().stream()
+                .max(Map.Entry.<Integer, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .orElse(PasswordHash.DEFAULT_COST);
     }
 
     private static byte[] randomBytes() {

@@ -29,6 +29,27 @@ public final class PasswordHash {
         return OpenBSDBCrypt.generate("2y", password, salt, cost);
     }
 
+    /** The cost written in a well-formed hash (4 to 31), or -1 for a null or malformed one. */
+    public static int cost(String hash) {
+        if (hash == null || !FORMAT.matcher(hash).matches()) {
+            return -1;
+        }
+        return Integer.parseInt(hash.substring(4, 6));
+    }
+
+    /**
+     * The same hash with another cost written in it. bcrypt's work follows the cost in the hash, and
+     * the digest no longer belongs to that salt and cost, so no password matches the result: a decoy
+     * that costs exactly what a real hash of that cost costs. Throws IllegalArgumentException for a
+     * malformed hash or a cost outside 4 to 31.
+     */
+    public static String withCost(String hash, int cost) {
+        if (cost(hash) < 0 || cost < 4 || cost > 31) {
+            throw new IllegalArgumentException("need a bcrypt hash and a cost from 4 to 31, got cost " + cost);
+        }
+        return hash.substring(0, 4) + String.format("%02d", cost) + hash.substring(6);
+    }
+
     /** Whether the password matches; false for a null or malformed hash or a null password. */
     public static boolean matches(String hash, char[] password) {
         if (hash == null || password == null || !FORMAT.matcher(hash).matches()) {

@@ -13,13 +13,13 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.mxgate.auth.Authenticator;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ListenerConfig;
-import org.mxgate.auth.Authenticator;
 import org.mxgate.dnsbl.DnsblChecker;
-import org.mxgate.tls.ServerTls;
 import org.mxgate.policy.Policy;
 import org.mxgate.relay.Spool;
+import org.mxgate.tls.ServerTls;
 
 /** One bound listening socket with its own policy, and the client sessions it accepted. */
 public final class Listener {
@@ -34,8 +34,9 @@ public final class Listener {
         this.sessions = sessions;
     }
 
-    /** Binds and returns once the socket listens; a bind failure is thrown at start-up, never later. */
     /**
+     * Binds and returns once the socket listens; a bind failure is thrown at start-up, never later.
+     *
      * @param dnsbl the DNS list checker, or null when no lists are configured
      * @param tls the certificate in force, or null when no listener uses TLS
      */

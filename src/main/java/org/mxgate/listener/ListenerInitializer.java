@@ -42,6 +42,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         // PROXY headers only from trusted peers: for anyone else "PROXY ..." is just an unknown command.
         ProxyProtocolConfig proxy = services.config().proxyProtocol();
         if (proxy.isEnabled() && proxy.trusted().contains(channel.remoteAddress().getAddress())) {
+            p.addLast("proxy-v1", new StrictProxyV1Handler());
             p.addLast("proxy", new HAProxyMessageDecoder());
             p.addLast("proxy-header", new ProxyHeaderHandler(proxy.timeout()));
         }

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.mxgate.log.LogText;
 import org.mxgate.net.Cidr;
 import org.mxgate.net.ClientAddress;
 import org.slf4j.Logger;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Behind Netty's HAProxyMessageDecoder, on connections from trusted balancers only: holds
  * the session back (no banner) until the PROXY header has named the real client, then records
  * it as the channel's {@link #CLIENT}, starts the session and removes itself. No header within
- * the timeout, or a bad one, closes the connection. v2 LOCAL (a balancer's own health check)
+ * the timeout, or a bad one (StrictProxyV1Handler holds a v1 line to the specification's grammar
+ * before Netty decodes it), closes the connection. v2 LOCAL (a balancer's own health check)
  * and v1 UNKNOWN keep the socket address, as the PROXY protocol specification requires.
  */
 final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
@@ -30,6 +32,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
 
     private final Duration timeout;
     private ScheduledFuture<?> deadline;
+    private boolean refused;
 
     ProxyHeaderHandler(Duration timeout) {
         this.timeout = timeout;
@@ -55,7 +58,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
             InetSocketAddress balancer = (InetSocketAddress) ctx.channel().remoteAddress();
             ClientAddress client = clientOf(header, balancer);
             if (client == null) {
-                LOG.warn("PROXY header from {} names no usable address ({}); closing", balancer, header);
+                LOG.warn("PROXY header from {} names no usable address ({}); closing", balancer, LogText.escape(header));
                 ctx.close();
                 return;
             }
@@ -90,7 +93,12 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("bad PROXY header from {}: {}; closing", ctx.channel().remoteAddress(), cause.getMessage());
+        // One warning a connection: the decoder may fail again on the bytes after a bad header.
+        if (!refused) {
+            refused = true;
+            // The message quotes the header, bytes the client chose: escaped, so they cannot start a log line.
+            LOG.warn("bad PROXY header from {}: {}; closing", ctx.channel().remoteAddress(), LogText.escape(cause.getMessage()));
+        }
         ctx.close();
     }
 

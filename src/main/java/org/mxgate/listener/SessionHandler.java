@@ -202,7 +202,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-        LOG.debug("session {}: {}", log == null ? "-" : log.session(), cause.toString());
+        LOG.debug("session {}: {}", log == null ? "-" : log.session(), org.mxgate.log.LogText.escape(cause));
         ctx.close();
     }
 

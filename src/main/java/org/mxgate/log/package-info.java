@@ -1,2 +1,5 @@
-/** The protocol log (one JSON line per SMTP event) and session ids. Depends on mail and net. */
+/**
+ * The protocol log (one JSON line per SMTP event), session ids, and LogText, which escapes client
+ * text for the application log. Depends on mail and net.
+ */
 package org.mxgate.log;

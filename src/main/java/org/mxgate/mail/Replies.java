@@ -74,7 +74,8 @@ public final class Replies {
     // RFC 3207 4: the 220 after which the client starts the TLS handshake.
     public static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");
     public static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "Error: TLS already active");
-    // RFC 3207 4: a policy that requires TLS refuses mail commands before it (RequireTlsIT).
+    // RFC 3207 4: a policy that requires TLS refuses MAIL before it (SmtpSessionTlsAuthTest, PolicyAuthTest,
+    // explain/submission-plaintext.txt); AUTH before TLS gets the same reply (TlsAuthIT).
     public static final Reply TLS_REQUIRED = Reply.of(530, "5.7.0", "Must issue a STARTTLS command first");
     public static final Reply IN_TRANSACTION = Reply.of(503, "5.5.1", "Error: MAIL transaction in progress");
     // RFC 4954 4 and 6: AUTH (TlsAuthIT, AuthBruteForceIT).

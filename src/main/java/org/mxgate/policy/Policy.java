@@ -155,7 +155,7 @@ public final class Policy {
         }
         note(trace, !config.dnsbl().enabled() ? "dnsbl: off for this listener"
                 : client.isAuthenticated() ? "dnsbl: skipped for a logged-in user" : "dnsbl: " + describe(client.dnsbl()));
-        // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted and goes to our backends.
+        // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted; it goes to our own domain's pool (routingDomain).
         if (recipient.isBarePostmaster()) {
             return routed(transaction, recipient, "postmaster", trace);
         }
@@ -222,11 +222,13 @@ public final class Policy {
     private Verdict routed(Envelope transaction, MailAddress recipient, String rule, List<String> trace) {
         String route = routeOf(recipient);
         note(trace, rule + ": accepted by policy");
+        String as = recipient.isBarePostmaster() ? " (as mail for " + routedAs(routingDomain(recipient)) + ")" : "";
+        String destination = recipient.isBarePostmaster() ? "postmaster" + as : recipient.domainName().toString();
         if (transaction.route() != null && !transaction.route().equals(route)) {
-            return Verdict.refuse(Replies.OTHER_ROUTE, "routes: " + recipient.domainName() + " goes to pool " + route
+            return Verdict.refuse(Replies.OTHER_ROUTE, "routes: " + destination + " goes to pool " + route
                     + ", this transaction to " + transaction.route());
         }
-        return Verdict.accept(Replies.RECIPIENT_OK, rule + ", routes to " + route, route);
+        return Verdict.accept(Replies.RECIPIENT_OK, rule + ", routes to " + route + as, route);
     }
 
     private static void note(List<String> trace, String step) {
@@ -237,12 +239,29 @@ public final class Policy {
 
     /** The first {@code routes} pattern matching the recipient's domain, in file order; {@code *} last. */
     public String routeOf(MailAddress recipient) {
-        Domain domain = recipient.domainName();
+        Domain domain = routingDomain(recipient);
         for (Map.Entry<String, String> route : config.routes().entrySet()) {
-            if (!route.getKey().equals(PolicyConfig.DEFAULT_ROUTE) && domain.matches(route.getKey())) {
+            if (domain != null && !route.getKey().equals(PolicyConfig.DEFAULT_ROUTE) && domain.matches(route.getKey())) {
                 return route.getValue();
             }
         }
         return config.routes().get(PolicyConfig.DEFAULT_ROUTE);
+    }
+
+    /**
+     * The domain a recipient is routed by. RFC 5321 4.5.1: the bare {@code postmaster} is our own
+     * postmaster, so it goes where mail for our own domain goes, the first exact name in
+     * accept_domains, never out by {@code *} to a foreign pool; null (route {@code *}) for a
+     * listener that accepts no domain of its own.
+     */
+    private Domain routingDomain(MailAddress recipient) {
+        if (!recipient.isBarePostmaster()) {
+            return recipient.domainName();
+        }
+        return config.acceptDomains().stream().filter(d -> !d.startsWith("*.")).findFirst().map(Domain::of).orElse(null);
+    }
+
+    private static String routedAs(Domain domain) {
+        return domain == null ? "* (no exact domain in accept_domains)" : domain.toString();
     }
 }

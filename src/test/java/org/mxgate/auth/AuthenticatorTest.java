@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mxgate.config.AuthLimitsConfig;
 import org.mxgate.config.UsersConfig;
+import org.slf4j.LoggerFactory;
 
 /** Logins checked off the caller's thread: the four results, the failure delay, blocking, a full queue. */
 class AuthenticatorTest {
@@ -80,6 +86,67 @@ class AuthenticatorTest {
             assertArrayEquals(new char[5], password);
         }
         assertEquals(3, auth.failures().failures(ip("192.0.2.1")));
+    }
+
+    @Test
+    void unknownLoginTakesNoLongerThanAWrongPasswordAtTheUsersCost() throws Exception {
+        // Users at cost 4; a decoy at the old fixed cost 10 is 64 times the work (measured: 25 times the time).
+        // The fastest of several tries is compared, because a busy machine only makes a try slower.
+        Authenticator auth = authenticator(new AuthLimitsConfig(1000, 1000, Duration.ofMinutes(15), Duration.ZERO, 1));
+        long known = fastestRejection(auth, "alice@example.test");
+        long unknown = fastestRejection(auth, "mallory@example.test");
+        assertTrue(unknown < 4 * known + TimeUnit.MILLISECONDS.toNanos(5),
+                "unknown login " + unknown / 1000 + " us, wrong password " + known / 1000 + " us");
+    }
+
+    private static long fastestRejection(Authenticator auth, String login) throws Exception {
+        long fastest = Long.MAX_VALUE;
+        for (int i = 0; i < 6; i++) {
+            long start = System.nanoTime();
+            assertEquals(AuthResult.REJECTED, result(auth.authenticate(USERS, ip("192.0.2.1"), login, "guess".toCharArray())));
+            fastest = Math.min(fastest, System.nanoTime() - start);
+        }
+        return fastest;
+    }
+
+    @Test
+    void unknownUserHashHasTheCostMostUsersHaveAndFollowsAReload() {
+        Authenticator auth = authenticator(LIMITS);
+        assertEquals(4, PasswordHash.cost(auth.unknownUserHash(USERS)));
+        UsersConfig reloaded = users(Map.of("a", 5, "b", 5, "c", 6));
+        assertEquals(5, PasswordHash.cost(auth.unknownUserHash(reloaded)), "the cost of most users, after a reload");
+        assertEquals(6, Authenticator.usualCost(users(Map.of("a", 5, "b", 6))), "the higher cost on a tie");
+        assertEquals(PasswordHash.DEFAULT_COST, Authenticator.usualCost(UsersConfig.NONE));
+        assertFalse(PasswordHash.matches(auth.unknownUserHash(reloaded), "".toCharArray()));
+    }
+
+    /** Users named by their login, each with a hash of "s3cret" at the given cost. */
+    private static UsersConfig users(Map<String, Integer> costs) {
+        Map<String, UsersConfig.User> users = new HashMap<>();
+        costs.forEach((login, cost) -> users.put(login,
+                new UsersConfig.User(login, PasswordHash.create("s3cret".toCharArray(), cost), List.of())));
+        return new UsersConfig(null, users);
+    }
+
+    @Test
+    void loginIsLoggedEscapedSoItCannotForgeALogLine() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(Authenticator.class);
+        Level before = logger.getLevel();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        logger.setLevel(Level.DEBUG);
+        try {
+            Authenticator auth = authenticator(LIMITS);
+            String login = "mallory\r\nFORGED 12:00:00.000 INFO  [main] o.m.Main - admin logged in";
+            assertEquals(AuthResult.REJECTED, result(auth.authenticate(USERS, ip("192.0.2.1"), login, "guess".toCharArray())));
+        } finally {
+            logger.detachAppender(log);
+            logger.setLevel(before);
+        }
+        assertEquals(1, log.list.size(), log.list.toString());
+        String message = log.list.get(0).getFormattedMessage();
+        assertTrue(message.startsWith("login mallory\\r\\nFORGED "), message);
     }
 
     @Test

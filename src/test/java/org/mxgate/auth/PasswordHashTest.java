@@ -1,7 +1,9 @@
 package org.mxgate.auth;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -26,6 +28,19 @@ class PasswordHashTest {
         String hash = PasswordHash.create("secret".toCharArray(), PasswordHash.DEFAULT_COST);
         assertTrue(hash.matches("^\\$2y\\$10\\$[./A-Za-z0-9]{53}$"), hash);
         assertTrue(PasswordHash.create("secret".toCharArray(), 5).startsWith("$2y$05$"));
+    }
+
+    @Test
+    void costIsReadFromTheHashAndAHashWithAnotherCostMatchesNothing() {
+        String hash = PasswordHash.create("secret".toCharArray(), 4);
+        assertEquals(4, PasswordHash.cost(hash));
+        assertEquals(-1, PasswordHash.cost("$2y$10$short"));
+        assertEquals(-1, PasswordHash.cost(null));
+        String decoy = PasswordHash.withCost(hash, 6);
+        assertEquals(6, PasswordHash.cost(decoy));
+        assertTrue(decoy.startsWith("$2y$06$") && decoy.substring(7).equals(hash.substring(7)), decoy);
+        assertFalse(PasswordHash.matches(decoy, "secret".toCharArray()));
+        assertThrows(IllegalArgumentException.class, () -> PasswordHash.withCost(hash, 32));
     }
 
     @Test

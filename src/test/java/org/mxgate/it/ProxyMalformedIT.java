@@ -10,9 +10,12 @@ import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,13 @@ class ProxyMalformedIT {
         cases.put("v1 unknown protocol", ascii("PROXY UDP4 198.18.0.7 127.0.0.1 40000 25\r\n"));
         cases.put("v1 over 107 bytes", ascii("PROXY TCP4 " + "1".repeat(200) + "\r\n"));
         cases.put("v1 with a bare LF", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 40000 25\n"));
+        // proxy-protocol.txt 2.1: no leading zeros, "to avoid any possible confusion with octal numbers".
+        cases.put("v1 address with a leading zero", ascii("PROXY TCP4 198.18.0.07 127.0.0.1 40000 25\r\n"));
+        cases.put("v1 address that is octal elsewhere", ascii("PROXY TCP4 198.18.0.010 127.0.0.1 40000 25\r\n"));
+        cases.put("v1 destination with a leading zero", ascii("PROXY TCP4 198.18.0.7 127.0.0.01 40000 25\r\n"));
+        cases.put("v1 source port with a leading zero", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 056324 25\r\n"));
+        cases.put("v1 destination port with a leading zero", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 40000 025\r\n"));
+        cases.put("v1 IPv6 with a zero-led IPv4 tail", ascii("PROXY TCP6 ::ffff:198.18.0.07 ::1 40000 25\r\n"));
         cases.put("v2 bad version", v2(0x31, 0x11, 12, new byte[12]));
         cases.put("v2 bad command", v2(0x2F, 0x11, 12, new byte[12]));
         cases.put("v2 bad family", v2(0x21, 0x71, 12, new byte[12]));
@@ -66,7 +76,7 @@ class ProxyMalformedIT {
                 try (Socket socket = new Socket("127.0.0.1", port)) {
                     socket.setSoTimeout(5000);
                     socket.getOutputStream().write(c.getValue());
-                    String answer = ProxyProtocolIT.drain(socket.getInputStream());
+                    String answer = firstLineOrEnd(socket.getInputStream());
                     assertFalse(answer.contains("220"), c.getKey() + ": got a banner: " + answer);
                 }
             }
@@ -89,6 +99,65 @@ class ProxyMalformedIT {
             ResourceLeakDetector.setLevel(before);
         }
     }
+
+    /**
+     * Log forging: bytes a balancer passes on from the client after a bare LF (or inside a v2 UNIX
+     * address) must not start a line of the application log; they appear escaped, on the line of
+     * the warning that quotes them.
+     */
+    @Test
+    void clientBytesInABadHeaderNeverStartALineOfTheApplicationLog() throws Exception {
+        ListAppender<ILoggingEvent> app = new ListAppender<>();
+        app.start();
+        Logger mxgate = (Logger) LoggerFactory.getLogger("org.mxgate");
+        mxgate.addAppender(app);
+        Map<String, byte[]> forged = new LinkedHashMap<>();
+        forged.put("v1 ended by a bare LF", ascii("PROXY TCP4 198.18.0.7 127.0.0.1 40000 25\n" + FORGED + "\r\n"));
+        forged.put("v1 with a bare CR", ascii("PROXY TCP4 198.18.0.7\r" + FORGED + "\r\n"));
+        forged.put("v1 with a line separator and NEL", "PROXY TCP4 198.18.0.7\u2028FORGED\u0085FORGED\r\n"
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] unix = new byte[216];
+        byte[] path = ascii("/tmp/x\n" + FORGED);
+        System.arraycopy(path, 0, unix, 0, path.length);
+        forged.put("v2 UNIX address with a LF", v2(0x21, 0x31, 216, unix));
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = ProxyProtocolIT.gateway(backend.port(), "127.0.0.1")) {
+            int port = gateway.gateway().port("internal");
+            for (Map.Entry<String, byte[]> c : forged.entrySet()) {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(5000);
+                    socket.getOutputStream().write(c.getValue());
+                    String answer = firstLineOrEnd(socket.getInputStream());
+                    assertFalse(answer.contains("220"), c.getKey() + ": got a banner: " + answer);
+                }
+            }
+        } finally {
+            mxgate.detachAppender(app);
+        }
+        // Each warning is logged before its connection is closed, so all are in by now.
+        List<String> messages = app.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(messages.stream().filter(m -> m.contains("PROXY")).count() >= forged.size(), messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m.contains("/tmp/x\\nFORGED")), "quoted, escaped: " + messages);
+        for (String message : messages) {
+            for (String line : message.split("\\R")) {
+                assertFalse(line.stripLeading().startsWith("FORGED"), "a forged log line: " + message);
+            }
+        }
+    }
+
+    /** What the gateway sends before it closes, or its first line (a banner) if it does not close. */
+    private static String firstLineOrEnd(InputStream in) throws IOException {
+        StringBuilder answer = new StringBuilder();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            answer.append((char) b);
+            if (b == '\n') {
+                break;
+            }
+        }
+        return answer.toString();
+    }
+
+    private static final String FORGED = "FORGED 12:00:00.000 INFO  [main] o.m.Main - admin logged in";
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);

@@ -60,6 +60,43 @@ class PolicyTest {
         assertEquals(code, verdict.reply().code());
     }
 
+    private static Policy routed(List<String> acceptDomains) {
+        java.util.Map<String, String> routes = new java.util.LinkedHashMap<>();
+        routes.put("example.test", "mailbox");
+        routes.put("*", "outbound");
+        return new Policy(new PolicyConfig("routed", Path.of("routed.yml"), acceptDomains,
+                NetworkSet.parse(List.of("10.0.0.0/8")), routes, LimitsConfig.DEFAULTS, false,
+                org.mxgate.config.AccessConfig.NONE));
+    }
+
+    // RFC 5321 4.5.1: the bare postmaster is ours; it must not leave by "*" through the outbound pool.
+    @ParameterizedTest(name = "accept_domains {0}: <postmaster> -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "example.test                   | mailbox",
+        "*.example.test, example.test   | mailbox",
+        "other.test, example.test       | outbound",
+        "*.example.test                 | outbound",
+        "''                             | outbound",
+    })
+    void barePostmasterGoesWhereTheFirstAcceptedDomainGoes(String domains, String pool) {
+        List<String> acceptDomains = domains.isEmpty() ? List.of() : List.of(domains.split(",\\s*"));
+        Policy policy = routed(acceptDomains);
+        MailAddress postmaster = MailAddress.parsePath("<postmaster>").orElseThrow();
+        assertEquals(pool, policy.routeOf(postmaster));
+        Verdict verdict = policy.checkRecipient(facts("203.0.113.7"), envelope(0), postmaster);
+        assertEquals(250, verdict.reply().code(), verdict.rule());
+        assertEquals(pool, verdict.route(), verdict.rule());
+    }
+
+    @org.junit.jupiter.api.Test
+    void barePostmasterInATransactionBoundForTheOutboundPoolWaitsForTheNext() {
+        Policy policy = routed(List.of("example.test"));
+        Envelope outbound = new Envelope(MailAddress.parsePath("<a@client.test>").orElseThrow(), -1, null, false,
+                List.of(MailAddress.parsePath("<user@elsewhere.test>").orElseThrow()), "outbound");
+        Verdict verdict = policy.checkRecipient(facts("10.1.2.3"), outbound, MailAddress.parsePath("<postmaster>").orElseThrow());
+        assertEquals("452 4.5.3", verdict.reply().code() + " " + verdict.reply().status(), verdict.rule());
+    }
+
     private static final Policy IDN_POLICY = new Policy(new PolicyConfig("idn", Path.of("idn.yml"),
             List.of("bücher.test", "*.xn--mnchen-3ya.test"), NetworkSet.EMPTY, java.util.Map.of("*", "mailbox"),
             LimitsConfig.DEFAULTS, false, org.mxgate.config.AccessConfig.NONE));
