@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mxgate.config.ServerConfig;
+import org.mxgate.log.LogText;
 import org.mxgate.net.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +135,7 @@ public final class Backend {
         lastFailure = what;
         lastFailureNanos = System.nanoTime();
         pressureUntilNanos = System.nanoTime() + cooldownNanos;
-        LOG.warn("backend {} of pool {} is under back pressure for {} s: {}", name(), pool, cooldownNanos / 1_000_000_000, what);
+        LOG.warn("backend {} of pool {} is under back pressure for {} s: {}", name(), pool, cooldownNanos / 1_000_000_000, LogText.escape(what));
         underPressure = true;
         cooldownNanos = Math.min(cooldownNanos * 2, maxCooldown.toNanos());
     }
@@ -168,9 +169,9 @@ public final class Backend {
         if (health != null && health.record(success)) {
             if (health.isUp()) {
                 upSinceNanos = System.nanoTime();
-                LOG.info("backend {} of pool {} is up ({})", name(), pool, what);
+                LOG.info("backend {} of pool {} is up ({})", name(), pool, LogText.escape(what));
             } else {
-                LOG.warn("backend {} of pool {} is down: {}", name(), pool, what);
+                LOG.warn("backend {} of pool {} is down: {}", name(), pool, LogText.escape(what));
             }
         }
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
 import org.mxgate.config.BackendTlsConfig;
+import org.mxgate.log.LogText;
 import org.mxgate.net.HostPort;
 import org.mxgate.tls.BackendTls;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ final class BackendStartTls {
                 if (required) {
                     return failed(session, name + ": STARTTLS refused: " + reply);
                 }
-                LOG.warn("backend {} refused STARTTLS ({}); this session goes on in plaintext", name, reply);
+                LOG.warn("backend {} refused STARTTLS ({}); this session goes on in plaintext", name, LogText.escape(reply));
                 return CompletableFuture.completedFuture(session);
             }
             return handshake(session, timeout);

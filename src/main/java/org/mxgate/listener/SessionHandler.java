@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSession;
 import org.mxgate.auth.AuthResult;
 import org.mxgate.backend.ForwardedClient;
 import org.mxgate.dnsbl.DnsblScore;
+import org.mxgate.log.LogText;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.log.SessionId;
 import org.mxgate.mail.Replies;
@@ -202,7 +203,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-        LOG.debug("session {}: {}", log == null ? "-" : log.session(), org.mxgate.log.LogText.escape(cause));
+        LOG.debug("session {}: {}", log == null ? "-" : log.session(), LogText.escape(cause));
         ctx.close();
     }
 

@@ -80,16 +80,7 @@ class ProxyV2OutIT {
     @Test
     void eachClientGetsItsOwnBackendConnectionWithAProxyHeader() throws Exception {
         try (XclientBackend backend = new XclientBackend(false, true);
-             TestGateway gateway = TestGateway.startWith("""
-                     hostname: mx.test.invalid
-                     shutdown_grace: 1s
-                     listeners:
-                       - { name: internet, listen: 127.0.0.1:0, policy: internet, proxy_protocol: { trusted: [127.0.0.1] } }
-                     pools:
-                       mailbox:
-                         forward_client_ip: proxy_v2
-                         servers: [ { name: b1, address: 127.0.0.1:%d } ]
-                     """.formatted(backend.port()), Map.of("internet", "accept_domains: [example.test]\n"))) {
+             TestGateway gateway = gateway(backend.port(), "")) {
             byte[] body = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
             for (String clientIp : List.of("203.0.113.7", "198.51.100.20")) {
                 try (SmtpClient client = new SmtpClient(gateway.gateway().port("internet"))) {
