@@ -58,6 +58,26 @@ class ReplayMemoryIT {
         java.lang.ref.Reference.reachabilityFence(stuffed);
     }
 
+    @Test
+    void aBackendThatStopsReadingAReplayedBodyIsLeftAfterDataTimeout() throws Exception {
+        byte[] body = message();
+        try (ScriptedBackend refusing = new ScriptedBackend(ScriptedBackend.Script.TEMPFAIL_DATA);
+             ScriptedBackend stalling = new ScriptedBackend(ScriptedBackend.Script.STALL_IN_DATA);
+             RecordingBackend healthy = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(refusing.port(), stalling.port(), healthy.port()),
+                     "    data_timeout: 2s\n", "  max_message_size: 50MB\n");
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            long start = System.nanoTime();
+            String reply = client.sendMessage("big@client.test", List.of("user@example.test"), body);
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(reply.startsWith("250 2.0.0") && reply.contains("(backend b3"), reply);
+            assertEquals(1, stalling.dataStarted(), "the replay reached the stalling backend first");
+            assertEquals(1, healthy.messages().size());
+            assertTrue(tookMillis < 20_000, "left after data_timeout, not held: " + tookMillis + " ms");
+        }
+    }
+
     private static byte[] message() {
         StringBuilder text = new StringBuilder(MESSAGE + 100).append("Subject: large\r\n\r\n");
         for (int i = 0; text.length() < MESSAGE; i++) {

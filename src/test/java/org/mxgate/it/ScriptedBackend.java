@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backend does that dropped an idle connection the gateway still thinks is open; or
  * (SEVEN_BIT_ONLY) offers neither 8BITMIME nor SMTPUTF8, as a minimal MTA, and delivers every
  * message it is given; or (STARTTLS_THEN_CLOSE) offers STARTTLS, says 220 to it and closes the
- * connection instead of a TLS handshake.
+ * connection instead of a TLS handshake; or (STALL_IN_DATA) says 354 and then reads nothing more.
  */
 final class ScriptedBackend implements AutoCloseable {
 
-    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED, SEVEN_BIT_ONLY, STARTTLS_THEN_CLOSE }
+    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED, SEVEN_BIT_ONLY, STARTTLS_THEN_CLOSE, STALL_IN_DATA }
 
     private final Script script;
 
@@ -105,6 +105,11 @@ final class ScriptedBackend implements AutoCloseable {
                         reader.read(some);
                         return;
                     }
+                    if (script == Script.STALL_IN_DATA) {
+                        // Reads no more and holds the connection open, as a hung backend does.
+                        Thread.sleep(120_000);
+                        return;
+                    }
                     while ((line = reader.readLine()) != null && !line.equals(".")) {
                         // the whole message, then silence and a closed connection
                     }
@@ -116,7 +121,7 @@ final class ScriptedBackend implements AutoCloseable {
                     out.flush();
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // The gateway went away first: nothing to record.
         }
     }
