@@ -1,5 +1,6 @@
 /**
- * The protocol log (one JSON line per SMTP event), session ids, and LogText, which escapes client
- * text for the application log. Depends on mail and net.
+ * The protocol log (one JSON line per SMTP event), session ids, LogText, which escapes client
+ * text for the application log, and NonBlockingAppender, through which every log line leaves
+ * an I/O thread without waiting. Depends on mail and net.
  */
 package org.mxgate.log;
