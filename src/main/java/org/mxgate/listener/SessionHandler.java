@@ -10,6 +10,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
@@ -41,6 +43,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
 
+    /** How long the last reply of a closing session may wait for a client that does not read. */
+    static final int CLOSE_GRACE_SECONDS = 10;
+
     private final ListenerServices services;
     private final Supplier<Policy> policy;
     private final SmtpLineDecoder decoder;
@@ -54,6 +59,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private ClientAddress client;
     private CompletableFuture<DnsblScore> dnsbl;
+    private ScheduledFuture<?> forcedClose;
 
     SessionHandler(ListenerServices services, Supplier<Policy> policy, SmtpLineDecoder decoder) {
         this.services = services;
@@ -192,6 +198,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         closing = true;
+        if (forcedClose != null) {
+            forcedClose.cancel(false);
+        }
         if (session == null) {
             // Closed before the session started (no PROXY header): nothing was logged or relayed.
             return;
@@ -217,6 +226,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             closing = true;
             decoder.pause();
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            // A client that reads nothing would keep its connection while the last reply waits to
+            // be written, and a closing session has no idle timer (SessionLimitsIT).
+            forcedClose = ctx.executor().schedule(() -> ctx.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
         } else if (effect instanceof Effect.RelayRecipient r) {
             if (relay == null) {
                 relay = new Relay(services.pools().apply(r.route()), ctx.channel().eventLoop(), services.spool(), log,

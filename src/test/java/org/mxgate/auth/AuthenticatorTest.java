@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mxgate.config.AuthLimitsConfig;
 import org.mxgate.config.UsersConfig;
+import org.mxgate.log.ThreadSafeListAppender;
 import org.slf4j.LoggerFactory;
 
 /** Logins checked off the caller's thread: the four results, the failure delay, blocking, a full queue. */
@@ -132,7 +133,7 @@ class AuthenticatorTest {
     void loginIsLoggedEscapedSoItCannotForgeALogLine() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(Authenticator.class);
         Level before = logger.getLevel();
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        ListAppender<ILoggingEvent> log = new ThreadSafeListAppender();
         log.start();
         logger.addAppender(log);
         logger.setLevel(Level.DEBUG);

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mxgate.log.ThreadSafeListAppender;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,7 +20,7 @@ class NatWarningIT {
 
     @Test
     void oneHiddenClientAddressOnTheInternetListenerIsReportedOnce() throws Exception {
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        ListAppender<ILoggingEvent> log = new ThreadSafeListAppender();
         log.start();
         Logger handlerLog = (Logger) LoggerFactory.getLogger("org.mxgate.listener.SessionHandler");
         handlerLog.addAppender(log);

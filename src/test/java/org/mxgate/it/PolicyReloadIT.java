@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mxgate.config.PolicyReloader;
+import org.mxgate.log.ThreadSafeListAppender;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 class PolicyReloadIT {
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final ListAppender<ILoggingEvent> log = new ThreadSafeListAppender();
     private final Logger reloaderLog = (Logger) LoggerFactory.getLogger(PolicyReloader.class);
 
     @BeforeEach

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.mxgate.log.ThreadSafeListAppender;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -63,7 +64,7 @@ class ProxyMalformedIT {
     void eachMalformedHeaderClosesTheConnectionWithoutABannerOrALeak() throws Exception {
         ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-        ListAppender<ILoggingEvent> leaks = new ListAppender<>();
+        ListAppender<ILoggingEvent> leaks = new ThreadSafeListAppender();
         leaks.start();
         Logger leakLog = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
         leakLog.addAppender(leaks);
@@ -107,7 +108,7 @@ class ProxyMalformedIT {
      */
     @Test
     void clientBytesInABadHeaderNeverStartALineOfTheApplicationLog() throws Exception {
-        ListAppender<ILoggingEvent> app = new ListAppender<>();
+        ListAppender<ILoggingEvent> app = new ThreadSafeListAppender();
         app.start();
         Logger mxgate = (Logger) LoggerFactory.getLogger("org.mxgate");
         mxgate.addAppender(app);

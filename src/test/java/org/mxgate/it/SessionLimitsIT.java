@@ -3,12 +3,20 @@ package org.mxgate.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Bad input gets a clear SMTP reply, and the session survives where RFC 5321 says so. */
 class SessionLimitsIT {
+
+    /** SessionHandler.CLOSE_GRACE_SECONDS, which is package-private in the listener package. */
+    private static final int CLOSE_GRACE_SECONDS = 10;
 
     private static final String LIMITS = "  max_message_size: 2KB\n  max_recipients: 2\n  idle_timeout: 1s\n";
 
@@ -51,6 +59,34 @@ class SessionLimitsIT {
             assertTrue(client.send("RCPT TO:<two@example.test>").startsWith("250"));
             String third = client.send("RCPT TO:<three@example.test>");
             assertTrue(third.startsWith("452 4.5.3"), third);
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsIsClosedAfterItsIdleTimeoutAndTheCloseGrace() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(backend.port()), "", LIMITS);
+             Socket flood = new Socket()) {
+            flood.setReceiveBufferSize(4096);
+            flood.connect(new InetSocketAddress("127.0.0.1", gateway.internet()));
+            CompletableFuture<String> writer = new CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                byte[] noops = "NOOP\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+                try {
+                    while (true) {
+                        flood.getOutputStream().write(noops);
+                    }
+                } catch (IOException e) {
+                    writer.complete(e.toString());
+                }
+            }, "noop-flood");
+            thread.setDaemon(true);
+            thread.start();
+            // The gateway stops reading once its replies back up, says 421 after idle_timeout (1 s),
+            // and closes the connection CLOSE_GRACE_SECONDS later although that reply can never be
+            // written: the blocked write then fails. Without the grace it would stay open for good.
+            String ended = writer.get(1 + CLOSE_GRACE_SECONDS + 15, TimeUnit.SECONDS);
+            assertTrue(ended.contains("reset") || ended.contains("Broken pipe") || ended.contains("closed"), ended);
         }
     }
 

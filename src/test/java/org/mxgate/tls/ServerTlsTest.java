@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mxgate.config.TlsConfig;
+import org.mxgate.log.ThreadSafeListAppender;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -45,7 +46,7 @@ class ServerTlsTest {
     Path dir;
     private Path certificate;
     private Path key;
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final ListAppender<ILoggingEvent> log = new ThreadSafeListAppender();
     private final Logger serverLog = (Logger) LoggerFactory.getLogger(ServerTls.class);
 
     @BeforeEach
