@@ -18,7 +18,9 @@ import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.policy.Policy;
+import org.mxgate.relay.Relay;
 import org.mxgate.relay.Spool;
+import org.mxgate.relay.TransactionRelay;
 import org.mxgate.tls.ServerTls;
 
 /** One bound listening socket with its own policy, and the client sessions it accepted. */
@@ -52,12 +54,18 @@ public final class Listener {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ListenerInitializer(
-                        new ListenerServices(config, hostname, pools, spool, Clock.systemDefaultZone(),
+                        new ListenerServices(config, hostname, relays(config, pools, spool), Clock.systemDefaultZone(),
                                 new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth), policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();
         return new Listener(config, channel, sessions);
+    }
+
+    /** Each transaction's relay: on the pool of its route, from this listener's source address. */
+    private static TransactionRelay.Opener relays(ListenerConfig config, Function<String, BackendPool> pools, Spool spool) {
+        return (transaction, log, client, loop) -> new Relay(pools.apply(transaction.route()), transaction, loop, spool,
+                log, client, config.sourceAddress(), config.name(), System::nanoTime);
     }
 
     public ListenerConfig config() {

@@ -25,7 +25,7 @@ import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
 import org.mxgate.net.ClientAddress;
 import org.mxgate.policy.Policy;
-import org.mxgate.relay.Relay;
+import org.mxgate.relay.TransactionRelay;
 import org.mxgate.smtp.Effect;
 import org.mxgate.smtp.SmtpInput;
 import org.mxgate.smtp.SmtpLineDecoder;
@@ -53,7 +53,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private SmtpSession session;
     private ProtocolLog log;
-    private Relay relay;
+    private TransactionRelay relay;
     private boolean waiting;
     private boolean closing;
     private boolean draining;
@@ -91,29 +91,15 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
         if (dnsbl != null && policy.get().checksDnsblAtConnect()) {
             // No greeting until the lists have answered (or timed out); nothing is read meanwhile.
-            waiting = true;
-            decoder.pause();
-            dnsbl.whenCompleteAsync((score, error) -> {
-                waiting = false;
-                if (closing) {
-                    return;
-                }
-                session.dnsbl(error == null ? score : null);
-                dnsbl = null;
-                greet();
-                if (!closing) {
-                    decoder.resume();
-                }
-                flush();
-            }, ctx.executor());
+            CompletableFuture<DnsblScore> lists = dnsbl;
+            dnsbl = null;
+            await(lists, score -> {
+                session.dnsbl(score);
+                return session.greet();
+            }, null);
             return;
         }
-        greet();
-    }
-
-    private void greet() {
         apply(session.greet());
-        endIfDraining();
         flush();
     }
 
@@ -126,41 +112,29 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof SmtpInput.Line line) {
+            log.command(session.loggable(line));
             if (dnsbl != null && line.text().regionMatches(true, 0, "RCPT", 0, 4)) {
-                if (!dnsbl.isDone()) {
+                CompletableFuture<DnsblScore> lists = dnsbl;
+                dnsbl = null;
+                if (!lists.isDone()) {
                     // The first RCPT waits for the DNS lists; reading stays paused meanwhile.
-                    waiting = true;
-                    decoder.pause();
-                    dnsbl.whenCompleteAsync((score, error) -> {
-                        waiting = false;
-                        if (!closing) {
-                            channelRead(context, line);
-                            if (!waiting && !closing) {
-                                decoder.resume();
-                            }
-                            flush();
-                        }
-                    }, ctx.executor());
+                    await(lists, score -> {
+                        session.dnsbl(score);
+                        return session.handle(line);
+                    }, null);
                     return;
                 }
-                session.dnsbl(dnsbl.isCompletedExceptionally() ? null : dnsbl.join());
-                dnsbl = null;
+                session.dnsbl(lists.isCompletedExceptionally() ? null : lists.join());
             }
-            log.command(session.loggable(line));
             apply(session.handle(line));
         } else if (msg instanceof SmtpInput.BodyChunk chunk) {
             try {
-                relay.bodyChunk(chunk.bytes());
+                apply(session.onBodyChunk(chunk.bytes()));
             } finally {
                 chunk.bytes().release();
             }
-            // Back pressure: stop reading from the client until the backend has taken what it was sent.
-            if (relay.isBacklogged()) {
-                decoder.pause();
-                relay.whenDrained(this::resumeAfterBacklog);
-            }
         } else if (msg instanceof SmtpInput.BodyRefused) {
-            relay.abandonBody();
+            apply(session.onBodyRefused());
         } else if (msg instanceof SmtpInput.BodyEnd end) {
             apply(session.onDataEnd(end.result()));
         } else if (msg instanceof SmtpInput.LineTooLong tooLong) {
@@ -231,16 +205,25 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             forcedClose = ctx.executor().schedule(() -> ctx.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
         } else if (effect instanceof Effect.RelayRecipient r) {
             if (relay == null) {
-                relay = new Relay(services.pools().apply(r.route()), ctx.channel().eventLoop(), services.spool(), log,
+                relay = services.relays().open(r.transaction(), log,
                         new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP",
                                 (InetSocketAddress) ctx.channel().localAddress(), session.login()),
-                        services.config().sourceAddress(), services.config().name());
+                        ctx.channel().eventLoop());
             }
-            await(relay.addRecipient(r.envelope(), r.recipient()), session::onRecipientReply, Replies.LOCAL_ERROR);
+            await(relay.addRecipient(r.recipient()), session::onRecipientReply, Replies.LOCAL_ERROR);
         } else if (effect instanceof Effect.OpenData d) {
-            await(relay.beginData(d.queueId(), d.receivedHeader()), session::onDataReply, Replies.LOCAL_ERROR);
+            await(relay.beginData(d.receivedHeader()), session::onDataReply, Replies.LOCAL_ERROR);
         } else if (effect instanceof Effect.ReceiveBody b) {
             decoder.enterData(b.maxSize());
+        } else if (effect instanceof Effect.RelayBody b) {
+            relay.bodyChunk(b.bytes());
+            // Back pressure: stop reading from the client until the backend has taken what it was sent.
+            if (relay.isBacklogged()) {
+                decoder.pause();
+                relay.whenDrained(this::resumeAfterBacklog);
+            }
+        } else if (effect instanceof Effect.AbandonBody) {
+            relay.abandonBody();
         } else if (effect instanceof Effect.FinishData) {
             await(relay.finishData(), session::onDataOutcome, Replies.LOCAL_ERROR);
         } else if (effect instanceof Effect.StartTls) {
@@ -294,8 +277,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Pauses reading until the answer (a backend's, the login check's) is in, then applies the
-     * session's next step on this event loop; a failure becomes {@code onError}.
+     * Pauses reading until the answer (a backend's, the login check's, the DNS lists') is in,
+     * then applies the session's next step on this event loop; a failure becomes {@code onError}.
+     * The one way an asynchronous result reaches the session: nothing calls back into channelRead.
      */
     private <T> void await(CompletableFuture<T> pending, Function<T, Step> next, T onError) {
         waiting = true;
@@ -308,7 +292,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (error != null) {
-                LOG.warn("session {}: a backend or login check failed", log.session(), error);
+                LOG.warn("session {}: a backend, login or DNS list check failed", log.session(), error);
             }
             apply(next.apply(error == null ? reply : onError));
             if (!waiting && !closing) {

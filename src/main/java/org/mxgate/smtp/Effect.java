@@ -1,8 +1,8 @@
 package org.mxgate.smtp;
 
-import org.mxgate.mail.Envelope;
+import io.netty.buffer.ByteBuf;
 import org.mxgate.mail.MailAddress;
-import org.mxgate.mail.QueueId;
+import org.mxgate.mail.Transaction;
 
 /**
  * The one thing a {@link Step} asks its handler to do besides writing replies. Effects that
@@ -10,16 +10,27 @@ import org.mxgate.mail.QueueId;
  */
 public sealed interface Effect {
 
-    /** Ask the transaction's backend about a recipient policy accepted; answer with {@code onRecipientReply}. */
-    record RelayRecipient(Envelope envelope, MailAddress recipient, String route) implements Effect {
+    /**
+     * Ask the transaction's backend about a recipient policy accepted (the transaction's route
+     * names the pool); answer with {@code onRecipientReply}.
+     */
+    record RelayRecipient(Transaction transaction, MailAddress recipient) implements Effect {
     }
 
     /** Send DATA to the backend, with our Received header ready; answer with {@code onDataReply}. */
-    record OpenData(QueueId queueId, String receivedHeader) implements Effect {
+    record OpenData(String receivedHeader) implements Effect {
     }
 
     /** The 354 is out: the next client bytes are message content, at most this many. */
     record ReceiveBody(long maxSize) implements Effect {
+    }
+
+    /** Message bytes in wire form for the relay, which keeps and forwards them; the handler releases them. */
+    record RelayBody(ByteBuf bytes) implements Effect {
+    }
+
+    /** The body can no longer be relayed: the backend's transaction is abandoned without a dot. */
+    record AbandonBody() implements Effect {
     }
 
     /** The body is complete and clean: send the final dot; answer with {@code onDataOutcome}. */

@@ -1,5 +1,6 @@
 package org.mxgate.smtp;
 
+import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.QueueId;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
+import org.mxgate.mail.Transaction;
 import org.mxgate.policy.ClientFacts;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.Verdict;
@@ -28,7 +30,8 @@ import org.mxgate.net.ClientAddress;
  */
 public final class SmtpSession {
 
-    private enum Phase { AWAIT_HELO, READY, MAIL, DATA_PENDING, DATA, FINISHING, CLOSED }
+    /** Where the dialogue stands outside a transaction; a transaction's own progress is its {@link Transaction.Phase}. */
+    private enum Phase { AWAIT_HELO, READY, CLOSED }
 
     private final String hostname;
     private final String listener;
@@ -41,10 +44,8 @@ public final class SmtpSession {
     private Phase phase = Phase.AWAIT_HELO;
     private String helo;
     private boolean extended;
-    private Envelope envelope;
-    private QueueId queueId;
+    private Transaction transaction;
     private MailAddress pendingRecipient;
-    private int refusedRecipients;
     private int errors;
     private DnsblScore dnsbl;
     private String tls;
@@ -83,7 +84,12 @@ public final class SmtpSession {
 
     /** True from an accepted MAIL to the end of its transaction: the handler keeps its relay that long. */
     public boolean inTransaction() {
-        return envelope != null;
+        return transaction != null;
+    }
+
+    /** The transaction in progress, or null outside one. */
+    public Transaction transaction() {
+        return transaction;
     }
 
     /** The client's HELO/EHLO name, or null before one. */
@@ -93,10 +99,6 @@ public final class SmtpSession {
 
     public boolean isExtended() {
         return extended;
-    }
-
-    public QueueId queueId() {
-        return queueId;
     }
 
     /** The login this session authenticated as, or null. */
@@ -269,7 +271,7 @@ public final class SmtpSession {
         if (!argument.isEmpty()) {
             return error(Replies.SYNTAX);
         }
-        if (envelope != null) {
+        if (transaction != null) {
             return error(Replies.IN_TRANSACTION);
         }
         return new Step(List.of(Replies.READY_FOR_TLS), new Effect.StartTls());
@@ -308,7 +310,7 @@ public final class SmtpSession {
         if (login != null) {
             return error(Replies.ALREADY_AUTHENTICATED);
         }
-        if (envelope != null) {
+        if (transaction != null) {
             return error(Replies.IN_TRANSACTION);
         }
         String[] words = argument.split(" ", -1);
@@ -359,7 +361,7 @@ public final class SmtpSession {
         if (phase == Phase.AWAIT_HELO) {
             return error(Replies.NEED_HELO);
         }
-        if (envelope != null) {
+        if (transaction != null) {
             return error(Replies.NESTED_MAIL);
         }
         // A transaction runs under the policy in force at its MAIL; a reload applies to the next one.
@@ -397,10 +399,7 @@ public final class SmtpSession {
         if (!verdict.isAccepted()) {
             return error(verdict.reply());
         }
-        envelope = new Envelope(sender.get(), size, body, utf8);
-        queueId = QueueId.next();
-        refusedRecipients = 0;
-        phase = Phase.MAIL;
+        transaction = new Transaction(new Envelope(sender.get(), size, body, utf8), QueueId.next());
         return Step.reply(verdict.reply());
     }
 
@@ -455,7 +454,7 @@ public final class SmtpSession {
 
     /** @param isUtf8 false when the line's bytes were not UTF-8: then it is refused, whatever else it says */
     private Step rcpt(String argument, boolean isUtf8) {
-        if (envelope == null) {
+        if (transaction == null) {
             return error(phase == Phase.AWAIT_HELO ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
         Optional<PathArgument> parsed = CommandParser.parsePathArgument(argument, "TO");
@@ -469,66 +468,78 @@ public final class SmtpSession {
         if (recipient.isEmpty() || recipient.get().isNullSender()) {
             return error(Replies.BAD_RECIPIENT);
         }
-        if (!envelope.smtputf8() && !recipient.get().isAscii()) {
+        if (!transaction.envelope().smtputf8() && !recipient.get().isAscii()) {
             return error(Replies.NEEDS_SMTPUTF8);
         }
         // RFC 6531 3.3: as at MAIL, bytes that are not UTF-8 never reach a backend.
         if (!isUtf8) {
             return error(Replies.BAD_UTF8);
         }
-        Verdict verdict = policy.checkRecipient(facts(), envelope, recipient.get());
+        Verdict verdict = policy.checkRecipient(facts(), transaction.envelope(), recipient.get());
         if (!verdict.isAccepted()) {
-            refusedRecipients++;
+            transaction.refused();
             return error(verdict.reply());
         }
         pendingRecipient = recipient.get();
-        if (envelope.route() == null) {
-            envelope = envelope.withRoute(verdict.route());
-        }
-        return Step.effect(new Effect.RelayRecipient(envelope, recipient.get(), verdict.route()));
+        transaction.routeTo(verdict.route());
+        return Step.effect(new Effect.RelayRecipient(transaction, recipient.get()));
     }
 
     /** The backend's verdict on the recipient policy accepted is the client's verdict. */
     public Step onRecipientReply(Reply reply) {
         MailAddress recipient = pendingRecipient;
         pendingRecipient = null;
-        if (envelope == null) {
+        if (transaction == null) {
             return Step.reply(reply);
         }
         if (reply.isPositive()) {
-            envelope = envelope.withRecipient(recipient);
+            transaction.accepted(recipient);
             return Step.reply(reply);
         }
-        refusedRecipients++;
+        transaction.refused();
         return error(reply);
     }
 
     private Step data(String argument) {
-        if (envelope == null) {
+        if (transaction == null) {
             return error(phase == Phase.AWAIT_HELO ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
         if (!argument.isEmpty()) {
             return error(Replies.SYNTAX);
         }
-        if (envelope.recipients().isEmpty()) {
-            return error(refusedRecipients > 0 ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
+        List<MailAddress> rcpts = transaction.recipients();
+        if (rcpts.isEmpty()) {
+            return error(transaction.refusedRecipients() > 0 ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
         }
-        phase = Phase.DATA_PENDING;
-        List<MailAddress> rcpts = envelope.recipients();
         String header = ReceivedHeader.format(helo, client.real().getAddress(),
                 client.balancer() == null ? null : client.balancer().getAddress(), tls, hostname, listener, protocol(),
-                queueId.value(), rcpts.size() == 1 ? rcpts.get(0).toString() : null, ZonedDateTime.now(clock));
-        return Step.effect(new Effect.OpenData(queueId, header));
+                transaction.id().value(), rcpts.size() == 1 ? rcpts.get(0).toString() : null, ZonedDateTime.now(clock));
+        return Step.effect(new Effect.OpenData(header));
     }
 
     /** The backend's answer to DATA: its 354 lets the client send the body; anything else ends the transaction. */
     public Step onDataReply(Reply reply) {
         if (reply.code() == 354) {
-            phase = Phase.DATA;
             return new Step(List.of(Replies.START_DATA), new Effect.ReceiveBody(policy.limits().maxMessageSize()));
         }
         endTransaction();
         return error(reply);
+    }
+
+    /** A piece of the message, in wire form: on to the relay, only while a body is expected. */
+    public Step onBodyChunk(ByteBuf bytes) {
+        if (transaction == null || transaction.phase() != Transaction.Phase.BODY) {
+            return Step.NOTHING;
+        }
+        return Step.effect(new Effect.RelayBody(bytes));
+    }
+
+    /**
+     * The body can no longer be relayed (the first bare CR or LF, or too big): no byte after it
+     * may reach a backend. The reply comes after the final dot ({@link #onDataEnd}).
+     */
+    public Step onBodyRefused() {
+        return transaction == null ? Step.NOTHING : Step.effect(new Effect.AbandonBody());
     }
 
     public Step onDataEnd(DataResult result) {
@@ -540,7 +551,6 @@ public final class SmtpSession {
             endTransaction();
             return error(Replies.MESSAGE_TOO_BIG);
         }
-        phase = Phase.FINISHING;
         return Step.effect(new Effect.FinishData());
     }
 
@@ -556,19 +566,17 @@ public final class SmtpSession {
 
     /** RFC 3848 and RFC 6531 4.3: the "with" keyword, S for TLS and A for a login. */
     private String protocol() {
-        if (!extended && !envelope.smtputf8()) {
+        boolean utf8 = transaction.envelope().smtputf8();
+        if (!extended && !utf8) {
             return "SMTP";
         }
-        return (envelope.smtputf8() ? "UTF8SMTP" : "ESMTP") + (tls != null ? "S" : "") + (login != null ? "A" : "");
+        return (utf8 ? "UTF8SMTP" : "ESMTP") + (tls != null ? "S" : "") + (login != null ? "A" : "");
     }
 
+    /** The transaction is over for the session; the handler's relay releases what it kept ({@link Transaction#close}). */
     private void endTransaction() {
-        envelope = null;
+        transaction = null;
         pendingRecipient = null;
-        refusedRecipients = 0;
-        if (phase != Phase.AWAIT_HELO && phase != Phase.CLOSED) {
-            phase = Phase.READY;
-        }
     }
 
     /** An error reply; past the policy's max_errors the session ends with 421 (Postfix's hard error limit). */

@@ -25,6 +25,7 @@ import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
+import org.mxgate.mail.Transaction;
 import org.mxgate.net.ClientAddress;
 import org.mxgate.net.NetworkSet;
 import org.mxgate.policy.Policy;
@@ -226,8 +227,9 @@ class SmtpSessionTest {
         session.handle("MAIL FROM:<a@client.test>");
         Step step = session.handle("RCPT TO:<user@foreign.test>");
         // The first relayed recipient fixes the transaction's route.
-        assertEquals(new Step(List.of(), new Effect.RelayRecipient(new Envelope(SENDER, -1, null, false).withRoute("mailbox"),
-                new MailAddress("user", "foreign.test"), "mailbox")), step);
+        assertEquals(new Step(List.of(), new Effect.RelayRecipient(session.transaction(),
+                new MailAddress("user", "foreign.test"))), step);
+        assertEquals(new Envelope(SENDER, -1, null, false).withRoute("mailbox"), session.transaction().envelope());
     }
 
     @Test
@@ -248,17 +250,19 @@ class SmtpSessionTest {
         assertTrue(session.inTransaction());
 
         MailAddress user = new MailAddress("user", "example.test");
-        Envelope envelope = new Envelope(SENDER, 500, null, false).withRoute("mailbox");
-        assertEquals(new Step(List.of(), new Effect.RelayRecipient(envelope, user, "mailbox")),
+        Transaction transaction = session.transaction();
+        assertEquals(new Step(List.of(), new Effect.RelayRecipient(transaction, user)),
                 session.handle("RCPT TO:<user@example.test>"));
+        assertEquals(new Envelope(SENDER, 500, null, false).withRoute("mailbox"), transaction.envelope());
         Reply backendOk = Reply.of(250, "2.1.5", "Ok from backend");
         assertEquals(new Step(List.of(backendOk), null), session.onRecipientReply(backendOk));
+        assertEquals(List.of(user), transaction.recipients(), "the transaction holds what the backend accepted");
 
-        String queueId = session.queueId().value();
+        String queueId = transaction.id().value();
         String header = "Received: from client.example.test (unknown [203.0.113.7])\r\n"
                 + "\tby mx.example.test (mxgate internet) with ESMTP id " + queueId + "\r\n"
                 + "\tfor <user@example.test>; Mon, 2 Jun 2025 10:00:00 +0000\r\n";
-        assertEquals(new Step(List.of(), new Effect.OpenData(session.queueId(), header)), session.handle("DATA"));
+        assertEquals(new Step(List.of(), new Effect.OpenData(header)), session.handle("DATA"));
 
         assertEquals(new Step(List.of(Replies.START_DATA), new Effect.ReceiveBody(1000)),
                 session.onDataReply(Reply.of(354, null, "go ahead")));
@@ -278,8 +282,25 @@ class SmtpSessionTest {
         accept(session, "RCPT TO:<u2@example.test>");
         Effect.OpenData open = (Effect.OpenData) session.handle("DATA").effect();
         assertEquals("Received: from c.test (unknown [IPv6:2001:db8:0:0:0:0:0:1])\r\n"
-                + "\tby mx.example.test (mxgate internet) with SMTP id " + open.queueId() + "; Mon, 2 Jun 2025 10:00:00 +0000\r\n",
+                + "\tby mx.example.test (mxgate internet) with SMTP id " + session.transaction().id()
+                + "; Mon, 2 Jun 2025 10:00:00 +0000\r\n",
                 open.receivedHeader());
+    }
+
+    @Test
+    void bodyBytesPassThroughTheSessionOnlyWhileABodyIsExpected() {
+        SmtpSession session = session(FOREIGN_CLIENT);
+        session.handle("EHLO c.test");
+        io.netty.buffer.ByteBuf bytes = io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'x'});
+        assertEquals(new Step(List.of(), null), session.onBodyChunk(bytes), "no transaction, nothing to relay");
+        session.handle("MAIL FROM:<a@client.test>");
+        accept(session, "RCPT TO:<u1@example.test>");
+        session.handle("DATA");
+        assertEquals(new Step(List.of(), null), session.onBodyChunk(bytes), "before the relay keeps a body");
+        session.transaction().receiveBody(new org.mxgate.mail.MessageBody(1000, java.nio.file.Path.of(".")));
+        assertEquals(new Step(List.of(), new Effect.RelayBody(bytes)), session.onBodyChunk(bytes));
+        assertEquals(new Step(List.of(), new Effect.AbandonBody()), session.onBodyRefused());
+        session.transaction().close();
     }
 
     @Test
