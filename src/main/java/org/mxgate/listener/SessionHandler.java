@@ -207,7 +207,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             if (relay == null) {
                 relay = services.relays().open(r.transaction(), log,
                         new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP",
-                                (InetSocketAddress) ctx.channel().localAddress(), session.login()),
+                                ctx.channel().localAddress() instanceof InetSocketAddress local ? local : null,
+                                session.login()),
                         ctx.channel().eventLoop());
             }
             await(relay.addRecipient(r.recipient()), session::onRecipientReply, Replies.LOCAL_ERROR);
