@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,12 +47,9 @@ public final class Relay implements TransactionRelay {
     private final String listener;
     private final Attempts attempts;
 
-    private BackendSession current;
-    private boolean backendTransactionOpen;
+    private BackendLeg current;
     private CompletableFuture<Void> dataAnswer;
     private Reply dataRefusal;
-    private CompletableFuture<Boolean> bodyStream;
-    private boolean streaming;
     private Throwable spoolFailure;
     private boolean closed;
 
@@ -85,16 +80,16 @@ public final class Relay implements TransactionRelay {
         if (current == null) {
             return open(recipient);
         }
-        BackendSession session = current;
-        return settle(session.send("RCPT TO:" + recipient.path(), attempts.commandTimeout()))
-                .thenCompose(reply -> recipientVerdict(session, recipient, reply));
+        BackendLeg leg = current;
+        return leg.send("RCPT TO:" + recipient.path(), attempts.commandTimeout())
+                .thenCompose(reply -> recipientVerdict(leg, recipient, reply));
     }
 
     /** The backend's reply to a new recipient is the client's, unless the backend failed: then the next one. */
-    private CompletableFuture<Reply> recipientVerdict(BackendSession session, MailAddress recipient, Reply reply) {
+    private CompletableFuture<Reply> recipientVerdict(BackendLeg leg, MailAddress recipient, Reply reply) {
         Meaning meaning = ReplyClassifier.classify(Stage.RECIPIENT, reply);
         if (meaning == Meaning.NEXT_BACKEND || meaning == Meaning.PRESSURE) {
-            moveOn(session, "RCPT", reply, meaning);
+            moveOn(leg, "RCPT", reply, meaning);
             return open(recipient);
         }
         return CompletableFuture.completedFuture(meaning == Meaning.ODD ? Replies.BACKEND_ODD_REPLY : reply);
@@ -141,8 +136,8 @@ public final class Relay implements TransactionRelay {
 
     /** [RSET,] MAIL, every recipient accepted so far and the new one, pipelined where offered. */
     private CompletableFuture<Reply> sendEnvelope(BackendSession session, MailAddress recipient, boolean fresh) {
-        use(session);
-        backendTransactionOpen = true;
+        BackendLeg leg = new BackendLeg(session, pool, transaction, spool, loop, log);
+        current = leg;
         Backend backend = session.backend();
         log.backendEvent(backend.name(), session.tls() == null ? "transaction opened" : "transaction opened over " + session.tls());
         List<String> lines = new ArrayList<>();
@@ -156,41 +151,38 @@ public final class Relay implements TransactionRelay {
             lines.add("RCPT TO:" + recipient.path());
         }
         long sent = attempts.now();
-        List<CompletableFuture<Reply>> replies = session.sendAll(lines, attempts.commandTimeout());
-        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
-                .handle((ignored, error) -> replies.stream().map(Relay::now).toList())
-                .thenCompose(answers -> {
-                    // A parked session the backend closed meanwhile answers nothing: that is not the
-                    // backend failing, so it gets a new connection, not counted as an attempt.
-                    if (session.wasParked() && answers.get(0) == null && !fresh) {
-                        log.backendEvent(backend.name(), "parked session was closed by the backend; reconnecting");
-                        abort(session);
-                        return openOn(backend, recipient, true);
-                    }
-                    if (reset) {
-                        Meaning atReset = ReplyClassifier.classify(Stage.RESET, answers.get(0));
-                        if (atReset != Meaning.OK) {
-                            moveOn(session, "RSET", answers.get(0), atReset);
-                            return open(recipient);
-                        }
-                    }
-                    List<Reply> envelope = reset ? answers.subList(1, answers.size()) : answers;
-                    attempts.noteMailAnswered(backend, sent, envelope.get(0));
-                    return opened(session, recipient, envelope);
-                });
+        return leg.sendAll(lines, attempts.commandTimeout()).thenCompose(answers -> {
+            // A parked session the backend closed meanwhile answers nothing: that is not the
+            // backend failing, so it gets a new connection, not counted as an attempt.
+            if (session.wasParked() && answers.get(0) == null && !fresh) {
+                log.backendEvent(backend.name(), "parked session was closed by the backend; reconnecting");
+                end(leg, false);
+                return openOn(backend, recipient, true);
+            }
+            if (reset) {
+                Meaning atReset = ReplyClassifier.classify(Stage.RESET, answers.get(0));
+                if (atReset != Meaning.OK) {
+                    moveOn(leg, "RSET", answers.get(0), atReset);
+                    return open(recipient);
+                }
+            }
+            List<Reply> envelope = reset ? answers.subList(1, answers.size()) : answers;
+            attempts.noteMailAnswered(backend, sent, envelope.get(0));
+            return opened(leg, recipient, envelope);
+        });
     }
 
-    private CompletableFuture<Reply> opened(BackendSession session, MailAddress recipient, List<Reply> answers) {
+    private CompletableFuture<Reply> opened(BackendLeg leg, MailAddress recipient, List<Reply> answers) {
         Reply mail = answers.get(0);
         Meaning atMail = ReplyClassifier.classify(Stage.MAIL, mail);
         if (atMail == Meaning.VERDICT) {
             // The backend refuses the sender for good: that is the answer to this recipient.
-            use(null);
-            pool.release(session, false);
+            leg.mailClosed();
+            end(leg, true);
             return CompletableFuture.completedFuture(mail);
         }
         if (atMail != Meaning.OK) {
-            moveOn(session, "MAIL", mail, atMail);
+            moveOn(leg, "MAIL", mail, atMail);
             return open(recipient);
         }
         for (int i = 0; i < transaction.recipients().size(); i++) {
@@ -199,18 +191,17 @@ public final class Relay implements TransactionRelay {
             if (meaning == Meaning.NOT_HERE) {
                 // The client was told 250 for it, so this backend cannot take the transaction; a
                 // refused recipient says nothing about the backend's health (RelayFailoverIT).
-                attempts.refusedReplay(session.backend(), replayed);
-                use(null);
-                pool.release(session, true);
+                attempts.refusedReplay(leg.backend(), replayed);
+                end(leg, true);
                 return open(recipient);
             }
             if (meaning != Meaning.OK) {
-                moveOn(session, "replayed RCPT", replayed, meaning);
+                moveOn(leg, "replayed RCPT", replayed, meaning);
                 return open(recipient);
             }
         }
         return recipient == null ? CompletableFuture.completedFuture(mail)
-                : recipientVerdict(session, recipient, answers.get(answers.size() - 1));
+                : recipientVerdict(leg, recipient, answers.get(answers.size() - 1));
     }
 
     // ---- DATA and the body ----
@@ -226,19 +217,19 @@ public final class Relay implements TransactionRelay {
         attempts.startBudget();
         transaction.receiveBody(spool.newBody());
         transaction.body().append(ByteBuffer.wrap(receivedHeader.getBytes(StandardCharsets.UTF_8)));
-        if (current != null && !current.channel().isActive()) {
+        if (current != null && !current.isActive()) {
             moveOn(current, "DATA", null, Meaning.NEXT_BACKEND);
         }
         if (current == null) {
             return startData();
         }
-        BackendSession session = current;
-        dataAnswer = sendData(session).thenAccept(reply -> {
-            if (reply == null || closed || current != session) {
+        BackendLeg leg = current;
+        dataAnswer = sendData(leg).thenAccept(reply -> {
+            if (reply == null || closed || current != leg) {
                 return;
             }
             if (reply.code() == 354) {
-                streaming = true;
+                leg.goLive();
             } else {
                 dataRefusal = reply;
             }
@@ -252,12 +243,14 @@ public final class Relay implements TransactionRelay {
             if (!opened.isPositive()) {
                 return CompletableFuture.completedFuture(opened);
             }
-            BackendSession session = current;
-            return sendData(session).thenCompose(reply -> {
+            BackendLeg leg = current;
+            return sendData(leg).thenCompose(reply -> {
                 if (reply == null) {
                     return startData();
                 }
-                streaming = reply.code() == 354 && current == session;
+                if (reply.code() == 354 && current == leg) {
+                    leg.goLive();
+                }
                 return CompletableFuture.completedFuture(reply);
             });
         });
@@ -268,9 +261,9 @@ public final class Relay implements TransactionRelay {
      * replay alike. The 354 once all of it was written; the backend's refusal (or 451 4.3.0 when
      * the spool cannot be read); null when the backend failed and the next one should be tried.
      */
-    private CompletableFuture<Reply> sendData(BackendSession session) {
-        return settle(session.send("DATA", attempts.commandTimeout())).thenCompose(reply -> {
-            if (closed || current != session) {
+    private CompletableFuture<Reply> sendData(BackendLeg leg) {
+        return leg.send("DATA", attempts.commandTimeout()).thenCompose(reply -> {
+            if (closed || current != leg) {
                 return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
             }
             Meaning meaning = ReplyClassifier.classify(Stage.DATA, reply);
@@ -278,78 +271,54 @@ public final class Relay implements TransactionRelay {
                 return CompletableFuture.completedFuture(reply);
             }
             if (meaning != Meaning.OK) {
-                moveOn(session, "DATA", reply, meaning);
+                moveOn(leg, "DATA", reply, meaning);
                 return CompletableFuture.completedFuture(null);
             }
-            return streamBody(session).thenApply(written ->
-                    spoolFailure != null ? Replies.LOCAL_ERROR : written ? reply : null);
+            return leg.streamBody(attempts.dataTimeout()).handle((written, error) -> {
+                if (error != null) {
+                    spoolFailure = error;
+                    end(leg, false);
+                    return Replies.LOCAL_ERROR;
+                }
+                // Not when the body was abandoned (a bare line ending): that closed the connection on purpose.
+                if (!written && !closed && current == leg) {
+                    moveOn(leg, "DATA", null, Meaning.NEXT_BACKEND);
+                }
+                return written ? reply : null;
+            });
         });
-    }
-
-    /**
-     * The one way a kept body reaches a backend: chunk by chunk with back pressure (BodyStream),
-     * until it has caught up with what the client has sent; on this event loop, so no live
-     * chunk slips in between. A backend that stops reading is dropped after data_timeout.
-     */
-    private CompletableFuture<Boolean> streamBody(BackendSession session) {
-        ScheduledFuture<?> timer = loop.schedule(() -> {
-            log.backendEvent(session.backend().name(), "took no more of the body for "
-                    + attempts.dataTimeout().toMillis() + " ms");
-            session.abort();
-        }, attempts.dataTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        bodyStream = BodyStream.write(transaction.body(), session, spool.reader()).handle((written, error) -> {
-            timer.cancel(false);
-            if (error != null) {
-                spoolFailure = error;
-                abort(session);
-                return false;
-            }
-            // Not when the body was abandoned (a bare line ending): that closed the connection on purpose.
-            if (!written && !closed && current == session) {
-                moveOn(session, "DATA", null, Meaning.NEXT_BACKEND);
-            }
-            return written;
-        });
-        return bodyStream;
     }
 
     @Override
     public void bodyChunk(ByteBuf chunk) {
         transaction.body().append(chunk.nioBuffer());
-        if (streaming && current != null) {
-            current.writeBody(chunk.retainedDuplicate());
+        if (current != null) {
+            current.bodyChunk(chunk);
         }
     }
 
     /** Also while what was kept is still being written: the client waits rather than fill the spool. */
     @Override
     public boolean isBacklogged() {
-        return current != null && (isBodyInFlight() || streaming && !current.isWritable());
+        return current != null && current.isBacklogged();
     }
 
     @Override
     public void whenDrained(Runnable action) {
         if (current == null) {
             action.run();
-        } else if (isBodyInFlight()) {
-            bodyStream.whenComplete((ignored, error) -> whenDrained(action));
         } else {
-            current.whenWritable(action);
+            current.whenDrained(action);
         }
     }
 
     /** Closes the backend connection, never with a dot, so the backend discards what it got. */
     @Override
     public void abandonBody() {
-        streaming = false;
         if (current != null) {
             log.backendEvent(current.backend().name(), "DATA abandoned, connection closed without end of data");
-            abort(current);
+            end(current, false);
         }
-    }
-
-    private boolean isBodyInFlight() {
-        return bodyStream != null && !bodyStream.isDone();
     }
 
     // ---- The final dot ----
@@ -368,13 +337,11 @@ public final class Relay implements TransactionRelay {
         if (dataRefusal != null) {
             return CompletableFuture.completedFuture(dataRefusal);
         }
-        boolean live = streaming && current != null && current.channel().isActive();
-        streaming = false;
-        if (!live) {
+        if (current == null || !current.isLive()) {
             return replay();
         }
-        BackendSession session = current;
-        return settle(session.endData(attempts.dataTimeout())).thenCompose(reply -> afterDot(session, reply));
+        BackendLeg leg = current;
+        return leg.endData(attempts.dataTimeout()).thenCompose(reply -> afterDot(leg, reply));
     }
 
     /** MAIL, the accepted recipients and the kept body, on the next backend. */
@@ -383,37 +350,38 @@ public final class Relay implements TransactionRelay {
             if (!opened.isPositive()) {
                 return CompletableFuture.completedFuture(opened);
             }
-            BackendSession session = current;
-            return sendData(session).thenCompose(reply -> {
+            BackendLeg leg = current;
+            return sendData(leg).thenCompose(reply -> {
                 if (reply == null) {
                     return replay();
                 }
                 if (reply.code() != 354) {
                     return CompletableFuture.completedFuture(reply);
                 }
-                return settle(session.endData(attempts.dataTimeout())).thenCompose(end -> afterDot(session, end));
+                return leg.endData(attempts.dataTimeout()).thenCompose(end -> afterDot(leg, end));
             });
         });
     }
 
-    private CompletableFuture<Reply> afterDot(BackendSession session, Reply reply) {
+    private CompletableFuture<Reply> afterDot(BackendLeg leg, Reply reply) {
         Meaning meaning = ReplyClassifier.classify(Stage.END_OF_DATA, reply);
+        Backend backend = leg.backend();
         switch (meaning) {
             case OK:
-                backendTransactionOpen = false;
-                log.backendEvent(session.backend().name(), "delivered: " + reply);
-                pool.report(session.backend(), true, "delivered");
+                leg.mailClosed();
+                log.backendEvent(backend.name(), "delivered: " + reply);
+                pool.report(backend, true, "delivered");
                 return CompletableFuture.completedFuture(
-                        Replies.queued(transaction.id().value(), session.backend().name(), backendQueueId(reply)));
+                        Replies.queued(transaction.id().value(), backend.name(), backendQueueId(reply)));
             case VERDICT:
-                backendTransactionOpen = false;
+                leg.mailClosed();
                 return CompletableFuture.completedFuture(reply);
             case ODD:
-                log.backendEvent(session.backend().name(), "odd reply to end of data: " + reply);
-                abort(session);
+                log.backendEvent(backend.name(), "odd reply to end of data: " + reply);
+                end(leg, false);
                 return CompletableFuture.completedFuture(Replies.BACKEND_ODD_REPLY);
             default:
-                moveOn(session, "end of data", reply, meaning);
+                moveOn(leg, "end of data", reply, meaning);
                 return replay();
         }
     }
@@ -425,38 +393,25 @@ public final class Relay implements TransactionRelay {
         closed = true;
         transaction.close();
         if (current != null) {
-            if (streaming || isBodyInFlight() || !current.isReusable()) {
-                current.abort();
-            } else {
-                pool.release(current, backendTransactionOpen);
-            }
-            use(null);
+            end(current, true);
         }
-        streaming = false;
     }
 
     /** The backend failed the transaction: marked as {@link Attempts#failed} says, and its connection dropped. */
-    private void moveOn(BackendSession session, String stage, Reply reply, Meaning meaning) {
-        attempts.failed(session.backend(), stage, reply, meaning);
-        abort(session);
+    private void moveOn(BackendLeg leg, String stage, Reply reply, Meaning meaning) {
+        attempts.failed(leg.backend(), stage, reply, meaning);
+        end(leg, false);
     }
 
-    private void abort(BackendSession session) {
-        session.abort();
-        if (current == session) {
-            use(null);
+    /** @param park back to the pool for the next transaction where it can be; otherwise dropped */
+    private void end(BackendLeg leg, boolean park) {
+        if (park) {
+            leg.release();
+        } else {
+            leg.abort();
         }
-        streaming = false;
-    }
-
-    /** The backend session of the transaction now; counted per backend for least_connections and capacity. */
-    private void use(BackendSession session) {
-        if (current != null) {
-            current.backend().transactionEnded();
-        }
-        current = session;
-        if (session != null) {
-            session.backend().transactionStarted();
+        if (current == leg) {
+            current = null;
         }
     }
 
@@ -480,11 +435,4 @@ public final class Relay implements TransactionRelay {
         }
     }
 
-    private static Reply now(CompletableFuture<Reply> future) {
-        try {
-            return future.isCompletedExceptionally() ? null : future.join();
-        } catch (CompletionException e) {
-            return null;
-        }
-    }
 }
