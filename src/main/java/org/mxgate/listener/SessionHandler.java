@@ -195,21 +195,24 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             log.reply(reply);
             ctx.write(reply);
         }
-        Effect effect = step.effect();
+        if (step.effect() != null) {
+            carryOut(step.effect());
+        }
+        if (!waiting && !session.inTransaction()) {
+            endRelay();
+        }
+        // RFC 4954 4: SASL responses may be longer than commands (CommandLineIT).
+        decoder.authExchange(session.inAuthExchange());
+        endIfDraining();
+    }
+
+    /** The step's one effect; those that wait for an answer pause reading until it is in ({@link #await}). */
+    private void carryOut(Effect effect) {
         if (effect instanceof Effect.Close) {
-            closing = true;
-            decoder.pause();
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            // A client that reads nothing would keep its connection while the last reply waits to
-            // be written, and a closing session has no idle timer (SessionLimitsIT).
-            forcedClose = ctx.executor().schedule(() -> ctx.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+            close();
         } else if (effect instanceof Effect.RelayRecipient r) {
             if (relay == null) {
-                relay = services.relays().open(r.transaction(), log,
-                        new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP",
-                                ctx.channel().localAddress() instanceof InetSocketAddress local ? local : null,
-                                session.login()),
-                        ctx.channel().eventLoop());
+                relay = services.relays().open(r.transaction(), log, forwardedClient(), ctx.channel().eventLoop());
             }
             await(relay.addRecipient(r.recipient()), session::onRecipientReply, Replies.LOCAL_ERROR);
         } else if (effect instanceof Effect.OpenData d) {
@@ -241,12 +244,22 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                         return session.onAuthResult(result);
                     }, AuthResult.UNAVAILABLE);
         }
-        if (!waiting && !session.inTransaction()) {
-            endRelay();
-        }
-        // RFC 4954 4: SASL responses may be longer than commands (CommandLineIT).
-        decoder.authExchange(session.inAuthExchange());
-        endIfDraining();
+    }
+
+    /** Writes what is queued, then closes. */
+    private void close() {
+        closing = true;
+        decoder.pause();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        // A client that reads nothing would keep its connection while the last reply waits to
+        // be written, and a closing session has no idle timer (SessionLimitsIT).
+        forcedClose = ctx.executor().schedule(() -> ctx.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** The client as XCLIENT or a PROXY v2 header tells a backend about it. */
+    private ForwardedClient forwardedClient() {
+        return new ForwardedClient(client, session.helo(), session.isExtended() ? "ESMTP" : "SMTP",
+                ctx.channel().localAddress() instanceof InetSocketAddress local ? local : null, session.login());
     }
 
     /** A stopping gateway ends a session only between transactions, so no message is cut off (DrainIT). */
