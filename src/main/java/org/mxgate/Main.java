@@ -58,20 +58,17 @@ public final class Main {
         // than cores only add context switches (docs/performance.md).
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 NioIoHandler.newFactory());
-        BackendClient client = new BackendClient(config.hostname());
-        Map<String, BackendPool> pools = new LinkedHashMap<>();
-        List<AutoCloseable> resources = new ArrayList<>();
+        Map<String, BackendPool> pools;
         ServerTls tls;
         try {
-            for (PoolConfig pool : config.pools().values()) {
-                pools.put(pool.name(), new BackendPool(pool, client, pool.tls().isEnabled() ? BackendTls.create(pool.tls()) : null));
-            }
+            pools = pools(config);
             tls = config.usesServerTls() ? ServerTls.open(config.tls(), config.hostname()) : null;
         } catch (TlsException e) {
             acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException(e.getMessage(), e);
         }
+        List<AutoCloseable> resources = new ArrayList<>();
         if (tls != null) {
             // A replaced certificate is used by the next connections, without a restart (docs/operations.md).
             tls.watch(Duration.ofMillis(500));
@@ -83,22 +80,9 @@ public final class Main {
         Spool spool = new Spool(config.spool().memoryLimit(), config.spool().directory(), spoolReader);
         Authenticator auth = new Authenticator(config.authLimits());
         resources.add(auth);
-        for (PolicyConfig policy : config.policies().values()) {
-            if (policy.allowWideRelayNetworks()) {
-                LOG.warn("policy {} ({}) sets allow_wide_relay_networks: it relays for {} and skips the relay self-test",
-                        policy.name(), policy.file(), policy.relayNetworks().networks());
-            } else {
-                LOG.info("policy {}: relay self-test passed (outside clients {} cannot relay)", policy.name(),
-                        RelaySelfTest.OUTSIDE_CLIENTS);
-            }
-        }
+        announceRelaySelfTests(config);
         PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run);
-        DnsblChecker dnsbl;
-        try {
-            dnsbl = config.dnsbl() == null ? null : new DnsblChecker(config.dnsbl());
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("cannot set up the DNS list resolvers: " + e.getMessage(), e);
-        }
+        DnsblChecker dnsbl = dnsbl(config);
         List<Listener> listeners = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
@@ -113,7 +97,43 @@ public final class Main {
             }
             throw new IllegalStateException("cannot start listeners: " + e, e);
         }
-        // Probes leave from each address the pool's mail leaves from (HealthProber, SourceAddressIT).
+        startHealthChecks(config, pools, workers);
+        // Edited policy files take effect within a second of the last write (docs/operations.md).
+        policies.watch(Duration.ofMillis(500));
+        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources);
+    }
+
+    private static Map<String, BackendPool> pools(GatewayConfig config) throws TlsException {
+        BackendClient client = new BackendClient(config.hostname());
+        Map<String, BackendPool> pools = new LinkedHashMap<>();
+        for (PoolConfig pool : config.pools().values()) {
+            pools.put(pool.name(), new BackendPool(pool, client, pool.tls().isEnabled() ? BackendTls.create(pool.tls()) : null));
+        }
+        return pools;
+    }
+
+    private static void announceRelaySelfTests(GatewayConfig config) {
+        for (PolicyConfig policy : config.policies().values()) {
+            if (policy.allowWideRelayNetworks()) {
+                LOG.warn("policy {} ({}) sets allow_wide_relay_networks: it relays for {} and skips the relay self-test",
+                        policy.name(), policy.file(), policy.relayNetworks().networks());
+            } else {
+                LOG.info("policy {}: relay self-test passed (outside clients {} cannot relay)", policy.name(),
+                        RelaySelfTest.OUTSIDE_CLIENTS);
+            }
+        }
+    }
+
+    private static DnsblChecker dnsbl(GatewayConfig config) {
+        try {
+            return config.dnsbl() == null ? null : new DnsblChecker(config.dnsbl());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("cannot set up the DNS list resolvers: " + e.getMessage(), e);
+        }
+    }
+
+    /** Probes leave from each address the pool's mail leaves from (HealthProber, SourceAddressIT). */
+    private static void startHealthChecks(GatewayConfig config, Map<String, BackendPool> pools, EventLoopGroup workers) {
         for (ListenerConfig listener : config.listeners()) {
             PolicyConfig policy = config.policies().get(listener.policy());
             for (String route : policy == null ? List.<String>of() : policy.routes().values()) {
@@ -124,8 +144,5 @@ public final class Main {
             }
         }
         pools.values().forEach(pool -> pool.startHealthChecks(workers));
-        // Edited policy files take effect within a second of the last write (docs/operations.md).
-        policies.watch(Duration.ofMillis(500));
-        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources);
     }
 }
