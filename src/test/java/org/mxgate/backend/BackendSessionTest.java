@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,7 @@ class BackendSessionTest {
         assertEquals(List.of("mx1.test greets gw.test", "PIPELINING", "XCLIENT NAME ADDR", "SIZE 10240000"), reply.lines());
         session.capabilities(reply);
         assertTrue(session.offers("PIPELINING"));
-        assertEquals(java.util.Set.of("NAME", "ADDR"), session.parametersOf("XCLIENT"));
+        assertEquals(Set.of("NAME", "ADDR"), session.parametersOf("XCLIENT"));
         assertTrue(session.isReusable());
     }
 
@@ -201,7 +202,7 @@ class BackendSessionTest {
     }
 
     @Test
-    void eachReplyRestartsNothingButItsOwnTimer() {
+    void eachCommandHasItsOwnTimerFromWhenItWasSent() {
         CompletableFuture<Reply> greeting = session.expect(Duration.ofSeconds(10));
         advance(Duration.ofSeconds(9));
         backendSays("220 mx1.test ESMTP\r\n");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
@@ -93,7 +94,7 @@ class BackendStartTlsTest {
 
     /** The backend's side of the TLS connection, which it starts after its 220. */
     private void backendStartsTls() {
-        server = new EmbeddedChannel(backendTls.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT, false));
+        server = new EmbeddedChannel(backendTls.newHandler(ByteBufAllocator.DEFAULT, false));
     }
 
     /** Carries the bytes each side wrote to the other until nothing moves. */
