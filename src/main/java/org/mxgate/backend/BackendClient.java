@@ -3,6 +3,7 @@ package org.mxgate.backend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -61,7 +62,7 @@ public final class BackendClient {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new SmtpResponseDecoder(MAX_REPLY_LINE), session);
+                        ch.pipeline().addLast(handlers(session));
                     }
                 })
                 .connect(backend.address().resolved());
@@ -71,48 +72,71 @@ public final class BackendClient {
                         backend.name() + ": cannot connect: " + BackendException.reason(f.cause()), null));
                 return;
             }
-            if (proxyFor != null) {
-                // The header goes first and only once; this connection then carries this client address's mail only.
-                Channel channel = connect.channel();
-                channel.pipeline().addFirst("proxy", HAProxyMessageEncoder.INSTANCE);
-                channel.writeAndFlush(proxyFor.proxyHeader());
-                channel.pipeline().remove("proxy");
-                session.boundTo(proxyFor.proxyBinding());
-            }
-            session.expect(commandTimeout)
-                    .thenCompose(greeting -> {
-                        if (greeting.code() != 220) {
-                            throw refused(backend, "greeting", greeting);
-                        }
-                        if (!greetAndHello) {
-                            return CompletableFuture.completedFuture(Reply.of(250, null, "greeting only"));
-                        }
-                        return session.send("EHLO " + heloName, commandTimeout);
-                    })
-                    .thenCompose(ehlo -> {
-                        if (ehlo.code() == 250) {
-                            if (greetAndHello) {
-                                session.capabilities(ehlo);
-                            }
-                            return CompletableFuture.completedFuture(ehlo);
-                        }
-                        if (ehlo.isPermanent()) {
-                            return session.send("HELO " + heloName, commandTimeout);
-                        }
-                        throw refused(backend, "EHLO", ehlo);
-                    })
-                    .whenComplete((last, error) -> {
-                        if (error == null && last.code() != 250) {
-                            error = refused(backend, "HELO", last);
-                        }
-                        if (error != null) {
-                            session.abort();
-                            result.completeExceptionally(unwrap(error));
-                        } else {
-                            result.complete(session);
-                        }
-                    });
+            greet(session, proxyFor, commandTimeout, greetAndHello).whenComplete((ready, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(ready);
+                }
+            });
         });
+        return result;
+    }
+
+    /** What follows the connection: the handlers a backend connection's pipeline holds, the session last. */
+    static ChannelHandler[] handlers(BackendSession session) {
+        return new ChannelHandler[] {new SmtpResponseDecoder(MAX_REPLY_LINE), session};
+    }
+
+    /**
+     * On a connected channel holding {@link #handlers}: the PROXY header if any, the greeting, then
+     * EHLO (HELO when EHLO is refused). Completes with the session, or fails and aborts it.
+     */
+    CompletableFuture<BackendSession> greet(BackendSession session, ForwardedClient proxyFor, Duration commandTimeout,
+                                            boolean greetAndHello) {
+        Backend backend = session.backend();
+        CompletableFuture<BackendSession> result = new CompletableFuture<>();
+        if (proxyFor != null) {
+            // The header goes first and only once; this connection then carries this client address's mail only.
+            Channel channel = session.channel();
+            channel.pipeline().addFirst("proxy", HAProxyMessageEncoder.INSTANCE);
+            channel.writeAndFlush(proxyFor.proxyHeader());
+            channel.pipeline().remove("proxy");
+            session.boundTo(proxyFor.proxyBinding());
+        }
+        session.expect(commandTimeout)
+                .thenCompose(greeting -> {
+                    if (greeting.code() != 220) {
+                        throw refused(backend, "greeting", greeting);
+                    }
+                    if (!greetAndHello) {
+                        return CompletableFuture.completedFuture(Reply.of(250, null, "greeting only"));
+                    }
+                    return session.send("EHLO " + heloName, commandTimeout);
+                })
+                .thenCompose(ehlo -> {
+                    if (ehlo.code() == 250) {
+                        if (greetAndHello) {
+                            session.capabilities(ehlo);
+                        }
+                        return CompletableFuture.completedFuture(ehlo);
+                    }
+                    if (ehlo.isPermanent()) {
+                        return session.send("HELO " + heloName, commandTimeout);
+                    }
+                    throw refused(backend, "EHLO", ehlo);
+                })
+                .whenComplete((last, error) -> {
+                    if (error == null && last.code() != 250) {
+                        error = refused(backend, "HELO", last);
+                    }
+                    if (error != null) {
+                        session.abort();
+                        result.completeExceptionally(unwrap(error));
+                    } else {
+                        result.complete(session);
+                    }
+                });
         return result;
     }
 
