@@ -1,2 +1,5 @@
-/** The command line: run, demo, check, explain, passwd. The only package that imports GreenMail (for the demo). */
+/**
+ * The command line: run, demo, check, explain, passwd. May depend on every package. The only
+ * package that uses GreenMail (for the demo).
+ */
 package org.mxgate.cli;
