@@ -89,34 +89,55 @@ final class ExplainCommand implements Callable<Integer> {
         Policy policy = new Policy(policyConfig);
         boolean encrypted = tls != null ? tls : found.get().tls() != ListenerConfig.Tls.NONE;
         ClientFacts facts = new ClientFacts(ClientAddress.direct(new InetSocketAddress(ip, 0)), helo, null, login, encrypted);
+        describeClient(out, policy, facts, ip);
+        Optional<Envelope> transaction = explainSender(out, policy, facts);
+        if (transaction.isEmpty()) {
+            return 0;
+        }
+        explainRecipients(out, policy, facts, transaction.get());
+        List<ConfigError> selfTest = RelaySelfTest.run(policyConfig);
+        out.printf("%nrelay self-test: %s%n", policyConfig.allowWideRelayNetworks()
+                ? "skipped (allow_wide_relay_networks)"
+                : selfTest.isEmpty() ? "passed (outside clients " + RelaySelfTest.OUTSIDE_CLIENTS + " cannot relay)" : "FAILED " + selfTest);
+        return 0;
+    }
+
+    private void describeClient(PrintStream out, Policy policy, ClientFacts facts, InetAddress ip) {
         out.printf("listener %s, policy %s, client %s, helo %s, %s%s%n", listener, policy.name(), ip.getHostAddress(), helo,
-                encrypted ? "TLS" : "plaintext", login == null ? "" : ", logged in as " + login);
+                facts.tls() ? "TLS" : "plaintext", login == null ? "" : ", logged in as " + login);
         if (login != null && !policy.offersAuth(facts)) {
             out.println("  (this listener would not have let the client log in: "
                     + (policy.hasAuth() ? "AUTH is offered only over TLS" : "auth is off in its policy") + ")");
         } else if (login != null && policy.users().find(login).isEmpty()) {
             out.println("  (no user " + login + " in " + policy.users().file() + ")");
         }
+    }
 
+    /** MAIL FROM as a session answers it; the transaction it opens, or none. */
+    private Optional<Envelope> explainSender(PrintStream out, Policy policy, ClientFacts facts) {
         Optional<MailAddress> sender = MailAddress.parsePath(bracketed(from));
         out.printf("%nMAIL FROM:%s%n", bracketed(from));
         if (sender.isEmpty() || sender.get().isBarePostmaster()) {
             reply(out, Replies.BAD_SENDER);
-            return 0;
+            return Optional.empty();
         }
         Verdict senderVerdict = policy.checkSender(facts, sender.get());
         if (!senderVerdict.isAccepted()) {
             out.println("  decided by: " + senderVerdict.rule());
             reply(out, senderVerdict.reply());
             out.println("  a session takes no RCPT without an accepted MAIL");
-            return 0;
+            return Optional.empty();
         }
         reply(out, senderVerdict.reply());
         boolean utf8 = !sender.get().isAscii() || to.stream().anyMatch(t -> !t.chars().allMatch(c -> c < 0x80));
-        Envelope transaction = new Envelope(sender.get(), -1, null, utf8);
         if (utf8) {
             out.println("  (non-ASCII addresses: explained as sent with SMTPUTF8)");
         }
+        return Optional.of(new Envelope(sender.get(), -1, null, utf8));
+    }
+
+    /** Each RCPT TO through the same Policy a session asks, step by step. */
+    private void explainRecipients(PrintStream out, Policy policy, ClientFacts facts, Envelope transaction) {
         for (String rcpt : to) {
             out.printf("%nRCPT TO:%s%n", bracketed(rcpt));
             Optional<MailAddress> recipient = MailAddress.parsePath(bracketed(rcpt));
@@ -138,11 +159,6 @@ final class ExplainCommand implements Callable<Integer> {
                 transaction = transaction.withRecipient(recipient.get());
             }
         }
-        List<ConfigError> selfTest = RelaySelfTest.run(policyConfig);
-        out.printf("%nrelay self-test: %s%n", policyConfig.allowWideRelayNetworks()
-                ? "skipped (allow_wide_relay_networks)"
-                : selfTest.isEmpty() ? "passed (outside clients " + RelaySelfTest.OUTSIDE_CLIENTS + " cannot relay)" : "FAILED " + selfTest);
-        return 0;
     }
 
     private static void reply(PrintStream out, Reply reply) {

@@ -155,6 +155,11 @@ public final class Policy {
         }
         note(trace, !config.dnsbl().enabled() ? "dnsbl: off for this listener"
                 : client.isAuthenticated() ? "dnsbl: skipped for a logged-in user" : "dnsbl: " + describe(client.dnsbl()));
+        return relayOrLocal(client, transaction, recipient, trace);
+    }
+
+    /** Never an open relay (RelayBatteryIT): our postmaster, a relay network, or one of our domains; nothing else. */
+    private Verdict relayOrLocal(ClientFacts client, Envelope transaction, MailAddress recipient, List<String> trace) {
         // RFC 5321 4.1.1.3: the bare "postmaster" is always accepted; it goes to our own domain's pool (routingDomain).
         if (recipient.isBarePostmaster()) {
             return routed(transaction, recipient, "postmaster", trace);
