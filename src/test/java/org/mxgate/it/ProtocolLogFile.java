@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /** Reads the tests' protocol log (logback-test.xml writes it to target/protocol-test.log). */
@@ -21,28 +22,31 @@ final class ProtocolLogFile {
     private ProtocolLogFile() {
     }
 
-    /** The session whose MAIL named this (unique) sender, waiting up to 5 s for the line; null if none. */
+    /**
+     * The session whose MAIL named this (unique) sender; null if none. The line is written as the
+     * command is read, so it is normally there at once; the wait (up to 10 s, each look a read of
+     * the whole file) is for a slow disk.
+     */
     static String sessionOf(String sender) {
-        Pattern p = Pattern.compile("\"session\":\"([a-z0-9]+)\".*MAIL FROM:<" + Pattern.quote(sender) + ">");
+        String command = "MAIL FROM:<" + sender + ">";
+        Pattern p = Pattern.compile("\"session\":\"([a-z0-9]+)\".*" + Pattern.quote(command));
         try {
-            return await().atMost(Duration.ofSeconds(5)).until(() -> find(p), Objects::nonNull);
+            return await().atMost(Duration.ofSeconds(10)).until(() -> find(command, p), Objects::nonNull);
         } catch (ConditionTimeoutException e) {
             return null;
         }
     }
 
-    private static String find(Pattern p) throws IOException {
-        for (String line : Files.readAllLines(LOG, StandardCharsets.UTF_8)) {
-            Matcher m = p.matcher(line);
-            if (m.find()) {
-                return m.group(1);
-            }
+    private static String find(String command, Pattern p) throws IOException {
+        try (Stream<String> lines = Files.lines(LOG, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains(command)).map(p::matcher).filter(Matcher::find)
+                    .map(m -> m.group(1)).findFirst().orElse(null);
         }
-        return null;
     }
 
     static List<String> linesOf(String session) throws IOException {
-        return Files.readAllLines(LOG, StandardCharsets.UTF_8).stream()
-                .filter(l -> l.contains("\"session\":\"" + session + "\"")).toList();
+        try (Stream<String> lines = Files.lines(LOG, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("\"session\":\"" + session + "\"")).toList();
+        }
     }
 }
