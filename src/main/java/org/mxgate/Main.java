@@ -1,5 +1,6 @@
 package org.mxgate;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -53,6 +54,11 @@ public final class Main {
 
     /** Starts every listener and pool of the config; on a bind failure nothing is left running. */
     public static Gateway start(GatewayConfig config) throws InterruptedException {
+        return start(config, Ticker.systemTicker());
+    }
+
+    /** @param authClock what the AUTH failure window is measured with: the system's, or a test's (AuthBruteForceIT) */
+    public static Gateway start(GatewayConfig config, Ticker authClock) throws InterruptedException {
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One I/O thread per core: a client and its backend sessions share one, and more threads
         // than cores only add context switches (docs/performance.md).
@@ -78,7 +84,7 @@ public final class Main {
         ExecutorService spoolReader = Executors.newFixedThreadPool(2, new DefaultThreadFactory("mxgate-spool", true));
         resources.add(spoolReader::shutdownNow);
         Spool spool = new Spool(config.spool().memoryLimit(), config.spool().directory(), spoolReader);
-        Authenticator auth = new Authenticator(config.authLimits());
+        Authenticator auth = new Authenticator(config.authLimits(), authClock);
         resources.add(auth);
         announceRelaySelfTests(config);
         PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run);

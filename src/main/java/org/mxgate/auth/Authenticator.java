@@ -1,5 +1,6 @@
 package org.mxgate.auth;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -52,11 +53,20 @@ public final class Authenticator implements AutoCloseable {
     }
 
     public Authenticator(AuthLimitsConfig limits) {
-        this(limits, QUEUE_PER_THREAD * limits.hashThreads());
+        this(limits, Ticker.systemTicker());
+    }
+
+    /** @param clock what the failure window is measured with: the system's, or a test's (AuthBruteForceIT) */
+    public Authenticator(AuthLimitsConfig limits, Ticker clock) {
+        this(limits, QUEUE_PER_THREAD * limits.hashThreads(), clock);
     }
 
     Authenticator(AuthLimitsConfig limits, int queueCapacity) {
-        this.failures = new AuthFailures(limits);
+        this(limits, queueCapacity, Ticker.systemTicker());
+    }
+
+    private Authenticator(AuthLimitsConfig limits, int queueCapacity, Ticker clock) {
+        this.failures = new AuthFailures(limits, clock);
         this.hashing = new ThreadPoolExecutor(limits.hashThreads(), limits.hashThreads(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), hashThreads());
         this.afterFailureDelay = CompletableFuture.delayedExecutor(limits.failureDelay().toNanos(), TimeUnit.NANOSECONDS);

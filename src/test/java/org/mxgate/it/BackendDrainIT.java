@@ -68,7 +68,8 @@ class BackendDrainIT {
             pool.drain("b");
             assertTrue(client.sendMessage("x@client.test", List.of("user@example.test"), SMALL).contains("(backend a"));
             pool.halt("a");
-            Thread.sleep(200);
+            // The idle session's connection ends at the backend: halt has closed it.
+            a.awaitAllSessionsEnded();
             pool.enable("a");
             assertTrue(client.sendMessage("x@client.test", List.of("user@example.test"), SMALL).contains("(backend a"));
             assertEquals(2, a.connections(), "halt closed the idle session, so the next message needed a new one");

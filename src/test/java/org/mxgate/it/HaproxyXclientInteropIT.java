@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -58,8 +59,7 @@ class HaproxyXclientInteropIT {
                     """.formatted(haproxyPort, gateway.gateway().port("internet")));
             Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true).start();
             try {
-                assertTrue(InteropTools.await(Duration.ofSeconds(10), () -> InteropTools.isListening(haproxyPort)),
-                        "haproxy did not start");
+                await("haproxy listening").atMost(Duration.ofSeconds(10)).until(() -> InteropTools.isListening(haproxyPort));
                 try (SmtpClient client = new SmtpClient(haproxyPort, "127.0.0.2")) {
                     client.hello();
                     String reply = client.sendMessage("sender@client.test", List.of("user@example.test"),
@@ -67,7 +67,7 @@ class HaproxyXclientInteropIT {
                     assertTrue(reply.startsWith("250 2.0.0") && reply.contains("(backend postfix "), reply);
                 }
                 Path inbox = mail.resolve("inbox/new");
-                assertTrue(InteropTools.await(Duration.ofSeconds(20), () -> count(inbox) == 1), postfix.maillog());
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(1, count(inbox), postfix::maillog));
                 String stored;
                 try (Stream<Path> files = Files.list(inbox)) {
                     stored = Files.readString(files.findFirst().orElseThrow(), StandardCharsets.UTF_8);

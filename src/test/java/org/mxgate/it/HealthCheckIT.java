@@ -1,9 +1,12 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,20 +54,19 @@ class HealthCheckIT {
              TestGateway gateway = gateway("mail_from", pressured.port(), healthy.port())) {
             pressured.pressureForExternalSenders(true);
             long start = System.nanoTime();
-            boolean down = InteropTools.await(java.time.Duration.ofSeconds(5),
-                    () -> !gateway.gateway().pool("mailbox").backends().get(0).isUp());
+            await("marked down").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !gateway.gateway().pool("mailbox").backends().get(0).isUp());
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(down, "not marked down");
             assertTrue(tookMillis <= INTERVAL * 2 * 3, "down after " + tookMillis + " ms; interval x fall is " + INTERVAL * 2);
+            assertTrue(pressured.mailSenders().contains(PROBE_SENDER), "the probe said MAIL FROM:<" + PROBE_SENDER + ">");
 
             sendTen(gateway);
             assertEquals(0, clientMails(pressured), "no client transaction reaches a backend that is down");
             assertEquals(10, healthy.messages().size());
 
             pressured.pressureForExternalSenders(false);
-            boolean up = InteropTools.await(java.time.Duration.ofSeconds(5),
-                    () -> gateway.gateway().pool("mailbox").backends().get(0).isUp());
-            assertTrue(up, "back up once the pressure ended");
+            await("back up once the pressure ended").atMost(Duration.ofSeconds(5))
+                    .until(() -> gateway.gateway().pool("mailbox").backends().get(0).isUp());
             sendTen(gateway);
             assertTrue(pressured.messages().size() >= 4, "round robin shares again: " + pressured.messages().size());
         }
@@ -76,8 +78,11 @@ class HealthCheckIT {
              RecordingBackend healthy = new RecordingBackend();
              TestGateway gateway = gateway("ehlo", pressured.port(), healthy.port())) {
             pressured.pressureForExternalSenders(true);
-            Thread.sleep(INTERVAL * 4);
+            // Probes of one backend run one after another, each counted before the next connects: at the
+            // (fall + 1)th probe connection, fall probes have been counted, enough to have marked it down.
+            await("three EHLO probes").atMost(Duration.ofSeconds(5)).until(() -> pressured.sessions() >= 3);
             assertTrue(gateway.gateway().pool("mailbox").backends().get(0).isUp(), "an EHLO probe sees a healthy server");
+            assertFalse(pressured.mailSenders().contains(PROBE_SENDER), "an EHLO probe says no MAIL FROM");
             sendTen(gateway);
             assertTrue(clientMails(pressured) >= 1, "client transactions hit the pressured backend and were moved on");
             assertEquals(10, healthy.messages().size());

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * What interop tests share: whether a program is there (so a test can skip with the reason),
@@ -82,18 +81,6 @@ final class InteropTools {
 
     static Output run(Duration limit, String... command) throws IOException, InterruptedException {
         return run(limit, null, command);
-    }
-
-    /** Waits until the condition holds or the limit passes; returns whether it holds. */
-    static boolean await(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {

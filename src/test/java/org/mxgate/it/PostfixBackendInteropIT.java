@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -55,8 +56,8 @@ class PostfixBackendInteropIT {
                 backendIds.add(id.group(1));
             }
             Path inbox = mail.resolve("inbox/new");
-            boolean stored = InteropTools.await(Duration.ofSeconds(30), () -> count(inbox) == bodies.size());
-            assertTrue(stored, "stored " + count(inbox) + " of " + bodies.size() + "\n" + postfix.maillog());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(bodies.size(), count(inbox),
+                    () -> "stored in the inbox\n" + postfix.maillog()));
             for (String id : backendIds) {
                 assertTrue(postfix.maillog().contains(id + ": to=<"), "Postfix delivered " + id);
             }

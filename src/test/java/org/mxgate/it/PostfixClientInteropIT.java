@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -36,9 +37,12 @@ class PostfixClientInteropIT {
                     "-f", "sender@interop.test", "-t", "user@elsewhere.test", "127.0.0.1:" + postfix.port());
             assertEquals(0, source.exitCode(), source.text());
 
-            boolean all = InteropTools.await(Duration.ofSeconds(120), () -> backend.messages().size() >= MESSAGES);
-            assertTrue(all, "delivered " + backend.messages().size() + " of " + MESSAGES + "\n" + postfix.maillog());
-            Thread.sleep(500);
+            // Postfix logs status=sent once the gateway said 250, and the gateway says 250 only after the
+            // backend has the message: when Postfix has logged every one, all deliveries are over, and
+            // a second copy of any message would already be at the backend.
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertTrue(postfix.logLines("status=sent") >= MESSAGES,
+                    () -> "Postfix sent " + postfix.logLines("status=sent") + " of " + MESSAGES + ", the backend has "
+                            + backend.messages().size() + "\n" + postfix.maillog()));
             List<RecordingBackend.Message> messages = backend.messages();
             assertEquals(MESSAGES, messages.size(), "each message exactly once");
             Set<String> recipients = messages.stream().flatMap(m -> m.recipients().stream()).collect(Collectors.toSet());

@@ -1,5 +1,7 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A private Postfix instance on one loopback port, built from the templates in
@@ -45,12 +48,21 @@ final class PostfixInstance implements AutoCloseable {
         ownedByPostfix(Files.createDirectories(dir.resolve("data")));
         PostfixInstance instance = new PostfixInstance(dir, port);
         InteropTools.Output started = InteropTools.run(START_LIMIT, "/usr/sbin/postfix", "-c", dir.resolve("etc").toString(), "start");
-        if (started.exitCode() != 0 || !InteropTools.await(START_LIMIT, () -> InteropTools.isListening(port))) {
+        if (started.exitCode() != 0 || !listensWithin(START_LIMIT, port)) {
             String log = instance.maillog();
             instance.close();
             throw new IllegalStateException("postfix " + name + " did not start: " + started.text() + "\n" + log);
         }
         return instance;
+    }
+
+    private static boolean listensWithin(Duration limit, int port) {
+        try {
+            await().atMost(limit).until(() -> InteropTools.isListening(port));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -51,8 +52,8 @@ class PostfixSubmissionInteropIT {
                     "-m", Integer.toString(MESSAGES), "-s", "2", "-N", "-l", "1024",
                     "-f", "app@interop.test", "-t", "someone@elsewhere.test", "127.0.0.1:" + postfix.port());
             assertEquals(0, source.exitCode(), source.text());
-            boolean all = InteropTools.await(Duration.ofSeconds(60), () -> backend.messages().size() >= MESSAGES);
-            assertTrue(all, "delivered " + backend.messages().size() + " of " + MESSAGES + "\n" + postfix.maillog());
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertTrue(backend.messages().size() >= MESSAGES,
+                    () -> "delivered " + backend.messages().size() + " of " + MESSAGES + "\n" + postfix.maillog()));
             assertEquals(MESSAGES, postfix.logLines("status=sent"), postfix.maillog());
             assertTrue(postfix.maillog().contains("TLS connection established to 127.0.0.1"), postfix.maillog());
             List<RecordingBackend.Message> messages = backend.messages();

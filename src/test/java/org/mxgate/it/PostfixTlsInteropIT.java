@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -51,7 +52,7 @@ class PostfixTlsInteropIT {
                     "Subject: over tls\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
             assertTrue(reply.startsWith("250 2.0.0"), reply + "\n" + postfix.maillog());
             Path inbox = mail.resolve("inbox/new");
-            assertTrue(InteropTools.await(Duration.ofSeconds(30), () -> count(inbox) == 1), postfix.maillog());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(1, count(inbox), postfix::maillog));
             String stored;
             try (Stream<Path> files = Files.list(inbox)) {
                 stored = Files.readString(files.findFirst().orElseThrow(), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,13 +52,14 @@ class PressureIT {
             }
             assertEquals(1, clientMails(pressured), "no new transaction during the cooldown");
 
-            assertTrue(InteropTools.await(Duration.ofSeconds(3), () -> !backend.isUnderPressure()));
+            await("the cooldown ends").atMost(Duration.ofSeconds(3)).until(() -> !backend.isUnderPressure());
             for (int i = 0; i < 2; i++) {
                 assertTrue(send(gateway).startsWith("250 2.0.0"));
             }
             assertEquals(2, clientMails(pressured), "tried again after the cooldown, and pressed again");
             long start = System.nanoTime();
-            assertTrue(InteropTools.await(Duration.ofSeconds(5), () -> !backend.isUnderPressure()));
+            await("the doubled cooldown ends").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !backend.isUnderPressure());
             long restedMillis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(restedMillis > 1500, "the second cooldown is doubled to 2 s, rested " + restedMillis + " ms");
 

@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,19 @@ class ProxyMalformedIT {
         return cases;
     }
 
+    private static final String ON_PURPOSE = "leaked on purpose by ProxyMalformedIT";
+
+    /** A buffer nobody releases, marked so its leak report can be told apart. */
+    private static void leakOnPurpose() {
+        PooledByteBufAllocator.DEFAULT.buffer(64).touch(ON_PURPOSE);
+    }
+
+    private static void collectAndTrack() {
+        System.gc();
+        ByteBuf probe = PooledByteBufAllocator.DEFAULT.buffer(64);
+        probe.release();
+    }
+
     @Test
     void eachMalformedHeaderClosesTheConnectionWithoutABannerOrALeak() throws Exception {
         ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
@@ -86,15 +101,19 @@ class ProxyMalformedIT {
                 client.write("PROXY TCP4 198.18.0.7 127.0.0.1 40000 25\r\n");
                 client.hello();
             }
-            // Leaks are reported when a leaked buffer is collected and the detector next runs.
-            for (int i = 0; i < 5; i++) {
-                System.gc();
-                Thread.sleep(100);
-                ByteBuf probe = PooledByteBufAllocator.DEFAULT.buffer(64);
-                probe.release();
-            }
-            assertEquals(0, leaks.list.stream().filter(e -> e.getFormattedMessage().contains("LEAK")).count(),
-                    leaks.list.toString());
+            // Leaks are reported when a leaked buffer has been collected and the detector next tracks an
+            // allocation. A buffer leaked on purpose is the event to wait for: once its leak is reported,
+            // a collection after every connection above has run, and the detector has looked at it.
+            leakOnPurpose();
+            await("the deliberate leak reported").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        collectAndTrack();
+                        return leaks.list.stream().anyMatch(e -> e.getFormattedMessage().contains(ON_PURPOSE));
+                    });
+            // What that collection found after the deliberate leak is reported at the next allocation.
+            collectAndTrack();
+            assertEquals(0, leaks.list.stream().filter(e -> e.getFormattedMessage().contains("LEAK")
+                    && !e.getFormattedMessage().contains(ON_PURPOSE)).count(), leaks.list.toString());
         } finally {
             leakLog.detachAppender(leaks);
             ResourceLeakDetector.setLevel(before);

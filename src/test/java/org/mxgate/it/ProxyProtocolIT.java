@@ -119,6 +119,7 @@ class ProxyProtocolIT {
             for (byte b : header) {
                 socket.getOutputStream().write(b);
                 socket.getOutputStream().flush();
+                // The pause is the behaviour under test, not a wait: it lets each byte leave as a segment of its own.
                 Thread.sleep(3);
             }
             socket.getOutputStream().write("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<user@elsewhere.test>\r\nQUIT\r\n"

@@ -1,11 +1,13 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,9 +58,9 @@ class ProxyV2OutIT {
                 session(gateway, "198.18." + (i / 250) + "." + (i % 250 + 1), 40000 + i);
             }
             // The last sessions' parked connections settle once their replies are out; wait for that.
-            boolean bounded = InteropTools.await(java.time.Duration.ofSeconds(10), () -> backend.openConnections() <= 2 * loops);
-            assertTrue(bounded, backend.openConnections() + " backend connections open after 2000 client sessions; "
-                    + "idle_connections 2 x " + loops + " I/O threads allow " + 2 * loops);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(backend.openConnections() <= 2 * loops,
+                    () -> backend.openConnections() + " backend connections open after 2000 client sessions; "
+                    + "idle_connections 2 x " + loops + " I/O threads allow " + 2 * loops));
         }
     }
 

@@ -1,7 +1,11 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,6 +15,8 @@ import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * A SubEthaSMTP backend that keeps every message it accepts byte for byte, and can be scripted
@@ -27,6 +33,8 @@ final class RecordingBackend implements AutoCloseable {
     private final AtomicInteger mailCommands = new AtomicInteger();
     private final Set<String> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Set<String> remoteAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final Set<Session> openSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean pressure;
     private volatile boolean externalPressure;
     private final List<String> mailSenders = Collections.synchronizedList(new ArrayList<>());
@@ -43,7 +51,7 @@ final class RecordingBackend implements AutoCloseable {
     RecordingBackend(javax.net.ssl.SSLContext startTls) {
         SMTPServer.Builder builder = SMTPServer.port(0).bindAddress(java.net.InetAddress.getLoopbackAddress())
                 .hostName("backend.test").maxConnections(1000).insertReceivedHeaders(false)
-                .messageHandlerFactory(this::handler);
+                .messageHandlerFactory(this::handler).sessionHandler(new SessionCount());
         if (startTls != null) {
             builder.enableTLS().startTlsSocketFactory(startTls);
         }
@@ -126,6 +134,43 @@ final class RecordingBackend implements AutoCloseable {
         return connections.size();
     }
 
+    /** How many SMTP connections were greeted, with or without a MAIL command (health probes too). */
+    int sessions() {
+        return sessions.get();
+    }
+
+    /** How many greeted SMTP connections have not ended yet. */
+    int openSessions() {
+        return openSessions.size();
+    }
+
+    /**
+     * Waits until every connection made to this backend has ended, and so has been read to its end:
+     * whatever a test's connections carried is recorded by then, and nothing more can come on them.
+     * A connection is counted from before its greeting, and a client sends no MAIL before the
+     * greeting, so no connection that could carry a message is missed.
+     */
+    void awaitAllSessionsEnded() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertEquals(0, openSessions(), "connections to the backend still open"));
+    }
+
+    /** Counts connections at their greeting and their end; refuses none. */
+    private final class SessionCount implements SessionHandler {
+
+        @Override
+        public SessionAcceptance accept(Session session) {
+            sessions.incrementAndGet();
+            openSessions.add(session);
+            return SessionAcceptance.success();
+        }
+
+        @Override
+        public void onSessionEnd(Session session) {
+            openSessions.remove(session);
+        }
+    }
+
     private MessageHandler handler(MessageContext context) {
         return new MessageHandler() {
             private String from;
@@ -139,6 +184,7 @@ final class RecordingBackend implements AutoCloseable {
                 remoteAddresses.add(remote);
                 sendersWithAddress.add(address + " from " + remote);
                 if (mailDelayMillis > 0) {
+                    // The slow backend this option simulates: the pause is the behaviour under test.
                     try {
                         Thread.sleep(mailDelayMillis);
                     } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +29,7 @@ final class ScriptedBackend implements AutoCloseable {
     private final LoopbackServer server;
     private final AtomicInteger dataStarted = new AtomicInteger();
     private final AtomicInteger delivered = new AtomicInteger();
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final java.util.List<String> mailCommands = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     ScriptedBackend(Script script) throws IOException {
@@ -106,8 +108,8 @@ final class ScriptedBackend implements AutoCloseable {
                         return;
                     }
                     if (script == Script.STALL_IN_DATA) {
-                        // Reads no more and holds the connection open, as a hung backend does.
-                        Thread.sleep(120_000);
+                        // Reads no more and holds the connection open, as a hung backend does, until the test ends.
+                        closed.await();
                         return;
                     }
                     while ((line = reader.readLine()) != null && !line.equals(".")) {
@@ -128,6 +130,7 @@ final class ScriptedBackend implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed.countDown();
         server.close();
     }
 }

@@ -85,6 +85,7 @@ final class SlowSinkBackend implements AutoCloseable {
             if (total >= END.length && java.util.Arrays.equals(tail, END)) {
                 return total;
             }
+            // The slowness this backend simulates, not a wait for anything: TCP makes the gateway hold back.
             Thread.sleep(1);
         }
     }

@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,7 +34,7 @@ class SmtpSinkBackPressureInteropIT {
         }
         Process sinkProcess = new ProcessBuilder(sink).redirectErrorStream(true).start();
         try (RecordingBackend healthy = new RecordingBackend()) {
-            assertTrue(InteropTools.await(Duration.ofSeconds(10), () -> InteropTools.isListening(sinkPort)), "smtp-sink did not start");
+            await("smtp-sink listening").atMost(Duration.ofSeconds(10)).until(() -> InteropTools.isListening(sinkPort));
             String sender = "pressure-" + UUID.randomUUID() + "@client.test";
             try (TestGateway gateway = TestGateway.start(List.of(sinkPort, healthy.port()));
                  SmtpClient client = new SmtpClient(gateway.internet())) {

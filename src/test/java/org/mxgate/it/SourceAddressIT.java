@@ -1,9 +1,11 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,11 +75,11 @@ class SourceAddressIT {
                      "internet", "accept_domains: [example.test]\nroute: mailbox\n",
                      "internal", "accept_domains: [example.test]\nrelay: { networks: [127.0.0.0/8] }\nroute: mailbox\n",
                      "submission", "accept_domains: [example.test]\nroute: outbound\n"))) {
-            boolean both = InteropTools.await(java.time.Duration.ofSeconds(5),
-                    () -> mailbox.remoteAddressesOf(probe).containsAll(Set.of("127.0.0.3", "127.0.0.4"))
-                            && outbound.remoteAddressesOf(probe).contains("127.0.0.5"));
-            assertTrue(both, "mailbox probed from " + mailbox.remoteAddressesOf(probe) + ", outbound from "
-                    + outbound.remoteAddressesOf(probe));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertTrue(
+                    mailbox.remoteAddressesOf(probe).containsAll(Set.of("127.0.0.3", "127.0.0.4"))
+                            && outbound.remoteAddressesOf(probe).contains("127.0.0.5"),
+                    () -> "mailbox probed from " + mailbox.remoteAddressesOf(probe) + ", outbound from "
+                    + outbound.remoteAddressesOf(probe)));
             // Never from the system's choice (127.0.0.1), nor from a listener routing elsewhere.
             assertEquals(Set.of("127.0.0.3", "127.0.0.4"), mailbox.remoteAddressesOf(probe));
             assertEquals(Set.of("127.0.0.5"), outbound.remoteAddressesOf(probe));

@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.Map;
 import org.mxgate.auth.PasswordHash;
 
@@ -31,10 +32,15 @@ final class Submission implements AutoCloseable {
      * @param topKeys extra top-level lines for conf/mxgate.yml, such as an {@code auth:} block
      */
     static Submission start(String tls, String topKeys) throws Exception {
+        return start(tls, topKeys, Ticker.systemTicker());
+    }
+
+    /** @param authClock what the AUTH failure window is measured with */
+    static Submission start(String tls, String topKeys, Ticker authClock) throws Exception {
         RecordingBackend backend = new RecordingBackend();
         try {
             return new Submission(backend, TestGateway.startWith(config(backend.port(), tls, topKeys),
-                    Map.of("submission", POLICY, "users", users())));
+                    Map.of("submission", POLICY, "users", users()), authClock));
         } catch (Exception e) {
             backend.close();
             throw e;

@@ -1,5 +1,6 @@
 package org.mxgate.it;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,6 +75,12 @@ final class TestGateway implements AutoCloseable {
      * name to the text of policies/NAME.yml.
      */
     static TestGateway startWith(String conf, java.util.Map<String, String> policies) throws Exception {
+        return startWith(conf, policies, Ticker.systemTicker());
+    }
+
+    /** The same, with the AUTH failure window measured by {@code authClock}, which the test moves on. */
+    static TestGateway startWith(String conf, java.util.Map<String, String> policies, Ticker authClock)
+            throws Exception {
         Path dir = Files.createTempDirectory("mxgate-it-");
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("policies"));
@@ -81,7 +88,8 @@ final class TestGateway implements AutoCloseable {
         for (var policy : policies.entrySet()) {
             write(dir.resolve("policies/" + policy.getKey() + ".yml"), policy.getValue());
         }
-        return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"), RelaySelfTest::run)), dir);
+        return new TestGateway(Main.start(ConfigLoader.load(dir.resolve("conf/mxgate.yml"), RelaySelfTest::run),
+                authClock), dir);
     }
 
     Path configFile() {

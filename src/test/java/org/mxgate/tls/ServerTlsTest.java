@@ -1,5 +1,6 @@
 package org.mxgate.tls;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -277,12 +278,8 @@ class ServerTlsTest {
             assertTrue(watcher.isDaemon());
             assertThrows(IllegalStateException.class, () -> tls.watch(Duration.ofSeconds(1)));
             SelfSignedPair.create("watched.example.org", certificate, key);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!tls.certificate().getSubjectX500Principal().getName().equals("CN=watched.example.org")
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertEquals("CN=watched.example.org", tls.certificate().getSubjectX500Principal().getName());
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                    assertEquals("CN=watched.example.org", tls.certificate().getSubjectX500Principal().getName()));
             tls.close();
             watcher.join(5_000);
             assertFalse(watcher.isAlive(), "close() stops the watcher");
