@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mxgate.backend.Backend;
 import org.mxgate.backend.BackendPool;
@@ -74,12 +73,28 @@ final class BackendLeg {
      * took nothing for {@code timeout}, exceptionally when the spool could not be read.
      */
     CompletableFuture<Boolean> streamBody(Duration timeout) {
-        ScheduledFuture<?> timer = loop.schedule(() -> {
-            log.backendEvent(backend().name(), "took no more of the body for " + timeout.toMillis() + " ms");
-            session.abort();
+        BodyStream stream = BodyStream.start(transaction.body(), session, spool.reader());
+        bodyStream = stream.written();
+        watchProgress(stream, stream.position(), timeout);
+        return bodyStream;
+    }
+
+    /**
+     * Drops the connection when the backend has taken nothing of the body for {@code timeout}:
+     * a slow backend that keeps reading may take as long as the message needs (ReplayMemoryIT).
+     */
+    private void watchProgress(BodyStream stream, long lastPosition, Duration timeout) {
+        loop.schedule(() -> {
+            if (stream.written().isDone()) {
+                return;
+            }
+            if (stream.position() == lastPosition) {
+                log.backendEvent(backend().name(), "took no more of the body for " + timeout.toMillis() + " ms");
+                session.abort();
+                return;
+            }
+            watchProgress(stream, stream.position(), timeout);
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        bodyStream = BodyStream.write(transaction.body(), session, spool.reader());
-        return bodyStream.whenComplete((written, error) -> timer.cancel(false));
     }
 
     /** From now on each chunk the client sends goes straight on: the stream has caught up. */

@@ -34,10 +34,20 @@ final class BodyStream {
         this.reader = reader;
     }
 
-    static CompletableFuture<Boolean> write(MessageBody body, BackendSession session, Executor reader) {
+    /** Starts writing; {@link #written()} says how it ended, {@link #position()} how far it got. */
+    static BodyStream start(MessageBody body, BackendSession session, Executor reader) {
         BodyStream stream = new BodyStream(body, session, reader);
         stream.next();
-        return stream.written;
+        return stream;
+    }
+
+    CompletableFuture<Boolean> written() {
+        return written;
+    }
+
+    /** Bytes handed to the backend's socket so far: progress, for a timer that looks for none. */
+    long position() {
+        return position;
     }
 
     private void next() {

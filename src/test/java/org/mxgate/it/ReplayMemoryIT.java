@@ -78,6 +78,24 @@ class ReplayMemoryIT {
         }
     }
 
+    @Test
+    void aSlowBackendThatKeepsReadingMayTakeLongerThanDataTimeout() throws Exception {
+        byte[] body = message();
+        long start = System.nanoTime();
+        try (ScriptedBackend refusing = new ScriptedBackend(ScriptedBackend.Script.TEMPFAIL_DATA);
+             SlowSinkBackend slow = new SlowSinkBackend(read -> { });
+             TestGateway gateway = TestGateway.start(List.of(refusing.port(), slow.port()),
+                     "    data_timeout: 1s\n", "  max_message_size: 50MB\n");
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            String reply = client.sendMessage("big@client.test", List.of("user@example.test"), body);
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            // data_timeout bounds a pause in the backend's reading, not the whole body's.
+            assertTrue(tookMillis > 1000, "the slow backend took longer than data_timeout: " + tookMillis + " ms");
+            assertTrue(reply.startsWith("250 2.0.0") && reply.contains("(backend b2"), reply + " after " + tookMillis + " ms");
+        }
+    }
+
     private static byte[] message() {
         StringBuilder text = new StringBuilder(MESSAGE + 100).append("Subject: large\r\n\r\n");
         for (int i = 0; text.length() < MESSAGE; i++) {
