@@ -5,8 +5,6 @@ import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.mxgate.auth.AuthResult;
@@ -27,6 +25,7 @@ import org.mxgate.net.ClientAddress;
  * One client's SMTP dialogue as a state machine with no sockets: each input returns a
  * {@link Step} (replies and at most one effect). Every decision asks the listener's policy;
  * backend answers come back through the {@code on...} methods. Never does I/O, never blocks.
+ * Argument checks live in {@link EnvelopeParser}.
  */
 public final class SmtpSession {
 
@@ -113,41 +112,15 @@ public final class SmtpSession {
 
     /** {@link #loggable(String)} for a decoded line; bytes that are not UTF-8 show as {@code \xNN}. */
     public String loggable(SmtpInput.Line line) {
-        String text = loggable(line.text());
-        if (line.isUtf8()) {
-            return text;
-        }
-        StringBuilder escaped = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                escaped.append(c);
-            } else {
-                escaped.append(String.format("\\x%02X", (int) c));
-            }
-        }
-        return escaped.toString();
+        return LoggableLine.of(line, exchange != null);
     }
 
     /**
-     * The line as the protocol log may show it: AUTH responses and initial responses carry
-     * passwords, so they never reach a log. Call before {@link #handle}.
+     * The line as the protocol log may show it ({@link LoggableLine}): AUTH responses and initial
+     * responses carry passwords, so they never reach a log. Call before {@link #handle}.
      */
     public String loggable(String line) {
-        if (exchange != null) {
-            return SaslResponses.isCancel(line) ? line : "(AUTH response not logged)";
-        }
-        if (line.regionMatches(true, 0, "AUTH ", 0, 5)) {
-            String[] words = line.split(" ");
-            // RFC 4422 3.1: a mechanism name is 1 to 20 upper-case letters, digits, "-" or "_".
-            // Any other word (up to 12,288 octets on an AUTH line) may be a response sent
-            // without its mechanism: not logged.
-            if (words.length == 2 && !words[1].matches("[A-Z0-9_-]{1,20}") && AuthExchange.of(words[1]).isEmpty()) {
-                return words[0] + " (argument not logged)";
-            }
-            return words.length > 2 ? words[0] + " " + words[1] + " (initial response not logged)" : line;
-        }
-        return line;
+        return LoggableLine.of(line, exchange != null);
     }
 
     /** A line that was valid UTF-8. */
@@ -249,16 +222,10 @@ public final class SmtpSession {
         if (!extended) {
             return Step.reply(Reply.of(250, null, hostname));
         }
-        List<String> keywords = new ArrayList<>(List.of(hostname, "PIPELINING",
-                "SIZE " + policy.limits().maxMessageSize(), "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"));
-        if (tlsMode == ListenerConfig.Tls.STARTTLS && tls == null) {
-            keywords.add("STARTTLS");
-        }
+        boolean offerStartTls = tlsMode == ListenerConfig.Tls.STARTTLS && tls == null;
         // AUTH only over TLS (or plaintext to loopback where the policy says so): TlsAuthIT.
-        if (policy.offersAuth(facts())) {
-            keywords.add("AUTH PLAIN LOGIN");
-        }
-        return Step.reply(new Reply(250, null, keywords));
+        boolean offerAuth = policy.offersAuth(facts());
+        return Step.reply(EhloReply.of(hostname, policy.limits().maxMessageSize(), offerStartTls, offerAuth));
     }
 
     private Step startTls(String argument) {
@@ -366,90 +333,17 @@ public final class SmtpSession {
         }
         // A transaction runs under the policy in force at its MAIL; a reload applies to the next one.
         policy = policies.get();
-        Optional<PathArgument> parsed = CommandParser.parsePathArgument(argument, "FROM");
-        if (parsed.isEmpty()) {
-            return error(Replies.MAIL_SYNTAX);
+        Checked<Envelope> envelope = EnvelopeParser.mailFrom(argument, isUtf8, policy.offersAuth(facts()),
+                policy.limits().maxMessageSize());
+        if (envelope.isRefused()) {
+            return error(envelope.refusal());
         }
-        Optional<MailAddress> sender = MailAddress.parsePath(parsed.get().path());
-        if (sender.isEmpty() || sender.get().isBarePostmaster()) {
-            return error(Replies.BAD_SENDER);
-        }
-        Map<String, String> params = parsed.get().parameters();
-        Optional<Reply> badParameter = refuseMailParameter(params);
-        if (badParameter.isPresent()) {
-            return error(badParameter.get());
-        }
-        long size = params.containsKey("SIZE") ? Long.parseLong(params.get("SIZE")) : -1;
-        String body = params.containsKey("BODY") ? params.get("BODY").toUpperCase(Locale.ROOT) : null;
-        boolean utf8 = params.containsKey("SMTPUTF8");
-        // RFC 1870 6.1: a declared size over our limit is refused at MAIL.
-        if (size > policy.limits().maxMessageSize()) {
-            return error(Replies.MESSAGE_TOO_BIG);
-        }
-        // RFC 6531 3.4: a non-ASCII address needs the SMTPUTF8 parameter.
-        if (!utf8 && !sender.get().isAscii()) {
-            return error(Replies.NEEDS_SMTPUTF8);
-        }
-        // RFC 6531 3.3: under SMTPUTF8 the address is UTF-8. Other bytes are refused, so no
-        // backend ever sees an address with a byte replaced (CommandLineIT).
-        if (!isUtf8) {
-            return error(Replies.BAD_UTF8);
-        }
-        Verdict verdict = policy.checkSender(facts(), sender.get());
+        Verdict verdict = policy.checkSender(facts(), envelope.value().sender());
         if (!verdict.isAccepted()) {
             return error(verdict.reply());
         }
-        transaction = new Transaction(new Envelope(sender.get(), size, body, utf8), QueueId.next());
+        transaction = new Transaction(envelope.value(), QueueId.next());
         return Step.reply(verdict.reply());
-    }
-
-    /** RFC 5321 4.1.1.11: only the MAIL parameters we offer, each with a valid value; the refusal, or none. */
-    private Optional<Reply> refuseMailParameter(Map<String, String> params) {
-        for (Map.Entry<String, String> p : params.entrySet()) {
-            String value = p.getValue();
-            switch (p.getKey()) {
-                case "SIZE" -> {
-                    if (!value.matches("\\d{1,18}")) {
-                        return Optional.of(Replies.SYNTAX);
-                    }
-                }
-                case "BODY" -> {
-                    String body = value.toUpperCase(Locale.ROOT);
-                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
-                        return Optional.of(Replies.SYNTAX);
-                    }
-                }
-                case "SMTPUTF8" -> {
-                    if (!value.isEmpty()) {
-                        return Optional.of(Replies.SYNTAX);
-                    }
-                }
-                case "AUTH" -> {
-                    // RFC 4954 5: where AUTH is offered, AUTH=<> or AUTH=<xtext mailbox> is taken
-                    // from any client, logged in or not; elsewhere it is an unknown parameter.
-                    // The value is parsed and dropped: mxgate never logs in to a backend, and it
-                    // names the client's login to backends with XCLIENT LOGIN=, so RFC 4954 5's
-                    // "treat every client as insufficiently trusted" applies.
-                    if (!policy.offersAuth(facts())) {
-                        return Optional.of(Replies.UNKNOWN_PARAMETER);
-                    }
-                    if (!isAuthValue(value)) {
-                        return Optional.of(Replies.SYNTAX);
-                    }
-                }
-                default -> {
-                    return Optional.of(Replies.UNKNOWN_PARAMETER);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    // RFC 4954 5: "<>", or a mailbox encoded as xtext (RFC 3461 4).
-    private static boolean isAuthValue(String value) {
-        Optional<String> decoded = CommandParser.decodeXtext(value);
-        return decoded.isPresent()
-                && (decoded.get().equals("<>") || MailAddress.parseMailbox(decoded.get()).isPresent());
     }
 
     /** @param isUtf8 false when the line's bytes were not UTF-8: then it is refused, whatever else it says */
@@ -457,32 +351,18 @@ public final class SmtpSession {
         if (transaction == null) {
             return error(phase == Phase.AWAIT_HELO ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
-        Optional<PathArgument> parsed = CommandParser.parsePathArgument(argument, "TO");
-        if (parsed.isEmpty()) {
-            return error(Replies.RCPT_SYNTAX);
+        Checked<MailAddress> recipient = EnvelopeParser.rcptTo(argument, isUtf8, transaction.envelope().smtputf8());
+        if (recipient.isRefused()) {
+            return error(recipient.refusal());
         }
-        if (!parsed.get().parameters().isEmpty()) {
-            return error(Replies.UNKNOWN_PARAMETER);
-        }
-        Optional<MailAddress> recipient = MailAddress.parsePath(parsed.get().path());
-        if (recipient.isEmpty() || recipient.get().isNullSender()) {
-            return error(Replies.BAD_RECIPIENT);
-        }
-        if (!transaction.envelope().smtputf8() && !recipient.get().isAscii()) {
-            return error(Replies.NEEDS_SMTPUTF8);
-        }
-        // RFC 6531 3.3: as at MAIL, bytes that are not UTF-8 never reach a backend.
-        if (!isUtf8) {
-            return error(Replies.BAD_UTF8);
-        }
-        Verdict verdict = policy.checkRecipient(facts(), transaction.envelope(), recipient.get());
+        Verdict verdict = policy.checkRecipient(facts(), transaction.envelope(), recipient.value());
         if (!verdict.isAccepted()) {
             transaction.refused();
             return error(verdict.reply());
         }
-        pendingRecipient = recipient.get();
+        pendingRecipient = recipient.value();
         transaction.routeTo(verdict.route());
-        return Step.effect(new Effect.RelayRecipient(transaction, recipient.get()));
+        return Step.effect(new Effect.RelayRecipient(transaction, recipient.value()));
     }
 
     /** The backend's verdict on the recipient policy accepted is the client's verdict. */
@@ -511,8 +391,9 @@ public final class SmtpSession {
         if (rcpts.isEmpty()) {
             return error(transaction.refusedRecipients() > 0 ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
         }
+        String protocol = ReceivedHeader.protocol(extended, transaction.envelope().smtputf8(), tls != null, login != null);
         String header = ReceivedHeader.format(helo, client.real().getAddress(),
-                client.balancer() == null ? null : client.balancer().getAddress(), tls, hostname, listener, protocol(),
+                client.balancer() == null ? null : client.balancer().getAddress(), tls, hostname, listener, protocol,
                 transaction.id().value(), rcpts.size() == 1 ? rcpts.get(0).toString() : null, ZonedDateTime.now(clock));
         return Step.effect(new Effect.OpenData(header));
     }
@@ -562,15 +443,6 @@ public final class SmtpSession {
             return Step.reply(reply);
         }
         return error(reply);
-    }
-
-    /** RFC 3848 and RFC 6531 4.3: the "with" keyword, S for TLS and A for a login. */
-    private String protocol() {
-        boolean utf8 = transaction.envelope().smtputf8();
-        if (!extended && !utf8) {
-            return "SMTP";
-        }
-        return (utf8 ? "UTF8SMTP" : "ESMTP") + (tls != null ? "S" : "") + (login != null ? "A" : "");
     }
 
     /** The transaction is over for the session; the handler's relay releases what it kept ({@link Transaction#close}). */
