@@ -3,8 +3,9 @@ package org.mxgate.smtp;
 import org.mxgate.mail.Reply;
 
 /**
- * A command argument after its checks: the value it gives, or the reply that refuses it, never
- * both. The session counts a refusal toward max_errors; the value goes on to the policy.
+ * An input after its checks: what it gives (an envelope, a recipient, the next step of an AUTH
+ * exchange), or the reply that refuses it, never both. Only the session turns a refusal into
+ * an error reply, so only it counts them toward max_errors.
  */
 record Checked<T>(T value, Reply refusal) {
 
