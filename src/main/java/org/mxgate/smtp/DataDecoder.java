@@ -13,6 +13,9 @@ import java.util.List;
  */
 final class DataDecoder {
 
+    /** What a dot at the start of a line turns out to be. */
+    private enum Dot { END, CONTENT, UNDECIDED }
+
     private final long maxSize;
     private boolean atLineStart = true;
     private long size;
@@ -31,47 +34,47 @@ final class DataDecoder {
         while (i < end) {
             byte b = in.getByte(i);
             if (lineStart && b == '.') {
-                if (i + 2 >= end) {
-                    if (i + 1 < end && in.getByte(i + 1) != '\r') {
-                        i++;
-                        lineStart = false;
-                        continue;
-                    }
+                Dot dot = dot(in, i, end);
+                if (dot == Dot.END) {
+                    return finish(in, start, i, out);
+                }
+                if (dot == Dot.UNDECIDED) {
                     break;
                 }
-                if (in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
-                    emit(in, start, i, out);
-                    in.readerIndex(i + 3);
-                    out.add(new SmtpInput.BodyEnd(new DataResult(size, refusal)));
-                    return true;
-                }
-                i++;
-                lineStart = false;
-            } else if (b == '\r') {
-                if (i + 1 >= end) {
-                    break;
-                }
-                if (in.getByte(i + 1) == '\n') {
-                    i += 2;
-                    lineStart = true;
-                } else {
-                    start = bare(in, start, i, out);
-                    i++;
-                    lineStart = false;
-                }
-            } else if (b == '\n') {
+            } else if (b == '\r' && i + 1 >= end) {
+                // A CR last in the buffer may still be half of a CRLF.
+                break;
+            } else if (b == '\r' && in.getByte(i + 1) == '\n') {
+                i += 2;
+                lineStart = true;
+                continue;
+            } else if (b == '\r' || b == '\n') {
                 start = bare(in, start, i, out);
-                i++;
-                lineStart = false;
-            } else {
-                i++;
-                lineStart = false;
             }
+            i++;
+            lineStart = false;
         }
         emit(in, start, i, out);
         in.readerIndex(i);
         atLineStart = lineStart;
         return false;
+    }
+
+    /** A dot first on its line at {@code i}: the end of data, content, or undecided until more bytes come. */
+    private static Dot dot(ByteBuf in, int i, int end) {
+        if (i + 2 < end) {
+            return in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n' ? Dot.END : Dot.CONTENT;
+        }
+        // "." or ".\r" may still become ".\r\n"; a dot followed by anything else is content.
+        return i + 1 < end && in.getByte(i + 1) != '\r' ? Dot.CONTENT : Dot.UNDECIDED;
+    }
+
+    /** The end of data, its dot at {@code dot}: what came before it still goes out, then the result. */
+    private boolean finish(ByteBuf in, int start, int dot, List<Object> out) {
+        emit(in, start, dot, out);
+        in.readerIndex(dot + 3);
+        out.add(new SmtpInput.BodyEnd(new DataResult(size, refusal)));
+        return true;
     }
 
     /** The first bare CR or LF at {@code at}: what came before it still goes out, nothing after. */

@@ -43,6 +43,14 @@ public final class ReceivedHeader {
         return h.append("; ").append(DATE.format(when)).append("\r\n").toString();
     }
 
+    /** RFC 3848 and RFC 6531 4.3: the "with" keyword, S for TLS and A for a login. */
+    static String protocol(boolean extended, boolean smtputf8, boolean tls, boolean login) {
+        if (!extended && !smtputf8) {
+            return "SMTP";
+        }
+        return (smtputf8 ? "UTF8SMTP" : "ESMTP") + (tls ? "S" : "") + (login ? "A" : "");
+    }
+
     private static String literal(InetAddress address) {
         return address instanceof Inet6Address ? "IPv6:" + address.getHostAddress() : address.getHostAddress();
     }

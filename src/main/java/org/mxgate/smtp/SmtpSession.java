@@ -3,10 +3,7 @@ package org.mxgate.smtp;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.mxgate.auth.AuthResult;
@@ -27,6 +24,7 @@ import org.mxgate.net.ClientAddress;
  * One client's SMTP dialogue as a state machine with no sockets: each input returns a
  * {@link Step} (replies and at most one effect). Every decision asks the listener's policy;
  * backend answers come back through the {@code on...} methods. Never does I/O, never blocks.
+ * Argument checks live in {@link EnvelopeParser}, the AUTH exchange in {@link SessionAuth}.
  */
 public final class SmtpSession {
 
@@ -40,6 +38,7 @@ public final class SmtpSession {
     private final ClientAddress client;
     private final Clock clock;
     private final ListenerConfig.Tls tlsMode;
+    private final SessionAuth auth = new SessionAuth();
 
     private Phase phase = Phase.AWAIT_HELO;
     private String helo;
@@ -49,9 +48,6 @@ public final class SmtpSession {
     private int errors;
     private DnsblScore dnsbl;
     private String tls;
-    private String login;
-    private String pendingLogin;
-    private AuthExchange exchange;
 
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock) {
         this(hostname, listener, policies, client, clock, ListenerConfig.Tls.NONE);
@@ -75,11 +71,7 @@ public final class SmtpSession {
     /** RFC 5321 3.1: a client the policy refuses at connect gets a 554 instead of the 220, and is closed. */
     public Step greet() {
         Optional<Verdict> refused = policy.checkClient(facts());
-        if (refused.isPresent()) {
-            phase = Phase.CLOSED;
-            return new Step(List.of(refused.get().reply()), new Effect.Close());
-        }
-        return Step.reply(Replies.greeting(hostname));
+        return refused.isPresent() ? close(refused.get().reply()) : Step.reply(Replies.greeting(hostname));
     }
 
     /** True from an accepted MAIL to the end of its transaction: the handler keeps its relay that long. */
@@ -103,51 +95,25 @@ public final class SmtpSession {
 
     /** The login this session authenticated as, or null. */
     public String login() {
-        return login;
+        return auth.login();
     }
 
     /** True while an AUTH exchange waits for the client's response: the next line is SASL, not a command. */
     public boolean inAuthExchange() {
-        return exchange != null;
+        return auth.inExchange();
     }
 
     /** {@link #loggable(String)} for a decoded line; bytes that are not UTF-8 show as {@code \xNN}. */
     public String loggable(SmtpInput.Line line) {
-        String text = loggable(line.text());
-        if (line.isUtf8()) {
-            return text;
-        }
-        StringBuilder escaped = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                escaped.append(c);
-            } else {
-                escaped.append(String.format("\\x%02X", (int) c));
-            }
-        }
-        return escaped.toString();
+        return LoggableLine.of(line, auth.inExchange());
     }
 
     /**
-     * The line as the protocol log may show it: AUTH responses and initial responses carry
-     * passwords, so they never reach a log. Call before {@link #handle}.
+     * The line as the protocol log may show it ({@link LoggableLine}): AUTH responses and initial
+     * responses carry passwords, so they never reach a log. Call before {@link #handle}.
      */
     public String loggable(String line) {
-        if (exchange != null) {
-            return SaslResponses.isCancel(line) ? line : "(AUTH response not logged)";
-        }
-        if (line.regionMatches(true, 0, "AUTH ", 0, 5)) {
-            String[] words = line.split(" ");
-            // RFC 4422 3.1: a mechanism name is 1 to 20 upper-case letters, digits, "-" or "_".
-            // Any other word (up to 12,288 octets on an AUTH line) may be a response sent
-            // without its mechanism: not logged.
-            if (words.length == 2 && !words[1].matches("[A-Z0-9_-]{1,20}") && AuthExchange.of(words[1]).isEmpty()) {
-                return words[0] + " (argument not logged)";
-            }
-            return words.length > 2 ? words[0] + " " + words[1] + " (initial response not logged)" : line;
-        }
-        return line;
+        return LoggableLine.of(line, auth.inExchange());
     }
 
     /** A line that was valid UTF-8. */
@@ -156,60 +122,51 @@ public final class SmtpSession {
     }
 
     public Step handle(SmtpInput.Line input) {
-        String line = input.text();
         // RFC 4954 4: while an AUTH exchange runs, each line is the client's response, not a command.
         // A line that is not UTF-8 is no base64 either: it ends the exchange with 501 5.5.2.
-        if (exchange != null) {
-            return next(exchange.respond(line));
+        if (auth.inExchange()) {
+            return answer(auth.respond(input.text()));
         }
-        Command command = CommandParser.parse(line);
+        Command command = CommandParser.parse(input.text());
         // RFC 3629: 8-bit bytes in a command are UTF-8 or refused, never read as something else.
         // MAIL and RCPT check later, so that an 8-bit address without SMTPUTF8 gets 553 5.6.7 first.
         if (!input.isUtf8() && command.verb() != Verb.MAIL && command.verb() != Verb.RCPT) {
             return error(Replies.BAD_UTF8);
         }
-        switch (command.verb()) {
-            case HELO:
-            case EHLO:
-                return hello(command);
-            case MAIL:
-                return mail(command.argument(), input.isUtf8());
-            case RCPT:
-                return rcpt(command.argument(), input.isUtf8());
-            case DATA:
-                return data(command.argument());
-            case RSET:
+        return command(command, input.isUtf8());
+    }
+
+    private Step command(Command command, boolean isUtf8) {
+        String argument = command.argument();
+        return switch (command.verb()) {
+            case HELO, EHLO -> hello(command);
+            case MAIL -> mail(argument, isUtf8);
+            case RCPT -> rcpt(argument, isUtf8);
+            case DATA -> data(argument);
+            case RSET -> {
                 endTransaction();
-                return Step.reply(Replies.OK);
-            case NOOP:
-                return Step.reply(Replies.OK);
-            case QUIT:
+                yield Step.reply(Replies.OK);
+            }
+            case NOOP -> Step.reply(Replies.OK);
+            case QUIT -> {
                 endTransaction();
-                phase = Phase.CLOSED;
-                return new Step(List.of(Replies.closing(hostname)), new Effect.Close());
+                yield close(Replies.closing(hostname));
+            }
             // RFC 5321 3.5.3: 252 when we cannot verify, rather than a refusal.
-            case VRFY:
-                return command.argument().isEmpty() ? error(Replies.SYNTAX) : Step.reply(Replies.CANNOT_VRFY);
-            case HELP:
-                return Step.reply(Replies.HELP);
-            case STARTTLS:
-                return startTls(command.argument());
-            case AUTH:
-                return auth(command.argument());
-            case EXPN:
-            case BDAT:
-                return error(Replies.NOT_IMPLEMENTED);
-            default:
-                return error(Replies.UNKNOWN_COMMAND);
-        }
+            case VRFY -> argument.isEmpty() ? error(Replies.SYNTAX) : Step.reply(Replies.CANNOT_VRFY);
+            case HELP -> Step.reply(Replies.HELP);
+            case STARTTLS -> startTls(argument);
+            case AUTH -> auth(argument);
+            case EXPN, BDAT -> error(Replies.NOT_IMPLEMENTED);
+            default -> error(Replies.UNKNOWN_COMMAND);
+        };
     }
 
     // RFC 5321 3.8: a server shutting down says 421 and closes; the handler calls this only
     // between transactions, so no client is cut off mid-message (DrainIT).
     public Step onShutdown() {
         endTransaction();
-        phase = Phase.CLOSED;
-        return new Step(List.of(Replies.shuttingDown(hostname)), new Effect.Close());
+        return close(Replies.shuttingDown(hostname));
     }
 
     /**
@@ -218,15 +175,14 @@ public final class SmtpSession {
      * after it is taken as a user name or password (CommandLineIT).
      */
     public Step onLineTooLong() {
-        exchange = null;
+        auth.endExchange();
         return error(Replies.LINE_TOO_LONG);
     }
 
     // RFC 5321 4.5.3.2: a server may close an idle session, saying 421 first.
     public Step onIdleTimeout() {
         endTransaction();
-        phase = Phase.CLOSED;
-        return new Step(List.of(Replies.idleTimeout(hostname)), new Effect.Close());
+        return close(Replies.idleTimeout(hostname));
     }
 
     private Step hello(Command command) {
@@ -249,16 +205,10 @@ public final class SmtpSession {
         if (!extended) {
             return Step.reply(Reply.of(250, null, hostname));
         }
-        List<String> keywords = new ArrayList<>(List.of(hostname, "PIPELINING",
-                "SIZE " + policy.limits().maxMessageSize(), "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"));
-        if (tlsMode == ListenerConfig.Tls.STARTTLS && tls == null) {
-            keywords.add("STARTTLS");
-        }
+        boolean offerStartTls = tlsMode == ListenerConfig.Tls.STARTTLS && tls == null;
         // AUTH only over TLS (or plaintext to loopback where the policy says so): TlsAuthIT.
-        if (policy.offersAuth(facts())) {
-            keywords.add("AUTH PLAIN LOGIN");
-        }
-        return Step.reply(new Reply(250, null, keywords));
+        boolean offerAuth = policy.offersAuth(facts());
+        return Step.reply(EhloReply.of(hostname, policy.limits().maxMessageSize(), offerStartTls, offerAuth));
     }
 
     private Step startTls(String argument) {
@@ -288,8 +238,7 @@ public final class SmtpSession {
         endTransaction();
         helo = null;
         extended = false;
-        login = null;
-        exchange = null;
+        auth.forget();
         if (phase != Phase.CLOSED) {
             phase = Phase.AWAIT_HELO;
         }
@@ -307,53 +256,22 @@ public final class SmtpSession {
             return error(Replies.TLS_REQUIRED);
         }
         // RFC 4954 4: one AUTH per session, and none inside a transaction.
-        if (login != null) {
+        if (auth.login() != null) {
             return error(Replies.ALREADY_AUTHENTICATED);
         }
         if (transaction != null) {
             return error(Replies.IN_TRANSACTION);
         }
-        String[] words = argument.split(" ", -1);
-        if (argument.isEmpty() || words.length > 2) {
-            return error(Replies.SYNTAX);
-        }
-        Optional<AuthExchange> started = AuthExchange.of(words[0]);
-        if (started.isEmpty()) {
-            return error(Replies.UNKNOWN_MECHANISM);
-        }
-        exchange = started.get();
-        return next(exchange.start(words.length == 2 ? words[1] : null));
-    }
-
-    /** A challenge keeps the exchange going; its end is a login check or an error reply. */
-    private Step next(AuthExchange.Outcome outcome) {
-        if (outcome instanceof AuthExchange.Challenge challenge) {
-            return Step.reply(challenge.reply());
-        }
-        exchange = null;
-        if (outcome instanceof AuthExchange.Done done) {
-            pendingLogin = done.credentials().login();
-            return Step.effect(new Effect.Authenticate(pendingLogin, done.credentials().password()));
-        }
-        return error(((AuthExchange.Failed) outcome).reply());
+        return answer(auth.start(argument));
     }
 
     /** What the login check said; past the brute-force limit the client is refused and closed. */
     public Step onAuthResult(AuthResult result) {
-        String attempted = pendingLogin;
-        pendingLogin = null;
-        switch (result) {
-            case ACCEPTED:
-                login = attempted;
-                return Step.reply(Replies.AUTH_SUCCEEDED);
-            case BLOCKED:
-                phase = Phase.CLOSED;
-                return new Step(List.of(Replies.AUTH_BLOCKED), new Effect.Close());
-            case UNAVAILABLE:
-                return Step.reply(Replies.AUTH_UNAVAILABLE);
-            default:
-                return error(Replies.AUTH_FAILED);
+        Checked<Reply> reply = auth.onResult(result);
+        if (result == AuthResult.BLOCKED) {
+            return close(reply.value());
         }
+        return reply.isRefused() ? error(reply.refusal()) : Step.reply(reply.value());
     }
 
     /** @param isUtf8 false when the line's bytes were not UTF-8: then it is refused, whatever else it says */
@@ -366,90 +284,17 @@ public final class SmtpSession {
         }
         // A transaction runs under the policy in force at its MAIL; a reload applies to the next one.
         policy = policies.get();
-        Optional<PathArgument> parsed = CommandParser.parsePathArgument(argument, "FROM");
-        if (parsed.isEmpty()) {
-            return error(Replies.MAIL_SYNTAX);
+        Checked<Envelope> envelope = EnvelopeParser.mailFrom(argument, isUtf8, policy.offersAuth(facts()),
+                policy.limits().maxMessageSize());
+        if (envelope.isRefused()) {
+            return error(envelope.refusal());
         }
-        Optional<MailAddress> sender = MailAddress.parsePath(parsed.get().path());
-        if (sender.isEmpty() || sender.get().isBarePostmaster()) {
-            return error(Replies.BAD_SENDER);
-        }
-        Map<String, String> params = parsed.get().parameters();
-        Optional<Reply> badParameter = refuseMailParameter(params);
-        if (badParameter.isPresent()) {
-            return error(badParameter.get());
-        }
-        long size = params.containsKey("SIZE") ? Long.parseLong(params.get("SIZE")) : -1;
-        String body = params.containsKey("BODY") ? params.get("BODY").toUpperCase(Locale.ROOT) : null;
-        boolean utf8 = params.containsKey("SMTPUTF8");
-        // RFC 1870 6.1: a declared size over our limit is refused at MAIL.
-        if (size > policy.limits().maxMessageSize()) {
-            return error(Replies.MESSAGE_TOO_BIG);
-        }
-        // RFC 6531 3.4: a non-ASCII address needs the SMTPUTF8 parameter.
-        if (!utf8 && !sender.get().isAscii()) {
-            return error(Replies.NEEDS_SMTPUTF8);
-        }
-        // RFC 6531 3.3: under SMTPUTF8 the address is UTF-8. Other bytes are refused, so no
-        // backend ever sees an address with a byte replaced (CommandLineIT).
-        if (!isUtf8) {
-            return error(Replies.BAD_UTF8);
-        }
-        Verdict verdict = policy.checkSender(facts(), sender.get());
+        Verdict verdict = policy.checkSender(facts(), envelope.value().sender());
         if (!verdict.isAccepted()) {
             return error(verdict.reply());
         }
-        transaction = new Transaction(new Envelope(sender.get(), size, body, utf8), QueueId.next());
+        transaction = new Transaction(envelope.value(), QueueId.next());
         return Step.reply(verdict.reply());
-    }
-
-    /** RFC 5321 4.1.1.11: only the MAIL parameters we offer, each with a valid value; the refusal, or none. */
-    private Optional<Reply> refuseMailParameter(Map<String, String> params) {
-        for (Map.Entry<String, String> p : params.entrySet()) {
-            String value = p.getValue();
-            switch (p.getKey()) {
-                case "SIZE" -> {
-                    if (!value.matches("\\d{1,18}")) {
-                        return Optional.of(Replies.SYNTAX);
-                    }
-                }
-                case "BODY" -> {
-                    String body = value.toUpperCase(Locale.ROOT);
-                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
-                        return Optional.of(Replies.SYNTAX);
-                    }
-                }
-                case "SMTPUTF8" -> {
-                    if (!value.isEmpty()) {
-                        return Optional.of(Replies.SYNTAX);
-                    }
-                }
-                case "AUTH" -> {
-                    // RFC 4954 5: where AUTH is offered, AUTH=<> or AUTH=<xtext mailbox> is taken
-                    // from any client, logged in or not; elsewhere it is an unknown parameter.
-                    // The value is parsed and dropped: mxgate never logs in to a backend, and it
-                    // names the client's login to backends with XCLIENT LOGIN=, so RFC 4954 5's
-                    // "treat every client as insufficiently trusted" applies.
-                    if (!policy.offersAuth(facts())) {
-                        return Optional.of(Replies.UNKNOWN_PARAMETER);
-                    }
-                    if (!isAuthValue(value)) {
-                        return Optional.of(Replies.SYNTAX);
-                    }
-                }
-                default -> {
-                    return Optional.of(Replies.UNKNOWN_PARAMETER);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    // RFC 4954 5: "<>", or a mailbox encoded as xtext (RFC 3461 4).
-    private static boolean isAuthValue(String value) {
-        Optional<String> decoded = CommandParser.decodeXtext(value);
-        return decoded.isPresent()
-                && (decoded.get().equals("<>") || MailAddress.parseMailbox(decoded.get()).isPresent());
     }
 
     /** @param isUtf8 false when the line's bytes were not UTF-8: then it is refused, whatever else it says */
@@ -457,32 +302,18 @@ public final class SmtpSession {
         if (transaction == null) {
             return error(phase == Phase.AWAIT_HELO ? Replies.NEED_HELO : Replies.NEED_MAIL);
         }
-        Optional<PathArgument> parsed = CommandParser.parsePathArgument(argument, "TO");
-        if (parsed.isEmpty()) {
-            return error(Replies.RCPT_SYNTAX);
+        Checked<MailAddress> recipient = EnvelopeParser.rcptTo(argument, isUtf8, transaction.envelope().smtputf8());
+        if (recipient.isRefused()) {
+            return error(recipient.refusal());
         }
-        if (!parsed.get().parameters().isEmpty()) {
-            return error(Replies.UNKNOWN_PARAMETER);
-        }
-        Optional<MailAddress> recipient = MailAddress.parsePath(parsed.get().path());
-        if (recipient.isEmpty() || recipient.get().isNullSender()) {
-            return error(Replies.BAD_RECIPIENT);
-        }
-        if (!transaction.envelope().smtputf8() && !recipient.get().isAscii()) {
-            return error(Replies.NEEDS_SMTPUTF8);
-        }
-        // RFC 6531 3.3: as at MAIL, bytes that are not UTF-8 never reach a backend.
-        if (!isUtf8) {
-            return error(Replies.BAD_UTF8);
-        }
-        Verdict verdict = policy.checkRecipient(facts(), transaction.envelope(), recipient.get());
+        Verdict verdict = policy.checkRecipient(facts(), transaction.envelope(), recipient.value());
         if (!verdict.isAccepted()) {
             transaction.refused();
             return error(verdict.reply());
         }
-        pendingRecipient = recipient.get();
+        pendingRecipient = recipient.value();
         transaction.routeTo(verdict.route());
-        return Step.effect(new Effect.RelayRecipient(transaction, recipient.get()));
+        return Step.effect(new Effect.RelayRecipient(transaction, recipient.value()));
     }
 
     /** The backend's verdict on the recipient policy accepted is the client's verdict. */
@@ -511,8 +342,10 @@ public final class SmtpSession {
         if (rcpts.isEmpty()) {
             return error(transaction.refusedRecipients() > 0 ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
         }
+        String protocol = ReceivedHeader.protocol(extended, transaction.envelope().smtputf8(), tls != null,
+                auth.login() != null);
         String header = ReceivedHeader.format(helo, client.real().getAddress(),
-                client.balancer() == null ? null : client.balancer().getAddress(), tls, hostname, listener, protocol(),
+                client.balancer() == null ? null : client.balancer().getAddress(), tls, hostname, listener, protocol,
                 transaction.id().value(), rcpts.size() == 1 ? rcpts.get(0).toString() : null, ZonedDateTime.now(clock));
         return Step.effect(new Effect.OpenData(header));
     }
@@ -543,15 +376,12 @@ public final class SmtpSession {
     }
 
     public Step onDataEnd(DataResult result) {
-        if (result.refusal() == DataResult.Refusal.BARE_LINE_ENDING) {
-            endTransaction();
-            return error(Replies.BARE_LINE_ENDING);
+        if (result.isClean()) {
+            return Step.effect(new Effect.FinishData());
         }
-        if (result.refusal() == DataResult.Refusal.TOO_BIG) {
-            endTransaction();
-            return error(Replies.MESSAGE_TOO_BIG);
-        }
-        return Step.effect(new Effect.FinishData());
+        endTransaction();
+        return error(result.refusal() == DataResult.Refusal.BARE_LINE_ENDING ? Replies.BARE_LINE_ENDING
+                : Replies.MESSAGE_TOO_BIG);
     }
 
     /** 250 means a backend has it: the reply is the relay's, built from the backend's answer to the final dot. */
@@ -562,15 +392,6 @@ public final class SmtpSession {
             return Step.reply(reply);
         }
         return error(reply);
-    }
-
-    /** RFC 3848 and RFC 6531 4.3: the "with" keyword, S for TLS and A for a login. */
-    private String protocol() {
-        boolean utf8 = transaction.envelope().smtputf8();
-        if (!extended && !utf8) {
-            return "SMTP";
-        }
-        return (utf8 ? "UTF8SMTP" : "ESMTP") + (tls != null ? "S" : "") + (login != null ? "A" : "");
     }
 
     /** The transaction is over for the session; the handler's relay releases what it kept ({@link Transaction#close}). */
@@ -586,13 +407,22 @@ public final class SmtpSession {
             return Step.reply(reply);
         }
         endTransaction();
+        return close(reply, Replies.tooManyErrors(hostname));
+    }
+
+    /** The step, or the refusal as an error reply. */
+    private Step answer(Checked<Step> checked) {
+        return checked.isRefused() ? error(checked.refusal()) : checked.value();
+    }
+
+    /** The replies, then the connection closes. */
+    private Step close(Reply... replies) {
         phase = Phase.CLOSED;
-        List<Reply> replies = new ArrayList<>(List.of(reply, Replies.tooManyErrors(hostname)));
-        return new Step(replies, new Effect.Close());
+        return new Step(List.of(replies), new Effect.Close());
     }
 
     private ClientFacts facts() {
-        return new ClientFacts(client, helo, dnsbl, login, tls != null);
+        return new ClientFacts(client, helo, dnsbl, auth.login(), tls != null);
     }
 
     /** What the DNS lists said about the client; the handler gives it before the first RCPT when the policy uses them. */
