@@ -9,6 +9,8 @@ import java.util.Map;
 public record PathArgument(String path, Map<String, String> parameters) {
 
     public PathArgument {
-        parameters = Map.copyOf(parameters);
+        // In the order the client wrote them, so the first bad one is the one refused, every run
+        // alike (Map.copyOf's order changes from one JVM start to the next).
+        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     }
 }
