@@ -24,6 +24,11 @@ final class ReplyDecoder extends ByteToMessageDecoder {
     private int searched;
     private boolean failed;
 
+    /** Bytes held for a line not yet ended: never more than a line's limit and its CR. */
+    int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
