@@ -13,12 +13,16 @@ import org.mxgate.mail.Reply;
  *
  * <p>What it accepts, and why:
  * <ul>
- * <li>The code is exactly three digits: the first 2 to 5, the second 0 to 5, the third 0 to 9.
- *     RFC 5321 4.2 says no 1yz reply is used, and {@link Reply} holds none, so a 1yz is a
- *     protocol error like any other bad code: the session is lost, never a reply in hand.</li>
+ * <li>The code is exactly three digits: the first 2 to 5, the second 0 to 5, the third 0 to 9
+ *     (RFC 5321 4.2 {@code Reply-code}). No SMTP command allows a 1yz reply (4.2.1) and
+ *     {@link Reply} holds none, so a 1yz is a protocol error like any other bad code: the
+ *     session is lost, as it was with Netty's decoder, and never a reply in hand.</li>
  * <li>After the code: SP and text, {@code -} and text on every line but the last, or nothing
- *     (RFC 5321 4.2 {@code Reply-code [ SP textstring ] CRLF}); anything else is an error.</li>
- * <li>Every line of a reply carries the same code (RFC 5321 4.2.1), or it is an error.</li>
+ *     (RFC 5321 4.2 {@code Reply-code [ SP textstring ] CRLF}; 4.2.1: clients MUST be prepared
+ *     for the SP to be omitted); anything else is an error.</li>
+ * <li>Every line of a reply carries the same code (RFC 5321 4.2.1), or it is an error: a
+ *     {@code 250-} line followed by {@code 454} may mean either, and clients disagree on which
+ *     line counts, so we take neither.</li>
  * <li>A line is at most {@link #MAX_LINE_OCTETS} octets before its line end. RFC 5321
  *     4.5.3.1.5 allows 512, but real servers send longer rejection texts, and failing a
  *     backend over its prose after the final dot risks a duplicate (RFC 1047), so the limit
@@ -27,8 +31,9 @@ import org.mxgate.mail.Reply;
  *     backend cannot make us hold an endless reply.</li>
  * <li>Text is read as UTF-8, the charset {@link Reply#wireBytes()} writes, so text a backend
  *     sends in UTF-8 reaches the client as it was sent; control characters other than HT become
- *     {@code ?}, as Postfix's client does with them. A CR inside a line is an error: a peer that ends lines at a bare CR means other
- *     replies than we would read, and we never guess at framing.</li>
+ *     {@code ?}, as Postfix's client does with them. A CR inside a line is an error: a peer
+ *     that ends lines at a bare CR means other replies than we would read, and we never guess
+ *     at framing.</li>
  * </ul>
  */
 final class ReplyParser {
@@ -52,6 +57,7 @@ final class ReplyParser {
      * null while more lines are to come.
      */
     Reply line(byte[] line) {
+        // RFC 5321 4.5.3.1.5 says 512 octets; the class comment says why we take more.
         if (line.length > MAX_LINE_OCTETS) {
             throw tooLong();
         }
@@ -60,6 +66,7 @@ final class ReplyParser {
             throw malformed(line, "no reply code 200 to 559 at its start");
         }
         boolean last;
+        // RFC 5321 4.2.1: the SP of a last line with no text may be omitted.
         if (line.length == 3 || line[3] == ' ') {
             last = true;
         } else if (line[3] == '-') {
@@ -72,6 +79,7 @@ final class ReplyParser {
             // RFC 5321 4.2.1: every line of a multiline reply carries the same code.
             throw malformed(line, "code " + lineCode + " inside a reply that began with " + code);
         }
+        // A bound of our own: no RFC limits the lines of a reply, but memory must be bounded.
         if (texts.size() == MAX_LINES) {
             throw malformed(line, "more than " + MAX_LINES + " lines in one reply");
         }
@@ -116,6 +124,7 @@ final class ReplyParser {
             byte b = line[i];
             shown.append(b >= ' ' && b < 0x7f ? (char) b : '?');
         }
-        return new MalformedReplyException("bad reply line \"" + shown + (line.length > 60 ? "...\"" : "\"") + ": " + rule);
+        String cut = line.length > 60 ? "..." : "";
+        return new MalformedReplyException("bad reply line \"" + shown + cut + "\": " + rule);
     }
 }

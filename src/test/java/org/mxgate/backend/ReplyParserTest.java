@@ -39,7 +39,8 @@ class ReplyParserTest {
     @CsvSource(nullValues = "-", value = {
         // wire,                                              code, status, lines ('/' between them)
         "'250 Ok',                                            250,  -,      Ok",
-        // RFC 5321 4.2: the text is optional; Netty's decoder threw here and the session was lost.
+        // RFC 5321 4.2.1: clients MUST be prepared for a last line with no SP and no text; Netty's
+        // decoder threw here, and the session was lost.
         "'250',                                               250,  -,      ''",
         "'250 ',                                              250,  -,      ''",
         "'250 2.1.0 Ok',                                      250,  2.1.0,  Ok",
@@ -53,6 +54,9 @@ class ReplyParserTest {
         "'250 tab\there',                                     250,  -,      tab\there",
         "'250-mx1.test\\n250-PIPELINING\\n250 SIZE 10240000', 250,  -,      mx1.test/PIPELINING/SIZE 10240000",
         "'550-5.1.1 no such user\\n550 5.1.1 here',           550,  5.1.1,  no such user/here",
+        // RFC 5321 4.2.1's own example: text that begins with digits is text, not a code.
+        "'250-First line\\n250-234 Text beginning with numbers\\n250 The last line', 250, -,"
+                + " First line/234 Text beginning with numbers/The last line",
         // A continuation line may have no text, and so may the last line.
         "'250-\\n250 Ok',                                     250,  -,      /Ok",
         "'250-mx1.test\\n250',                                250,  -,      mx1.test/",
