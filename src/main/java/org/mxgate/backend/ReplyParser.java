@@ -16,7 +16,7 @@ import org.mxgate.mail.Reply;
  * <li>The code is exactly three digits: the first 2 to 5, the second 0 to 5, the third 0 to 9
  *     (RFC 5321 4.2 {@code Reply-code}). No SMTP command allows a 1yz reply (4.2.1) and
  *     {@link Reply} holds none, so a 1yz is a protocol error like any other bad code: the
- *     session is lost, as it was with Netty's decoder, and never a reply in hand.</li>
+ *     session is lost, never a reply in hand.</li>
  * <li>After the code: SP and text, {@code -} and text on every line but the last, or nothing
  *     (RFC 5321 4.2 {@code Reply-code [ SP textstring ] CRLF}; 4.2.1: clients MUST be prepared
  *     for the SP to be omitted); anything else is an error.</li>
@@ -25,9 +25,9 @@ import org.mxgate.mail.Reply;
  *     line counts, so we take neither.</li>
  * <li>A line is at most {@link #MAX_LINE_OCTETS} octets before its line end. RFC 5321
  *     4.5.3.1.5 allows 512, but real servers send longer rejection texts, and failing a
- *     backend over its prose after the final dot risks a duplicate (RFC 1047), so the limit
- *     stays the 4096 octets the backend connection had before; it bounds memory all the same.</li>
- * <li>At most {@link #MAX_LINES} lines make one reply (an EHLO reply has about 20), so a
+ *     backend over its prose after the final dot risks a duplicate (RFC 1047), so we take
+ *     eight times that, which bounds memory all the same.</li>
+ * <li>At most {@link #MAX_LINES} lines make one reply (an EHLO reply has a dozen or two), so a
  *     backend cannot make us hold an endless reply.</li>
  * <li>Text is read as UTF-8, the charset {@link Reply#wireBytes()} writes, so text a backend
  *     sends in UTF-8 reaches the client as it was sent; control characters other than HT become
