@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
-import io.netty.handler.codec.smtp.SmtpResponseDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,8 +20,6 @@ import org.mxgate.mail.Reply;
  * the caller's event loop, so a client session and its backend session share one thread.
  */
 public final class BackendClient {
-
-    private static final int MAX_REPLY_LINE = 4096;
 
     private final String heloName;
 
@@ -85,7 +82,7 @@ public final class BackendClient {
 
     /** What follows the connection: the handlers a backend connection's pipeline holds, the session last. */
     static ChannelHandler[] handlers(BackendSession session) {
-        return new ChannelHandler[] {new SmtpResponseDecoder(MAX_REPLY_LINE), session};
+        return new ChannelHandler[] {new ReplyDecoder(), session};
     }
 
     /**

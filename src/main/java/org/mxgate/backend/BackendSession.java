@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.smtp.SmtpResponse;
 import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -27,7 +26,7 @@ import org.mxgate.mail.Reply;
  * (RFC 2920), each with its own timeout. Lives on one event loop and completes every future
  * there; a lost connection fails every pending reply with {@link BackendException.Kind#LOST}.
  */
-public final class BackendSession extends SimpleChannelInboundHandler<SmtpResponse> {
+public final class BackendSession extends SimpleChannelInboundHandler<Reply> {
 
     private record Pending(CompletableFuture<Reply> reply, ScheduledFuture<?> timer) {
     }
@@ -41,6 +40,8 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     private String boundTo;
     private boolean parked;
     private boolean broken;
+    /** Why we closed the connection when the backend broke the reply grammar, or null. */
+    private String badReply;
     private long idleSince;
     private final List<Runnable> onWritable = new ArrayList<>();
     private boolean needsReset;
@@ -250,8 +251,7 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, SmtpResponse response) {
-        Reply reply = Reply.parse(response.code(), response.details());
+    protected void channelRead0(ChannelHandlerContext ctx, Reply reply) {
         Pending next = pending.poll();
         if (next == null) {
             // A reply nobody asked for (a 421 before an idle close): this session is done.
@@ -278,10 +278,17 @@ public final class BackendSession extends SimpleChannelInboundHandler<SmtpRespon
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         broken = true;
+        if (cause.getCause() instanceof ReplyParser.MalformedReplyException malformed) {
+            // A protocol error: which reply answers which command is no longer known, so every
+            // pending one is lost with the connection, and the relay moves on (ReplyDecoderTest).
+            badReply = malformed.getMessage();
+        }
         ctx.close();
     }
 
     private BackendException lost() {
-        return new BackendException(BackendException.Kind.LOST, backend.name() + ": connection lost", null);
+        String message = badReply == null ? backend.name() + ": connection lost"
+                : backend.name() + ": connection closed on " + badReply;
+        return new BackendException(BackendException.Kind.LOST, message, null);
     }
 }

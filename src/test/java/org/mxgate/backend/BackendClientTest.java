@@ -122,6 +122,30 @@ class BackendClientTest {
     }
 
     @Test
+    void greetingAndEhloReplyWithACodeAloneAreEnough() {
+        // RFC 5321 4.2: the text of a reply is optional.
+        CompletableFuture<BackendSession> ready = greet();
+        backendSays("220\r\n");
+        assertEquals(List.of("EHLO gw.test\r\n"), writes());
+        backendSays("250\r\n");
+        assertSame(session, ready.join());
+        assertFalse(session.offers("PIPELINING"));
+        assertTrue(session.isReusable());
+    }
+
+    @Test
+    void greetingWithABadReplyCodeFailsAsLost() {
+        CompletableFuture<BackendSession> ready = greet();
+        backendSays("22O mx1.test ESMTP\r\n");
+        BackendException lost = failure(ready);
+        assertEquals(BackendException.Kind.LOST, lost.kind());
+        assertTrue(lost.getMessage().startsWith("mx1: connection closed on bad reply line \"22O mx1.test ESMTP\""),
+                lost.getMessage());
+        assertEquals(List.of(), writes());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
     void greetingOnlyStopsAfterTheGreeting() {
         // The "connect" health probe: nothing is sent after the 220.
         CompletableFuture<BackendSession> ready = client.greet(session, null, TIMEOUT, false);

@@ -118,6 +118,29 @@ class BackendSessionTest {
     }
 
     @Test
+    void replyCodeAloneCompletesTheCommand() {
+        // RFC 5321 4.2: Reply-code [ SP textstring ] CRLF. Netty's decoder threw on this, and after
+        // the final dot the lost session meant a replay: a possible duplicate.
+        CompletableFuture<Reply> queued = session.endData(TIMEOUT);
+        backendSays("250\r\n");
+        assertEquals(250, queued.join().code());
+        assertEquals("", queued.join().text());
+        assertTrue(channel.isActive());
+        CompletableFuture<Reply> noop = session.send("NOOP", TIMEOUT);
+        backendSaysOneByteAtATime("250\r\n");
+        assertEquals(250, noop.join().code());
+        assertTrue(session.isReusable());
+    }
+
+    @Test
+    void replyLinesEndedByABareLfAreReplies() {
+        CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
+        backendSays("250-mx1.test\n250 PIPELINING\n");
+        assertEquals(List.of("mx1.test", "PIPELINING"), ehlo.join().lines());
+        assertTrue(session.isReusable());
+    }
+
+    @Test
     void pipelinedCommandsGoInOneFlushAndTheirRepliesInOneReadAreMatchedInOrder() {
         offerPipelining();
         List<CompletableFuture<Reply>> replies = session.sendAll(
@@ -269,6 +292,66 @@ class BackendSessionTest {
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
         backendSays("600 what\r\n");
         assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void nonDigitInTheReplyCodeClosesTheConnectionAndLosesTheReply() {
+        // Netty's decoder read "25x" as 249: a positive reply to the final dot out of garbage.
+        CompletableFuture<Reply> queued = session.endData(TIMEOUT);
+        backendSays("25x Ok\r\n");
+        BackendException lost = failure(queued);
+        assertEquals(BackendException.Kind.LOST, lost.kind());
+        assertEquals("mx1: connection closed on bad reply line \"25x Ok\": no reply code 200 to 559 at its start",
+                lost.getMessage());
+        assertFalse(channel.isOpen());
+        assertFalse(session.isReusable());
+    }
+
+    @Test
+    void nonDigitInTheReplyCodeOneByteAtATimeClosesTheConnectionToo() {
+        CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
+        backendSaysOneByteAtATime("25x Ok\r\n");
+        assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void replyCodeThatChangesInsideAReplyClosesTheConnection() {
+        CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
+        backendSays("250-mx1.test\r\n251 PIPELINING\r\n");
+        assertEquals(BackendException.Kind.LOST, failure(ehlo).kind());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aPositivePreliminaryReplyClosesTheConnection() {
+        // RFC 5321 4.2: no 1yz reply is used in SMTP; one is out of step with any command.
+        CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
+        backendSays("150 Ok\r\n");
+        assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void repliesBehindABadLineNeverAnswerALaterCommand() {
+        offerPipelining();
+        List<CompletableFuture<Reply>> replies = session.sendAll(
+                List.of("MAIL FROM:<>", "RCPT TO:<b@example.test>", "RCPT TO:<c@example.test>"), TIMEOUT);
+        backendSays("250 2.1.0 Ok\r\n25x 2.1.5 Ok\r\n250 2.1.5 Ok\r\n");
+        assertEquals(250, replies.get(0).join().code());
+        assertEquals(BackendException.Kind.LOST, failure(replies.get(1)).kind());
+        assertEquals(BackendException.Kind.LOST, failure(replies.get(2)).kind());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void replyWithTooManyLinesClosesTheConnection() {
+        CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
+        backendSays("250-KEYWORD\r\n".repeat(ReplyParser.MAX_LINES));
+        assertFalse(ehlo.isDone());
+        backendSays("250-KEYWORD\r\n");
+        assertEquals(BackendException.Kind.LOST, failure(ehlo).kind());
         assertFalse(channel.isOpen());
     }
 
