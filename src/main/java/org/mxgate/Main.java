@@ -80,10 +80,7 @@ public final class Main {
             tls.watch(Duration.ofMillis(500));
             resources.add(tls);
         }
-        // Spooled bodies are read back for a replay on these threads, never on an I/O thread.
-        ExecutorService spoolReader = Executors.newFixedThreadPool(2, new DefaultThreadFactory("mxgate-spool", true));
-        resources.add(spoolReader::shutdownNow);
-        Spool spool = new Spool(config.spool().memoryLimit(), config.spool().directory(), spoolReader);
+        Spool spool = spool(config, resources);
         Authenticator auth = new Authenticator(config.authLimits(), authClock);
         resources.add(auth);
         announceRelaySelfTests(config);
@@ -116,6 +113,13 @@ public final class Main {
             pools.put(pool.name(), new BackendPool(pool, client, pool.tls().isEnabled() ? BackendTls.create(pool.tls()) : null));
         }
         return pools;
+    }
+
+    /** Spooled bodies are read back for a replay on their own threads, never on an I/O thread. */
+    private static Spool spool(GatewayConfig config, List<AutoCloseable> resources) {
+        ExecutorService reader = Executors.newFixedThreadPool(2, new DefaultThreadFactory("mxgate-spool", true));
+        resources.add(reader::shutdownNow);
+        return new Spool(config.spool().memoryLimit(), config.spool().directory(), reader);
     }
 
     private static void announceRelaySelfTests(GatewayConfig config) {

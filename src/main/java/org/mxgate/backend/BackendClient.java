@@ -94,12 +94,7 @@ public final class BackendClient {
         Backend backend = session.backend();
         CompletableFuture<BackendSession> result = new CompletableFuture<>();
         if (proxyFor != null) {
-            // The header goes first and only once; this connection then carries this client address's mail only.
-            Channel channel = session.channel();
-            channel.pipeline().addFirst("proxy", HAProxyMessageEncoder.INSTANCE);
-            channel.writeAndFlush(proxyFor.proxyHeader());
-            channel.pipeline().remove("proxy");
-            session.boundTo(proxyFor.proxyBinding());
+            sendProxyHeader(session, proxyFor);
         }
         session.expect(commandTimeout)
                 .thenCompose(greeting -> {
@@ -111,18 +106,7 @@ public final class BackendClient {
                     }
                     return session.send("EHLO " + heloName, commandTimeout);
                 })
-                .thenCompose(ehlo -> {
-                    if (ehlo.code() == 250) {
-                        if (greetAndHello) {
-                            session.capabilities(ehlo);
-                        }
-                        return CompletableFuture.completedFuture(ehlo);
-                    }
-                    if (ehlo.isPermanent()) {
-                        return session.send("HELO " + heloName, commandTimeout);
-                    }
-                    throw refused(backend, "EHLO", ehlo);
-                })
+                .thenCompose(ehlo -> heloIfNeeded(session, ehlo, commandTimeout, greetAndHello))
                 .whenComplete((last, error) -> {
                     if (error == null && last.code() != 250) {
                         error = refused(backend, "HELO", last);
@@ -135,6 +119,30 @@ public final class BackendClient {
                     }
                 });
         return result;
+    }
+
+    /** The header goes first and only once; this connection then carries this client address's mail only. */
+    private static void sendProxyHeader(BackendSession session, ForwardedClient proxyFor) {
+        Channel channel = session.channel();
+        channel.pipeline().addFirst("proxy", HAProxyMessageEncoder.INSTANCE);
+        channel.writeAndFlush(proxyFor.proxyHeader());
+        channel.pipeline().remove("proxy");
+        session.boundTo(proxyFor.proxyBinding());
+    }
+
+    /** RFC 5321 3.2: a server that refuses EHLO for good may still take HELO; a 4xx is a refusal. */
+    private CompletableFuture<Reply> heloIfNeeded(BackendSession session, Reply ehlo, Duration commandTimeout,
+                                                  boolean greetAndHello) {
+        if (ehlo.code() == 250) {
+            if (greetAndHello) {
+                session.capabilities(ehlo);
+            }
+            return CompletableFuture.completedFuture(ehlo);
+        }
+        if (ehlo.isPermanent()) {
+            return session.send("HELO " + heloName, commandTimeout);
+        }
+        throw refused(session.backend(), "EHLO", ehlo);
     }
 
     private static BackendException refused(Backend backend, String stage, Reply reply) {
