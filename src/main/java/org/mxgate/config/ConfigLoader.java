@@ -26,32 +26,30 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final Key<String> HOSTNAME = Key.text("hostname", "localhost");
+    private static final Block TOP = new Block("listeners", "pools", "dnsbl", "spool", "tls", "auth");
+    private static final Key<String> HOSTNAME = TOP.text("hostname", "localhost");
     /** Relative to this file, as every path in it. */
-    private static final Key<String> POLICY_DIR = Key.text("policy_dir", "../policies");
-    private static final Key<Duration> SHUTDOWN_GRACE = Key.duration("shutdown_grace", Duration.ofSeconds(30));
-    private static final Block TOP = Block.of(HOSTNAME, POLICY_DIR, SHUTDOWN_GRACE)
-            .with("listeners", "pools", "dnsbl", "spool", "tls", "auth");
+    private static final Key<String> POLICY_DIR = TOP.text("policy_dir", "../policies");
+    private static final Key<Duration> SHUTDOWN_GRACE = TOP.duration("shutdown_grace", Duration.ofSeconds(30));
 
-    private static final Key<String> CERTIFICATE = Key.text("certificate", "../certs/mxgate.crt");
-    private static final Key<String> KEY = Key.text("key", "../certs/mxgate.key");
-    private static final Block TLS = Block.of(CERTIFICATE, KEY);
+    private static final Block TLS = new Block();
+    private static final Key<String> CERTIFICATE = TLS.text("certificate", "../certs/mxgate.crt");
+    private static final Key<String> KEY = TLS.text("key", "../certs/mxgate.key");
 
+    private static final Block AUTH = new Block();
     private static final AuthLimitsConfig AUTH_DEFAULTS = AuthLimitsConfig.DEFAULTS;
-    private static final Key<Integer> MAX_FAILURES_PER_CLIENT = Key.integer("max_failures_per_client",
+    private static final Key<Integer> MAX_FAILURES_PER_CLIENT = AUTH.integer("max_failures_per_client",
             AUTH_DEFAULTS.maxFailuresPerClient(), 1, 10_000);
-    private static final Key<Integer> MAX_FAILURES_PER_USER = Key.integer("max_failures_per_user",
+    private static final Key<Integer> MAX_FAILURES_PER_USER = AUTH.integer("max_failures_per_user",
             AUTH_DEFAULTS.maxFailuresPerUser(), 1, 10_000);
-    private static final Key<Duration> FAILURE_WINDOW = Key.duration("failure_window", AUTH_DEFAULTS.failureWindow());
-    private static final Key<Duration> FAILURE_DELAY = Key.duration("failure_delay", AUTH_DEFAULTS.failureDelay());
-    private static final Key<Integer> HASH_THREADS = Key.integer("hash_threads", AUTH_DEFAULTS.hashThreads(), 1, 64);
-    private static final Block AUTH = Block.of(MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER, FAILURE_WINDOW,
-            FAILURE_DELAY, HASH_THREADS);
+    private static final Key<Duration> FAILURE_WINDOW = AUTH.duration("failure_window", AUTH_DEFAULTS.failureWindow());
+    private static final Key<Duration> FAILURE_DELAY = AUTH.duration("failure_delay", AUTH_DEFAULTS.failureDelay());
+    private static final Key<Integer> HASH_THREADS = AUTH.integer("hash_threads", AUTH_DEFAULTS.hashThreads(), 1, 64);
 
-    private static final Key<Long> MEMORY_LIMIT = Key.size("memory_limit", 1024 * 1024);
+    private static final Block SPOOL = new Block();
+    private static final Key<Long> MEMORY_LIMIT = SPOOL.size("memory_limit", 1024 * 1024);
     /** Relative to this file; default the JVM's java.io.tmpdir. */
-    private static final Key<Path> DIRECTORY = Key.of("directory", null, Path::of);
-    private static final Block SPOOL = Block.of(MEMORY_LIMIT, DIRECTORY);
+    private static final Key<Path> DIRECTORY = SPOOL.key("directory", null, Path::of);
 
     private final List<ConfigError> errors = new ArrayList<>();
     /** For a reload: the configuration the gateway runs with; null for a first load. */

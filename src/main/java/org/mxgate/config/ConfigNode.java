@@ -49,10 +49,6 @@ final class ConfigNode {
         return file.getParent().resolve(path).normalize();
     }
 
-    boolean isMapping() {
-        return node instanceof MappingNode;
-    }
-
     /** The entries of a mapping, in file order; a non-mapping is an error and yields none. */
     Map<String, ConfigNode> entries() {
         Map<String, ConfigNode> out = new LinkedHashMap<>();
@@ -89,7 +85,7 @@ final class ConfigNode {
             if (name != null && !seen.add(name)) {
                 key.error("duplicate key '" + name + "'");
             }
-            if (name != null && !block.names().contains(name)) {
+            if (name != null && !block.knows(name)) {
                 key.error("unknown key '" + name + "' (known here: " + block.known() + ")");
             }
         }

@@ -15,20 +15,20 @@ import org.mxgate.net.HostPort;
  */
 final class DnsblReader {
 
-    private static final Key<Duration> TIMEOUT = Key.duration("timeout", Duration.ofSeconds(2));
-    private static final Block DNSBL = Block.of(TIMEOUT).with("resolvers", "zones", "allowlists", "cache");
+    private static final Block DNSBL = new Block("resolvers", "zones", "allowlists", "cache");
+    private static final Key<Duration> TIMEOUT = DNSBL.duration("timeout", Duration.ofSeconds(2));
 
-    private static final Key<Duration> MIN_TTL = Key.duration("min_ttl", Duration.ofSeconds(60));
-    private static final Key<Duration> MAX_TTL = Key.duration("max_ttl", Duration.ofHours(1));
-    private static final Key<Duration> FAILURE_TTL = Key.duration("failure_ttl", DnsblConfig.DEFAULT_FAILURE_TTL);
-    private static final Key<Integer> SIZE = Key.integer("size", 100_000, 1, 10_000_000);
-    private static final Block CACHE = Block.of(MIN_TTL, MAX_TTL, FAILURE_TTL, SIZE);
+    private static final Block CACHE = new Block();
+    private static final Key<Duration> MIN_TTL = CACHE.duration("min_ttl", Duration.ofSeconds(60));
+    private static final Key<Duration> MAX_TTL = CACHE.duration("max_ttl", Duration.ofHours(1));
+    private static final Key<Duration> FAILURE_TTL = CACHE.duration("failure_ttl", DnsblConfig.DEFAULT_FAILURE_TTL);
+    private static final Key<Integer> SIZE = CACHE.integer("size", 100_000, 1, 10_000_000);
 
-    private static final Key<String> ZONE = Key.requiredText("zone");
+    private static final Block ZONE_ENTRY = new Block("codes");
+    private static final Key<String> ZONE = ZONE_ENTRY.requiredText("zone");
     /** Of block lists only; an allow list's is 0. */
-    private static final Key<Double> WEIGHT = Key.of("weight", 1.0, Double::parseDouble);
-    private static final Key<Failure> FAIL = Key.choice("fail", Failure.OPEN);
-    private static final Block ZONE_ENTRY = Block.of(ZONE, WEIGHT, FAIL).with("codes");
+    private static final Key<Double> WEIGHT = ZONE_ENTRY.key("weight", 1.0, Double::parseDouble);
+    private static final Key<Failure> FAIL = ZONE_ENTRY.choice("fail", Failure.OPEN);
 
     /** What a lookup that fails means for the client: pass (open) or 451 for now (closed). */
     private enum Failure { OPEN, CLOSED }

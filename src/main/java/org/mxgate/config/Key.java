@@ -8,10 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One key of a YAML block, declared once: its name, how its text becomes a value (a wrong one is
- * refused with the reason an admin reads after {@code file:line:}), and the value when the key is
- * absent. A {@link Block} lists its keys, so the keys a block knows and the keys it reads are one
- * list. docs/configuration.md gives the same names and defaults.
+ * One key of a YAML block, declared once on its {@link Block}: its name, how its text becomes a
+ * value (a wrong one is refused with the reason an admin reads after {@code file:line:}), and the
+ * value when the key is absent. docs/configuration.md gives the same names and defaults. The
+ * parsers shared by every block live here too.
  *
  * @param parser the scalar's text to a value; throws IllegalArgumentException with the reason
  * @param required an absent key is refused ("missing key"), and the value is then the fallback
@@ -21,54 +21,25 @@ record Key<T>(String name, Function<String, T> parser, T fallback, boolean requi
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
-    /** A key whose text, without surrounding blanks, is checked and turned into a value by {@code parser}. */
-    static <T> Key<T> of(String name, T fallback, Function<String, T> parser) {
-        return new Key<>(name, text -> parser.apply(text.trim()), fallback, false);
+    static int parseInteger(String name, String text, int min, int max) {
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'");
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+        }
+        return value;
     }
 
-    /** A string taken exactly as written. */
-    static Key<String> text(String name, String fallback) {
-        return new Key<>(name, Function.identity(), fallback, false);
-    }
-
-    static Key<String> requiredText(String name) {
-        return new Key<>(name, Function.identity(), null, true);
-    }
-
-    static Key<Integer> integer(String name, int fallback, int min, int max) {
-        return of(name, fallback, text -> {
-            int value;
-            try {
-                value = Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'");
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
-            }
-            return value;
-        });
-    }
-
-    static Key<Boolean> bool(String name, boolean fallback) {
-        return of(name, fallback, text -> switch (text) {
+    static boolean parseBoolean(String text) {
+        return switch (text) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
             default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
-        });
-    }
-
-    static Key<Duration> duration(String name, Duration fallback) {
-        return of(name, fallback, Key::parseDuration);
-    }
-
-    static Key<Long> size(String name, long fallback) {
-        return of(name, fallback, Key::parseSize);
-    }
-
-    /** One of an enum's constants, written in lower case in the file; the fallback names the enum. */
-    static <E extends Enum<E>> Key<E> choice(String name, E fallback) {
-        return of(name, fallback, text -> oneOf(name, fallback.getDeclaringClass(), text));
+        };
     }
 
     /**

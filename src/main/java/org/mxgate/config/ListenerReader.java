@@ -16,17 +16,16 @@ import org.mxgate.net.NetworkSet;
  */
 final class ListenerReader {
 
-    private static final Key<String> NAME = Key.requiredText("name");
-    private static final Key<HostPort> LISTEN = Key.of("listen", null, HostPort::parse);
+    private static final Block LISTENER = new Block("proxy_protocol");
+    private static final Key<String> NAME = LISTENER.requiredText("name");
+    private static final Key<HostPort> LISTEN = LISTENER.key("listen", null, HostPort::parse);
     /** Default: the listener's name. */
-    private static final Key<String> POLICY = Key.text("policy", null);
-    private static final Key<ListenerConfig.Tls> TLS = Key.choice("tls", ListenerConfig.Tls.NONE);
-    /** An IP literal of this host to connect to backends from; a pool has the same key. */
-    static final Key<InetAddress> SOURCE_ADDRESS = Key.of("source_address", null, ListenerReader::oneAddress);
-    private static final Block LISTENER = Block.of(NAME, LISTEN, POLICY, TLS, SOURCE_ADDRESS).with("proxy_protocol");
+    private static final Key<String> POLICY = LISTENER.text("policy", null);
+    private static final Key<ListenerConfig.Tls> TLS = LISTENER.choice("tls", ListenerConfig.Tls.NONE);
+    private static final Key<InetAddress> SOURCE_ADDRESS = LISTENER.key("source_address", null, ListenerReader::oneAddress);
 
-    private static final Key<Duration> PROXY_TIMEOUT = Key.duration("timeout", ProxyProtocolConfig.NONE.timeout());
-    private static final Block PROXY_PROTOCOL = Block.of(PROXY_TIMEOUT).with("trusted");
+    private static final Block PROXY_PROTOCOL = new Block("trusted");
+    private static final Key<Duration> PROXY_TIMEOUT = PROXY_PROTOCOL.duration("timeout", ProxyProtocolConfig.NONE.timeout());
 
     private ListenerReader() {
     }
@@ -59,7 +58,8 @@ final class ListenerReader {
                 node.value(PROXY_TIMEOUT));
     }
 
-    private static InetAddress oneAddress(String text) {
+    /** {@code source_address}, of a listener or a pool: an IP literal of this host to connect to backends from. */
+    static InetAddress oneAddress(String text) {
         Cidr cidr = Cidr.parse(text);
         if (cidr.prefix() != cidr.network().length * 8) {
             throw new IllegalArgumentException("source_address is one address, not a network: '" + text + "'");

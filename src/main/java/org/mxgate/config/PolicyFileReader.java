@@ -21,33 +21,33 @@ final class PolicyFileReader {
     /** A domain, or {@code *.domain} for its subdomains. */
     private static final String DOMAIN_PATTERN = "(\\*\\.)?[^*@\\s\\[\\]]+";
 
-    private static final Key<Boolean> ALLOW_WIDE_RELAY_NETWORKS = Key.bool("allow_wide_relay_networks", false);
-    private static final Key<Boolean> REQUIRE_TLS = Key.bool("require_tls", false);
-    private static final Block POLICY = Block.of(ALLOW_WIDE_RELAY_NETWORKS, REQUIRE_TLS)
-            .with("accept_domains", "relay", "route", "routes", "limits", "access", "dnsbl", "auth");
+    private static final Block POLICY = new Block("accept_domains", "relay", "route", "routes", "limits", "access", "dnsbl",
+            "auth");
+    private static final Key<Boolean> ALLOW_WIDE_RELAY_NETWORKS = POLICY.bool("allow_wide_relay_networks", false);
+    private static final Key<Boolean> REQUIRE_TLS = POLICY.bool("require_tls", false);
 
-    private static final Key<Boolean> RELAY_AUTHENTICATED = Key.bool("authenticated", false);
-    private static final Block RELAY = Block.of(RELAY_AUTHENTICATED).with("networks");
+    private static final Block RELAY = new Block("networks");
+    private static final Key<Boolean> RELAY_AUTHENTICATED = RELAY.bool("authenticated", false);
 
-    private static final Key<Boolean> AUTH_ENABLED = Key.bool("enabled", false);
-    private static final Key<Boolean> ALLOW_PLAINTEXT_LOOPBACK = Key.bool("allow_plaintext_loopback", false);
-    private static final Key<Boolean> SENDER_LOGIN = Key.bool("sender_login", false);
-    private static final Block AUTH = Block.of(AUTH_ENABLED, ALLOW_PLAINTEXT_LOOPBACK, SENDER_LOGIN);
+    private static final Block AUTH = new Block();
+    private static final Key<Boolean> AUTH_ENABLED = AUTH.bool("enabled", false);
+    private static final Key<Boolean> ALLOW_PLAINTEXT_LOOPBACK = AUTH.bool("allow_plaintext_loopback", false);
+    private static final Key<Boolean> SENDER_LOGIN = AUTH.bool("sender_login", false);
 
-    private static final Key<Boolean> DNSBL_ENABLED = Key.bool("enabled", false);
-    private static final Key<Double> THRESHOLD = Key.of("threshold", 1.0, PolicyFileReader::threshold);
-    private static final Key<Enforce> ENFORCE = Key.choice("enforce", Enforce.RCPT);
-    private static final Block DNSBL = Block.of(DNSBL_ENABLED, THRESHOLD, ENFORCE);
+    private static final Block DNSBL = new Block();
+    private static final Key<Boolean> DNSBL_ENABLED = DNSBL.bool("enabled", false);
+    private static final Key<Double> THRESHOLD = DNSBL.key("threshold", 1.0, PolicyFileReader::threshold);
+    private static final Key<Enforce> ENFORCE = DNSBL.choice("enforce", Enforce.RCPT);
 
+    private static final Block LIMITS = new Block();
     private static final LimitsConfig LIMITS_DEFAULTS = LimitsConfig.DEFAULTS;
-    private static final Key<Long> MAX_MESSAGE_SIZE = Key.size("max_message_size", LIMITS_DEFAULTS.maxMessageSize());
-    private static final Key<Integer> MAX_RECIPIENTS = Key.integer("max_recipients", LIMITS_DEFAULTS.maxRecipients(), 1,
+    private static final Key<Long> MAX_MESSAGE_SIZE = LIMITS.size("max_message_size", LIMITS_DEFAULTS.maxMessageSize());
+    private static final Key<Integer> MAX_RECIPIENTS = LIMITS.integer("max_recipients", LIMITS_DEFAULTS.maxRecipients(), 1,
             100_000);
-    private static final Key<Integer> MAX_ERRORS = Key.integer("max_errors", LIMITS_DEFAULTS.maxErrors(), 1, 1000);
-    private static final Key<Duration> IDLE_TIMEOUT = Key.duration("idle_timeout", LIMITS_DEFAULTS.idleTimeout());
-    private static final Block LIMITS = Block.of(MAX_MESSAGE_SIZE, MAX_RECIPIENTS, MAX_ERRORS, IDLE_TIMEOUT);
+    private static final Key<Integer> MAX_ERRORS = LIMITS.integer("max_errors", LIMITS_DEFAULTS.maxErrors(), 1, 1000);
+    private static final Key<Duration> IDLE_TIMEOUT = LIMITS.duration("idle_timeout", LIMITS_DEFAULTS.idleTimeout());
 
-    private static final Block ACCESS = Block.of().with("clients", "helo", "senders", "recipients");
+    private static final Block ACCESS = new Block("clients", "helo", "senders", "recipients");
 
     /** Where a listed client is refused: at RCPT (the default), or instead of the greeting. */
     private enum Enforce { RCPT, CONNECT }

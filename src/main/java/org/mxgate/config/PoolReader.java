@@ -1,5 +1,6 @@
 package org.mxgate.config;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,47 +19,45 @@ import org.mxgate.net.HostPort;
  */
 final class PoolReader {
 
-    private static final Key<PoolConfig.Balance> BALANCE = Key.choice("balance", PoolConfig.Balance.WEIGHTED_ROUND_ROBIN);
-    private static final Key<Integer> MAX_ATTEMPTS = Key.integer("max_attempts", 3, 1, 20);
-    private static final Key<Duration> CONNECT_TIMEOUT = Key.duration("connect_timeout", Duration.ofSeconds(10));
-    private static final Key<Duration> COMMAND_TIMEOUT = Key.duration("command_timeout", Duration.ofSeconds(30));
-    private static final Key<Duration> DATA_TIMEOUT = Key.duration("data_timeout", Duration.ofMinutes(5));
-    private static final Key<Duration> TIME_BUDGET = Key.duration("time_budget", Duration.ofMinutes(8));
-    private static final Key<Integer> IDLE_CONNECTIONS = Key.integer("idle_connections", 8, 0, 1000);
-    private static final Key<Duration> IDLE_TIMEOUT = Key.duration("idle_timeout", Duration.ofSeconds(30));
-    private static final Key<PoolConfig.ForwardClientIp> FORWARD_CLIENT_IP = Key.choice("forward_client_ip",
+    private static final Block POOL = new Block("servers", "health_check", "reserve");
+    private static final Key<PoolConfig.Balance> BALANCE = POOL.choice("balance", PoolConfig.Balance.WEIGHTED_ROUND_ROBIN);
+    private static final Key<Integer> MAX_ATTEMPTS = POOL.integer("max_attempts", 3, 1, 20);
+    private static final Key<Duration> CONNECT_TIMEOUT = POOL.duration("connect_timeout", Duration.ofSeconds(10));
+    private static final Key<Duration> COMMAND_TIMEOUT = POOL.duration("command_timeout", Duration.ofSeconds(30));
+    private static final Key<Duration> DATA_TIMEOUT = POOL.duration("data_timeout", Duration.ofMinutes(5));
+    private static final Key<Duration> TIME_BUDGET = POOL.duration("time_budget", Duration.ofMinutes(8));
+    private static final Key<Integer> IDLE_CONNECTIONS = POOL.integer("idle_connections", 8, 0, 1000);
+    private static final Key<Duration> IDLE_TIMEOUT = POOL.duration("idle_timeout", Duration.ofSeconds(30));
+    private static final Key<PoolConfig.ForwardClientIp> FORWARD_CLIENT_IP = POOL.choice("forward_client_ip",
             PoolConfig.ForwardClientIp.NONE);
-    private static final Key<Duration> PRESSURE_COOLDOWN = Key.duration("pressure_cooldown", Duration.ofSeconds(30));
-    private static final Key<Duration> MAX_PRESSURE_COOLDOWN = Key.duration("max_pressure_cooldown", Duration.ofMinutes(10));
-    private static final Key<Duration> SLOW_START = Key.duration("slow_start", Duration.ofSeconds(30));
-    private static final Key<Duration> SLOW_MAIL_FROM = Key.duration("slow_mail_from", Duration.ofSeconds(10));
-    private static final Key<BackendTlsConfig.Mode> TLS = Key.choice("tls", BackendTlsConfig.Mode.NONE);
+    private static final Key<InetAddress> SOURCE_ADDRESS = POOL.key("source_address", null, ListenerReader::oneAddress);
+    private static final Key<Duration> PRESSURE_COOLDOWN = POOL.duration("pressure_cooldown", Duration.ofSeconds(30));
+    private static final Key<Duration> MAX_PRESSURE_COOLDOWN = POOL.duration("max_pressure_cooldown", Duration.ofMinutes(10));
+    private static final Key<Duration> SLOW_START = POOL.duration("slow_start", Duration.ofSeconds(30));
+    private static final Key<Duration> SLOW_MAIL_FROM = POOL.duration("slow_mail_from", Duration.ofSeconds(10));
+    private static final Key<BackendTlsConfig.Mode> TLS = POOL.choice("tls", BackendTlsConfig.Mode.NONE);
     /** Relative to the file. */
-    private static final Key<Path> TLS_TRUST = Key.of("tls_trust", null, Path::of);
-    private static final Key<Boolean> TLS_INSECURE = Key.bool("tls_insecure", false);
-    private static final Block POOL = Block.of(BALANCE, MAX_ATTEMPTS, CONNECT_TIMEOUT, COMMAND_TIMEOUT, DATA_TIMEOUT,
-            TIME_BUDGET, IDLE_CONNECTIONS, IDLE_TIMEOUT, FORWARD_CLIENT_IP, ListenerReader.SOURCE_ADDRESS, PRESSURE_COOLDOWN,
-            MAX_PRESSURE_COOLDOWN, SLOW_START, SLOW_MAIL_FROM, TLS, TLS_TRUST, TLS_INSECURE)
-            .with("servers", "health_check", "reserve");
+    private static final Key<Path> TLS_TRUST = POOL.key("tls_trust", null, Path::of);
+    private static final Key<Boolean> TLS_INSECURE = POOL.bool("tls_insecure", false);
 
-    /** Required; the message says how to write it. */
-    private static final Key<HostPort> ADDRESS = Key.of("address", null, HostPort::parse);
+    private static final Block SERVER = new Block();
+    /** Required; the refusal says how to write it. */
+    private static final Key<HostPort> ADDRESS = SERVER.key("address", null, HostPort::parse);
     /** Default: the address. */
-    private static final Key<String> SERVER_NAME = Key.text("name", null);
-    private static final Key<Integer> WEIGHT = Key.integer("weight", 1, 1, 1000);
-    private static final Key<ServerConfig.AdminState> STATE = Key.choice("state", ServerConfig.AdminState.UP);
-    private static final Key<Integer> PRIORITY = Key.integer("priority", 0, 0, 1000);
-    private static final Key<Integer> MAX_TRANSACTIONS = Key.integer("max_transactions", 0, 0, 100_000);
-    private static final Block SERVER = Block.of(ADDRESS, SERVER_NAME, WEIGHT, STATE, PRIORITY, MAX_TRANSACTIONS);
+    private static final Key<String> SERVER_NAME = SERVER.text("name", null);
+    private static final Key<Integer> WEIGHT = SERVER.integer("weight", 1, 1, 1000);
+    private static final Key<ServerConfig.AdminState> STATE = SERVER.choice("state", ServerConfig.AdminState.UP);
+    private static final Key<Integer> PRIORITY = SERVER.integer("priority", 0, 0, 1000);
+    private static final Key<Integer> MAX_TRANSACTIONS = SERVER.integer("max_transactions", 0, 0, 100_000);
 
     // The health check's defaults are HAProxy's habits, with a probe as deep as back pressure.
-    private static final Key<Duration> INTERVAL = Key.duration("interval", Duration.ofSeconds(5));
-    private static final Key<Duration> TIMEOUT = Key.duration("timeout", Duration.ofSeconds(3));
-    private static final Key<HealthCheckConfig.Probe> PROBE = Key.choice("probe", HealthCheckConfig.Probe.MAIL_FROM);
-    private static final Key<String> SENDER = Key.of("sender", "probe@mxgate.invalid", PoolReader::probeSender);
-    private static final Key<Integer> RISE = Key.integer("rise", 2, 1, 100);
-    private static final Key<Integer> FALL = Key.integer("fall", 3, 1, 100);
-    private static final Block HEALTH_CHECK = Block.of(INTERVAL, TIMEOUT, PROBE, SENDER, RISE, FALL);
+    private static final Block HEALTH_CHECK = new Block();
+    private static final Key<Duration> INTERVAL = HEALTH_CHECK.duration("interval", Duration.ofSeconds(5));
+    private static final Key<Duration> TIMEOUT = HEALTH_CHECK.duration("timeout", Duration.ofSeconds(3));
+    private static final Key<HealthCheckConfig.Probe> PROBE = HEALTH_CHECK.choice("probe", HealthCheckConfig.Probe.MAIL_FROM);
+    private static final Key<String> SENDER = HEALTH_CHECK.key("sender", "probe@mxgate.invalid", PoolReader::probeSender);
+    private static final Key<Integer> RISE = HEALTH_CHECK.integer("rise", 2, 1, 100);
+    private static final Key<Integer> FALL = HEALTH_CHECK.integer("fall", 3, 1, 100);
 
     /** The reserve entries of every pool, checked against the listeners once those are read. */
     private final List<ReserveEntry> reserves = new ArrayList<>();
@@ -76,7 +75,7 @@ final class PoolReader {
         return new PoolConfig(name, balance, node.value(MAX_ATTEMPTS), node.value(CONNECT_TIMEOUT),
                 node.value(COMMAND_TIMEOUT), node.value(DATA_TIMEOUT), node.value(TIME_BUDGET),
                 node.value(IDLE_CONNECTIONS), node.value(IDLE_TIMEOUT), servers, node.value(FORWARD_CLIENT_IP),
-                node.value(ListenerReader.SOURCE_ADDRESS), node.get("health_check").map(PoolReader::healthCheck).orElse(null),
+                node.value(SOURCE_ADDRESS), node.get("health_check").map(PoolReader::healthCheck).orElse(null),
                 node.value(PRESSURE_COOLDOWN), node.value(MAX_PRESSURE_COOLDOWN), node.value(SLOW_START),
                 node.value(SLOW_MAIL_FROM), reserve(name, node.child("reserve")), backendTls(node));
     }

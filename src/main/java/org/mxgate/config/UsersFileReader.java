@@ -13,8 +13,8 @@ import java.util.Map;
  */
 final class UsersFileReader {
 
-    private static final Key<String> PASSWORD = Key.requiredText("password");
-    private static final Block USER = Block.of(PASSWORD).with("senders");
+    private static final Block USER = new Block("senders");
+    private static final Key<String> PASSWORD = USER.requiredText("password");
     // The modular crypt form of bcrypt: $2a$, $2b$ or $2y$, a two-digit cost, 22 characters of salt and 31 of hash.
     private static final String BCRYPT = "\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}";
 
