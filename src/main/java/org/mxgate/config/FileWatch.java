@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,10 +74,14 @@ public final class FileWatch implements AutoCloseable {
         });
         if (!thread.compareAndSet(null, executor)) {
             executor.shutdownNow();
-            throw new IllegalStateException("already watching " + held.keySet());
+            throw new IllegalStateException("already watching " + watched());
         }
         long millis = Math.max(1, interval.toMillis());
         executor.scheduleWithFixedDelay(check, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized Set<Path> watched() {
+        return held.keySet();
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class PolicyReloader implements AutoCloseable {
     private final Function<PolicyConfig, List<ConfigError>> policyCheck;
     private final AtomicReference<Map<String, PolicyConfig>> policies;
     /** Every file the policies were read from, users.yml too; a change applies once it has settled. */
-    private final FileWatch watch;
+    private final FileWatch fileWatch;
 
     /** @param policyCheck run over every policy of a reload (the relay self-test); any error refuses it */
     public PolicyReloader(GatewayConfig config, Function<PolicyConfig, List<ConfigError>> policyCheck) {
@@ -38,7 +38,7 @@ public final class PolicyReloader implements AutoCloseable {
         this.started = config;
         this.policyCheck = policyCheck;
         this.policies = new AtomicReference<>(config.policies());
-        this.watch = new FileWatch(watchedFiles(config), 1);
+        this.fileWatch = new FileWatch(watchedFiles(config), 1);
     }
 
     /** The policy of this name now in force. */
@@ -72,7 +72,7 @@ public final class PolicyReloader implements AutoCloseable {
             LOG.warn("{}: listeners, pools, hostname or dnsbl changed; those changes take effect at the next restart",
                     configFile);
         }
-        watch.took(FileWatch.stamps(watchedFiles(loaded)));
+        fileWatch.took(FileWatch.stamps(watchedFiles(loaded)));
         return List.of();
     }
 
@@ -113,13 +113,13 @@ public final class PolicyReloader implements AutoCloseable {
      * refused set is not read again until the files change once more.
      */
     public void watch(Duration interval) {
-        watch.start("mxgate-policy-watch", interval, this::check);
+        fileWatch.start("mxgate-policy-watch", interval, this::check);
     }
 
     private synchronized void check() {
         try {
-            watch.changed().ifPresent(stamps -> {
-                watch.took(stamps);
+            fileWatch.changed().ifPresent(stamps -> {
+                fileWatch.took(stamps);
                 reload();
             });
         } catch (RuntimeException e) {
@@ -142,6 +142,6 @@ public final class PolicyReloader implements AutoCloseable {
 
     @Override
     public void close() {
-        watch.close();
+        fileWatch.close();
     }
 }

@@ -30,7 +30,7 @@ public final class ServerTls implements AutoCloseable {
     private final Path certificate;
     private final Path key;
     /** The pair as served; a change is read at once, and again at each check until it reads whole. */
-    private final FileWatch files;
+    private final FileWatch fileWatch;
     private final AtomicReference<ServerCertificate> current = new AtomicReference<>();
     // Guarded by reload(), which is synchronized.
     private Map<Path, FileStamp> lastFailure;
@@ -39,7 +39,7 @@ public final class ServerTls implements AutoCloseable {
         this.certificate = certificate;
         this.key = key;
         // Stamped before reading, so a file that changes while it is read is read again.
-        this.files = new FileWatch(List.of(certificate, key), 0);
+        this.fileWatch = new FileWatch(List.of(certificate, key), 0);
         current.set(ServerCertificate.load(certificate, key));
     }
 
@@ -76,7 +76,7 @@ public final class ServerTls implements AutoCloseable {
 
     /** True when the files had changed and the new pair is now served; false when unchanged or unusable. */
     public synchronized boolean reload() {
-        Optional<Map<Path, FileStamp>> changed = files.changed();
+        Optional<Map<Path, FileStamp>> changed = fileWatch.changed();
         if (changed.isEmpty()) {
             return false;
         }
@@ -84,7 +84,7 @@ public final class ServerTls implements AutoCloseable {
         try {
             ServerCertificate served = ServerCertificate.load(certificate, key);
             current.set(served);
-            files.took(stamps);
+            fileWatch.took(stamps);
             lastFailure = null;
             LOG.info("TLS certificate reloaded from {}: subject {}, expires {}", certificate, served.subject(),
                     served.expires());
@@ -103,12 +103,12 @@ public final class ServerTls implements AutoCloseable {
 
     /** Calls {@link #reload()} every {@code interval} on one daemon thread, until {@link #close()}. */
     public void watch(Duration interval) {
-        files.start("mxgate-cert-watch", interval, this::reloadOrLog);
+        fileWatch.start("mxgate-cert-watch", interval, this::reloadOrLog);
     }
 
     @Override
     public void close() {
-        files.close();
+        fileWatch.close();
     }
 
     // An exception escaping a scheduled task would cancel every later run.
