@@ -1,17 +1,14 @@
 package org.mxgate.config;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -24,9 +21,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * so one pass reports every mistake in a file.
  */
 final class ConfigNode {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
     private final Path file;
     private final Node node;
@@ -50,8 +44,9 @@ final class ConfigNode {
         return file;
     }
 
-    boolean isMapping() {
-        return node instanceof MappingNode;
+    /** A path given in this file, which is relative to the file's directory. */
+    Path resolve(Path path) {
+        return file.getParent().resolve(path).normalize();
     }
 
     /** The entries of a mapping, in file order; a non-mapping is an error and yields none. */
@@ -79,19 +74,19 @@ final class ConfigNode {
     }
 
     /** Refuses keys this mapping does not know: a typo must not silently fall back to a default. */
-    void allowOnly(Set<String> keys) {
+    void allowOnly(Block block) {
         if (!(node instanceof MappingNode mapping)) {
             return;
         }
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (NodeTuple tuple : mapping.getValue()) {
             ConfigNode key = new ConfigNode(file, tuple.getKeyNode(), errors);
             String name = key.scalar();
             if (name != null && !seen.add(name)) {
                 key.error("duplicate key '" + name + "'");
             }
-            if (name != null && !keys.contains(name)) {
-                key.error("unknown key '" + name + "' (known here: " + String.join(", ", keys.stream().sorted().toList()) + ")");
+            if (name != null && !block.knows(name)) {
+                key.error("unknown key '" + name + "' (known here: " + block.known() + ")");
             }
         }
     }
@@ -120,58 +115,33 @@ final class ConfigNode {
         return null;
     }
 
-    String string(String key, String fallback) {
-        return get(key).map(ConfigNode::scalar).orElse(fallback);
-    }
-
-    String requiredString(String key) {
-        Optional<ConfigNode> value = get(key);
+    /**
+     * The value of {@code key} in this mapping: parsed and checked as the key says, or its default
+     * when absent or wrong (a wrong or missing required one is recorded at its line).
+     */
+    <T> T value(Key<T> key) {
+        Optional<ConfigNode> value = get(key.name());
         if (value.isEmpty()) {
-            error("missing key '" + key + "'");
-            return null;
+            if (key.required()) {
+                error("missing key '" + key.name() + "'");
+            }
+            return key.fallback();
         }
-        return value.get().scalar();
-    }
-
-    int integer(String key, int fallback, int min, int max) {
-        return get(key).map(n -> n.parse(s -> {
-            int v;
-            try {
-                v = Integer.parseInt(s);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number, got '" + s + "'");
-            }
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(key + " must be between " + min + " and " + max);
-            }
-            return v;
-        }, fallback)).orElse(fallback);
-    }
-
-    boolean bool(String key, boolean fallback) {
-        return get(key).map(n -> n.parse(s -> switch (s) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, got '" + s + "'");
-        }, fallback)).orElse(fallback);
-    }
-
-    Duration duration(String key, Duration fallback) {
-        return get(key).map(n -> n.parse(ConfigNode::parseDuration, fallback)).orElse(fallback);
-    }
-
-    long size(String key, long fallback) {
-        return get(key).map(n -> n.parse(ConfigNode::parseSize, fallback)).orElse(fallback);
+        return value.get().read(key.parser(), key.fallback());
     }
 
     /** Parses this scalar; a parse failure becomes an error at this line and the fallback. */
     <T> T parse(Function<String, T> parser, T fallback) {
+        return read(text -> parser.apply(text.trim()), fallback);
+    }
+
+    private <T> T read(Function<String, T> parser, T fallback) {
         String s = scalar();
         if (s == null) {
             return fallback;
         }
         try {
-            return parser.apply(s.trim());
+            return parser.apply(s);
         } catch (IllegalArgumentException e) {
             error(e.getMessage());
             return fallback;
@@ -193,35 +163,5 @@ final class ConfigNode {
             out.add(new ConfigNode(file, item, errors));
         }
         return out;
-    }
-
-    static Duration parseDuration(String s) {
-        Matcher m = DURATION.matcher(s);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 5m, 1h; got '" + s + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
-    }
-
-    static long parseSize(String s) {
-        Matcher m = SIZE.matcher(s);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("expected a size such as 512KB or 25MB; got '" + s + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        return switch (unit) {
-            case "KB" -> n * 1024;
-            case "MB" -> n * 1024 * 1024;
-            case "GB" -> n * 1024 * 1024 * 1024;
-            default -> n;
-        };
     }
 }

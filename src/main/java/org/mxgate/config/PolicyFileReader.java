@@ -1,12 +1,12 @@
 package org.mxgate.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.mxgate.net.Cidr;
 import org.mxgate.net.NetworkSet;
@@ -18,13 +18,39 @@ import org.mxgate.net.NetworkSet;
  */
 final class PolicyFileReader {
 
-    private static final Set<String> POLICY_KEYS = Set.of("accept_domains", "relay", "route", "routes", "limits",
-            "allow_wide_relay_networks", "access", "dnsbl", "auth", "require_tls");
-    private static final Set<String> AUTH_KEYS = Set.of("enabled", "allow_plaintext_loopback", "sender_login");
-    private static final Set<String> DNSBL_KEYS = Set.of("enabled", "threshold", "enforce");
-    private static final Set<String> ACCESS_KEYS = Set.of("clients", "helo", "senders", "recipients");
-    private static final Set<String> RELAY_KEYS = Set.of("networks", "authenticated");
-    private static final Set<String> LIMIT_KEYS = Set.of("max_message_size", "max_recipients", "max_errors", "idle_timeout");
+    /** A domain, or {@code *.domain} for its subdomains. */
+    private static final String DOMAIN_PATTERN = "(\\*\\.)?[^*@\\s\\[\\]]+";
+
+    private static final Block POLICY = new Block("accept_domains", "relay", "route", "routes", "limits", "access", "dnsbl",
+            "auth");
+    private static final Key<Boolean> ALLOW_WIDE_RELAY_NETWORKS = POLICY.bool("allow_wide_relay_networks", false);
+    private static final Key<Boolean> REQUIRE_TLS = POLICY.bool("require_tls", false);
+
+    private static final Block RELAY = new Block("networks");
+    private static final Key<Boolean> RELAY_AUTHENTICATED = RELAY.bool("authenticated", false);
+
+    private static final Block AUTH = new Block();
+    private static final Key<Boolean> AUTH_ENABLED = AUTH.bool("enabled", false);
+    private static final Key<Boolean> ALLOW_PLAINTEXT_LOOPBACK = AUTH.bool("allow_plaintext_loopback", false);
+    private static final Key<Boolean> SENDER_LOGIN = AUTH.bool("sender_login", false);
+
+    private static final Block DNSBL = new Block();
+    private static final Key<Boolean> DNSBL_ENABLED = DNSBL.bool("enabled", false);
+    private static final Key<Double> THRESHOLD = DNSBL.key("threshold", 1.0, PolicyFileReader::threshold);
+    private static final Key<Enforce> ENFORCE = DNSBL.choice("enforce", Enforce.RCPT);
+
+    private static final Block LIMITS = new Block();
+    private static final LimitsConfig LIMITS_DEFAULTS = LimitsConfig.DEFAULTS;
+    private static final Key<Long> MAX_MESSAGE_SIZE = LIMITS.size("max_message_size", LIMITS_DEFAULTS.maxMessageSize());
+    private static final Key<Integer> MAX_RECIPIENTS = LIMITS.integer("max_recipients", LIMITS_DEFAULTS.maxRecipients(), 1,
+            100_000);
+    private static final Key<Integer> MAX_ERRORS = LIMITS.integer("max_errors", LIMITS_DEFAULTS.maxErrors(), 1, 1000);
+    private static final Key<Duration> IDLE_TIMEOUT = LIMITS.duration("idle_timeout", LIMITS_DEFAULTS.idleTimeout());
+
+    private static final Block ACCESS = new Block("clients", "helo", "senders", "recipients");
+
+    /** Where a listed client is refused: at RCPT (the default), or instead of the greeting. */
+    private enum Enforce { RCPT, CONNECT }
 
     private PolicyFileReader() {
     }
@@ -32,22 +58,37 @@ final class PolicyFileReader {
     /** @param noDnsblZones why this policy may not turn DNS lists on (no zones to ask), or null when it may */
     static PolicyConfig read(String name, Path file, ConfigNode root, Map<String, PoolConfig> pools, UsersConfig users,
                              String noDnsblZones) {
-        root.allowOnly(POLICY_KEYS);
+        root.allowOnly(POLICY);
+        List<String> domains = acceptDomains(root.list("accept_domains"));
+        ConfigNode relay = root.child("relay");
+        relay.allowOnly(RELAY);
+        boolean allowWide = root.value(ALLOW_WIDE_RELAY_NETWORKS);
+        NetworkSet networks = relayNetworks(relay.list("networks"), allowWide);
+        PolicyConfig.Auth auth = auth(root.child("auth"), relay, users);
+        Map<String, String> routes = routes(root, pools);
+        AccessConfig access = access(root.child("access"));
+        LimitsConfig limits = limits(root.child("limits"));
+        PolicyConfig.Dnsbl dnsbl = dnsbl(root.child("dnsbl"), noDnsblZones);
+        return new PolicyConfig(name, file, domains, networks, routes, limits, allowWide, access, dnsbl, auth,
+                root.value(REQUIRE_TLS));
+    }
+
+    private static List<String> acceptDomains(List<ConfigNode> nodes) {
         List<String> domains = new ArrayList<>();
-        for (ConfigNode d : root.list("accept_domains")) {
+        for (ConfigNode d : nodes) {
             String domain = d.scalar();
-            if (domain != null && !domain.matches("(\\*\\.)?[^*@\\s\\[\\]]+")) {
+            if (domain != null && !domain.matches(DOMAIN_PATTERN)) {
                 d.error("not a domain or *.domain pattern: '" + domain + "'");
             } else if (domain != null) {
                 domains.add(domain);
             }
         }
-        ConfigNode relay = root.child("relay");
-        relay.allowOnly(RELAY_KEYS);
+        return domains;
+    }
+
+    private static NetworkSet relayNetworks(List<ConfigNode> nodes, boolean allowWide) {
         List<String> nets = new ArrayList<>();
-        NetworkSet networks = NetworkSet.EMPTY;
-        boolean allowWide = root.bool("allow_wide_relay_networks", false);
-        for (ConfigNode n : relay.list("networks")) {
+        for (ConfigNode n : nodes) {
             Cidr cidr = n.parse(Cidr::parse, null);
             if (cidr == null) {
                 continue;
@@ -60,52 +101,47 @@ final class PolicyFileReader {
             }
             nets.add(n.scalar());
         }
-        if (!nets.isEmpty()) {
-            networks = NetworkSet.parse(nets);
-        }
-        ConfigNode authNode = root.child("auth");
-        authNode.allowOnly(AUTH_KEYS);
-        PolicyConfig.Auth auth = new PolicyConfig.Auth(authNode.bool("enabled", false),
-                authNode.bool("allow_plaintext_loopback", false), authNode.bool("sender_login", false),
-                relay.bool("authenticated", false), users);
+        return nets.isEmpty() ? NetworkSet.EMPTY : NetworkSet.parse(nets);
+    }
+
+    /** The {@code auth:} block and {@code relay.authenticated}. */
+    private static PolicyConfig.Auth auth(ConfigNode node, ConfigNode relay, UsersConfig users) {
+        node.allowOnly(AUTH);
+        PolicyConfig.Auth auth = new PolicyConfig.Auth(node.value(AUTH_ENABLED), node.value(ALLOW_PLAINTEXT_LOOPBACK),
+                node.value(SENDER_LOGIN), relay.value(RELAY_AUTHENTICATED), users);
         // Never an open relay: relay for logged-in users is meaningless, and suspicious, where nobody can log in.
         if (auth.relayAuthenticated() && !auth.enabled()) {
             relay.child("authenticated").error("relay.authenticated needs auth: { enabled: true } in the same policy");
         }
         if (auth.senderLogin() && !auth.enabled()) {
-            authNode.child("sender_login").error("sender_login needs auth: { enabled: true }");
+            node.child("sender_login").error("sender_login needs auth: { enabled: true }");
         }
-        Map<String, String> routes = routes(root, pools);
-        AccessConfig access = access(root.child("access"));
-        ConfigNode limits = root.child("limits");
-        limits.allowOnly(LIMIT_KEYS);
-        LimitsConfig d = LimitsConfig.DEFAULTS;
-        LimitsConfig limitsConfig = new LimitsConfig(
-                limits.size("max_message_size", d.maxMessageSize()),
-                limits.integer("max_recipients", d.maxRecipients(), 1, 100_000),
-                limits.integer("max_errors", d.maxErrors(), 1, 1000),
-                limits.duration("idle_timeout", d.idleTimeout()));
-        ConfigNode dnsbl = root.child("dnsbl");
-        dnsbl.allowOnly(DNSBL_KEYS);
-        double threshold = dnsbl.get("threshold").map(n -> n.parse(v -> {
-            double t = Double.parseDouble(v);
-            if (!(t > 0)) {
-                throw new IllegalArgumentException("threshold must be above 0, got " + v);
-            }
-            return t;
-        }, 1.0)).orElse(1.0);
-        boolean atConnect = dnsbl.get("enforce").map(n -> n.parse(v -> switch (v) {
-            case "rcpt" -> false;
-            case "connect" -> true;
-            default -> throw new IllegalArgumentException("enforce must be rcpt or connect, got '" + v + "'");
-        }, false)).orElse(false);
-        boolean dnsblEnabled = dnsbl.bool("enabled", false);
-        if (dnsblEnabled && noDnsblZones != null) {
-            dnsbl.child("enabled").error(noDnsblZones);
+        return auth;
+    }
+
+    private static LimitsConfig limits(ConfigNode node) {
+        node.allowOnly(LIMITS);
+        return new LimitsConfig(node.value(MAX_MESSAGE_SIZE), node.value(MAX_RECIPIENTS), node.value(MAX_ERRORS),
+                node.value(IDLE_TIMEOUT));
+    }
+
+    private static PolicyConfig.Dnsbl dnsbl(ConfigNode node, String noDnsblZones) {
+        node.allowOnly(DNSBL);
+        double threshold = node.value(THRESHOLD);
+        boolean atConnect = node.value(ENFORCE) == Enforce.CONNECT;
+        boolean enabled = node.value(DNSBL_ENABLED);
+        if (enabled && noDnsblZones != null) {
+            node.child("enabled").error(noDnsblZones);
         }
-        return new PolicyConfig(name, file, domains, networks, routes, limitsConfig, allowWide, access,
-                new PolicyConfig.Dnsbl(dnsblEnabled, threshold, atConnect), auth,
-                root.bool("require_tls", false));
+        return new PolicyConfig.Dnsbl(enabled, threshold, atConnect);
+    }
+
+    private static double threshold(String text) {
+        double t = Double.parseDouble(text);
+        if (!(t > 0)) {
+            throw new IllegalArgumentException("threshold must be above 0, got " + text);
+        }
+        return t;
     }
 
     /** {@code routes:} (domain pattern to pool, in file order) and its shorthand {@code route: pool} for "*". */
@@ -113,7 +149,7 @@ final class PolicyFileReader {
         Map<String, String> routes = new LinkedHashMap<>();
         root.child("routes").entries().forEach((pattern, node) -> {
             String key = pattern.toLowerCase(Locale.ROOT);
-            if (!key.equals(PolicyConfig.DEFAULT_ROUTE) && !key.matches("(\\*\\.)?[^*@\\s\\[\\]]+")) {
+            if (!key.equals(PolicyConfig.DEFAULT_ROUTE) && !key.matches(DOMAIN_PATTERN)) {
                 node.error("not a domain, *.domain or *: '" + pattern + "'");
             }
             String pool = node.scalar();
@@ -143,7 +179,7 @@ final class PolicyFileReader {
 
     /** The {@code access:} tables; each entry is {@code key: ok | reject | tempfail [reply text]}. */
     private static AccessConfig access(ConfigNode node) {
-        node.allowOnly(ACCESS_KEYS);
+        node.allowOnly(ACCESS);
         return new AccessConfig(
                 rules(node.child("clients"), key -> {
                     Cidr.parse(key);
@@ -166,12 +202,7 @@ final class PolicyFileReader {
             }
             AccessConfig.Rule rule = value.parse(text -> {
                 String[] words = text.strip().split("\\s+", 2);
-                AccessConfig.Action action;
-                try {
-                    action = AccessConfig.Action.valueOf(words[0].toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("access action must be ok, reject or tempfail, got '" + words[0] + "'");
-                }
+                AccessConfig.Action action = Key.oneOf("access action", AccessConfig.Action.class, words[0]);
                 if (action == AccessConfig.Action.OK && words.length > 1) {
                     throw new IllegalArgumentException("'ok' takes no reply text");
                 }
@@ -185,7 +216,7 @@ final class PolicyFileReader {
     }
 
     private static String domainPattern(String key, String what) {
-        if (!key.matches("(\\*\\.)?[^*@\\s\\[\\]]+")) {
+        if (!key.matches(DOMAIN_PATTERN)) {
             throw new IllegalArgumentException("not " + what + ": '" + key + "'");
         }
         return key.toLowerCase(Locale.ROOT);

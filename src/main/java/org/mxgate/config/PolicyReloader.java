@@ -1,7 +1,5 @@
 package org.mxgate.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -34,9 +29,8 @@ public final class PolicyReloader implements AutoCloseable {
     private final GatewayConfig started;
     private final Function<PolicyConfig, List<ConfigError>> policyCheck;
     private final AtomicReference<Map<String, PolicyConfig>> policies;
-    private ScheduledExecutorService watcher;
-    private Map<Path, String> seen;
-    private boolean changePending;
+    /** Every file the policies were read from, users.yml too; a change applies once it has settled. */
+    private final FileWatch fileWatch;
 
     /** @param policyCheck run over every policy of a reload (the relay self-test); any error refuses it */
     public PolicyReloader(GatewayConfig config, Function<PolicyConfig, List<ConfigError>> policyCheck) {
@@ -44,7 +38,7 @@ public final class PolicyReloader implements AutoCloseable {
         this.started = config;
         this.policyCheck = policyCheck;
         this.policies = new AtomicReference<>(config.policies());
-        this.seen = fingerprint(files(config));
+        this.fileWatch = new FileWatch(watchedFiles(config), 1);
     }
 
     /** The policy of this name now in force. */
@@ -62,6 +56,31 @@ public final class PolicyReloader implements AutoCloseable {
             return e.errors();
         }
         List<ConfigError> errors = new ArrayList<>();
+        Map<String, PolicyConfig> next = policiesOfRunningListeners(loaded, errors);
+        if (!errors.isEmpty()) {
+            refuse(errors);
+            return errors;
+        }
+        Map<String, PolicyConfig> previous = policies.getAndSet(Map.copyOf(next));
+        next.forEach((name, policy) -> {
+            if (!policy.equals(previous.get(name))) {
+                LOG.info("policy {} reloaded from {}", name, policy.file());
+            }
+        });
+        if (!loaded.listeners().equals(started.listeners()) || !loaded.pools().equals(started.pools())
+                || !loaded.hostname().equals(started.hostname()) || !Objects.equals(loaded.dnsbl(), started.dnsbl())) {
+            LOG.warn("{}: listeners, pools, hostname or dnsbl changed; those changes take effect at the next restart",
+                    configFile);
+        }
+        fileWatch.took(FileWatch.stamps(watchedFiles(loaded)));
+        return List.of();
+    }
+
+    /**
+     * The loaded policy of each listener the gateway runs; a listener's policy or a pool that
+     * only a restart could change is an error instead.
+     */
+    private Map<String, PolicyConfig> policiesOfRunningListeners(GatewayConfig loaded, List<ConfigError> errors) {
         Map<String, PolicyConfig> next = new LinkedHashMap<>();
         for (ListenerConfig listener : started.listeners()) {
             PolicyConfig policy = loaded.policies().get(listener.policy());
@@ -78,23 +97,7 @@ public final class PolicyReloader implements AutoCloseable {
             }
             next.put(policy.name(), policy);
         }
-        if (!errors.isEmpty()) {
-            refuse(errors);
-            return errors;
-        }
-        Map<String, PolicyConfig> previous = policies.getAndSet(Map.copyOf(next));
-        next.forEach((name, policy) -> {
-            if (!policy.equals(previous.get(name))) {
-                LOG.info("policy {} reloaded from {}", name, policy.file());
-            }
-        });
-        if (!loaded.listeners().equals(started.listeners()) || !loaded.pools().equals(started.pools())
-                || !loaded.hostname().equals(started.hostname()) || !Objects.equals(loaded.dnsbl(), started.dnsbl())) {
-            LOG.warn("{}: listeners, pools, hostname or dnsbl changed; those changes take effect at the next restart",
-                    configFile);
-        }
-        seen = fingerprint(files(loaded));
-        return List.of();
+        return next;
     }
 
     private static void refuse(List<ConfigError> errors) {
@@ -106,33 +109,25 @@ public final class PolicyReloader implements AutoCloseable {
 
     /**
      * Checks the files every {@code interval} and reloads once a change has stayed the same for
-     * one more check, so a file caught half-written is read again when the writer is done.
+     * one more check, so a file caught half-written is read again when the writer is done. A
+     * refused set is not read again until the files change once more.
      */
     public void watch(Duration interval) {
-        watcher = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "mxgate-policy-watch");
-            thread.setDaemon(true);
-            return thread;
-        });
-        watcher.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        fileWatch.start("mxgate-policy-watch", interval, this::check);
     }
 
     private synchronized void check() {
         try {
-            Map<Path, String> now = fingerprint(seen.keySet());
-            if (!now.equals(seen)) {
-                seen = now;
-                changePending = true;
-            } else if (changePending) {
-                changePending = false;
+            fileWatch.changed().ifPresent(stamps -> {
+                fileWatch.took(stamps);
                 reload();
-            }
+            });
         } catch (RuntimeException e) {
             LOG.error("policy watch failed", e);
         }
     }
 
-    private Set<Path> files(GatewayConfig config) {
+    private Set<Path> watchedFiles(GatewayConfig config) {
         Set<Path> files = new TreeSet<>();
         files.add(configFile);
         config.policies().values().forEach(p -> {
@@ -145,23 +140,8 @@ public final class PolicyReloader implements AutoCloseable {
         return files;
     }
 
-    /** Size and modification time of each file ("missing" for one that is gone). */
-    private static Map<Path, String> fingerprint(Set<Path> files) {
-        Map<Path, String> out = new LinkedHashMap<>();
-        for (Path file : files) {
-            try {
-                out.put(file, Files.size(file) + "@" + Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS));
-            } catch (IOException e) {
-                out.put(file, "missing");
-            }
-        }
-        return out;
-    }
-
     @Override
     public void close() {
-        if (watcher != null) {
-            watcher.shutdownNow();
-        }
+        fileWatch.close();
     }
 }

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code policies/users.yml} into a {@link UsersConfig}: one entry per login,
@@ -14,7 +13,8 @@ import java.util.Set;
  */
 final class UsersFileReader {
 
-    private static final Set<String> USER_KEYS = Set.of("password", "senders");
+    private static final Block USER = new Block("senders");
+    private static final Key<String> PASSWORD = USER.requiredText("password");
     // The modular crypt form of bcrypt: $2a$, $2b$ or $2y$, a two-digit cost, 22 characters of salt and 31 of hash.
     private static final String BCRYPT = "\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}";
 
@@ -24,12 +24,12 @@ final class UsersFileReader {
     static UsersConfig read(ConfigNode root) {
         Map<String, UsersConfig.User> users = new HashMap<>();
         root.entries().forEach((login, node) -> {
-            node.allowOnly(USER_KEYS);
+            node.allowOnly(USER);
             if (login.isBlank() || !login.chars().allMatch(c -> c > 32 && c != 127)) {
                 node.error("a login is one word without spaces or control characters: '" + login + "'");
                 return;
             }
-            String hash = node.requiredString("password");
+            String hash = node.value(PASSWORD);
             if (hash == null) {
                 return;
             }

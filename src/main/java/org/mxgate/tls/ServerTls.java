@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.mxgate.config.FileStamp;
+import org.mxgate.config.FileWatch;
 import org.mxgate.config.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,26 +27,20 @@ public final class ServerTls implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
 
-    private record Stamps(FileStamp certificate, FileStamp key) {
-        static Stamps of(Path certificate, Path key) {
-            return new Stamps(FileStamp.of(certificate), FileStamp.of(key));
-        }
-    }
-
-    private record Loaded(ServerCertificate served, Stamps stamps) {
-    }
-
     private final Path certificate;
     private final Path key;
-    private final AtomicReference<Loaded> current = new AtomicReference<>();
-    private final AtomicReference<ScheduledExecutorService> watcher = new AtomicReference<>();
+    /** The pair as served; a change is read at once, and again at each check until it reads whole. */
+    private final FileWatch fileWatch;
+    private final AtomicReference<ServerCertificate> current = new AtomicReference<>();
     // Guarded by reload(), which is synchronized.
-    private Stamps lastFailure;
+    private Map<Path, FileStamp> lastFailure;
 
-    private ServerTls(Path certificate, Path key, Loaded loaded) {
+    private ServerTls(Path certificate, Path key) throws TlsException {
         this.certificate = certificate;
         this.key = key;
-        current.set(loaded);
+        // Stamped before reading, so a file that changes while it is read is read again.
+        this.fileWatch = new FileWatch(List.of(certificate, key), 0);
+        current.set(ServerCertificate.load(certificate, key));
     }
 
     public static ServerTls open(TlsConfig config, String hostname) throws TlsException {
@@ -63,31 +59,32 @@ public final class ServerTls implements AutoCloseable {
                     + " exists; give both the certificate and the key, or remove both to have a self-signed pair"
                     + " generated");
         }
-        Stamps stamps = Stamps.of(certificate, key);
-        ServerCertificate served = ServerCertificate.load(certificate, key);
-        served.warnIfExpiring(certificate, Instant.now());
-        return new ServerTls(certificate, key, new Loaded(served, stamps));
+        ServerTls tls = new ServerTls(certificate, key);
+        tls.current.get().warnIfExpiring(certificate, Instant.now());
+        return tls;
     }
 
     /** A handler for one connection; with {@code startTls} the first write (the 220) leaves in plaintext. */
     public SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
-        return new SslHandler(current.get().served().context().newEngine(alloc), startTls);
+        return new SslHandler(current.get().context().newEngine(alloc), startTls);
     }
 
     /** The leaf certificate served now. */
     public X509Certificate certificate() {
-        return current.get().served().leaf();
+        return current.get().leaf();
     }
 
     /** True when the files had changed and the new pair is now served; false when unchanged or unusable. */
     public synchronized boolean reload() {
-        Stamps stamps = Stamps.of(certificate, key);
-        if (stamps.equals(current.get().stamps())) {
+        Optional<Map<Path, FileStamp>> changed = fileWatch.changed();
+        if (changed.isEmpty()) {
             return false;
         }
+        Map<Path, FileStamp> stamps = changed.get();
         try {
             ServerCertificate served = ServerCertificate.load(certificate, key);
-            current.set(new Loaded(served, stamps));
+            current.set(served);
+            fileWatch.took(stamps);
             lastFailure = null;
             LOG.info("TLS certificate reloaded from {}: subject {}, expires {}", certificate, served.subject(),
                     served.expires());
@@ -98,7 +95,7 @@ public final class ServerTls implements AutoCloseable {
             if (!stamps.equals(lastFailure)) {
                 lastFailure = stamps;
                 LOG.warn("{}; still serving the previous certificate ({})", e.getMessage(),
-                        current.get().served().subject());
+                        current.get().subject());
             }
             return false;
         }
@@ -106,25 +103,12 @@ public final class ServerTls implements AutoCloseable {
 
     /** Calls {@link #reload()} every {@code interval} on one daemon thread, until {@link #close()}. */
     public void watch(Duration interval) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "mxgate-cert-watch");
-            thread.setDaemon(true);
-            return thread;
-        });
-        if (!watcher.compareAndSet(null, executor)) {
-            executor.shutdownNow();
-            throw new IllegalStateException("already watching " + certificate);
-        }
-        long millis = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(this::reloadOrLog, millis, millis, TimeUnit.MILLISECONDS);
+        fileWatch.start("mxgate-cert-watch", interval, this::reloadOrLog);
     }
 
     @Override
     public void close() {
-        ScheduledExecutorService executor = watcher.getAndSet(null);
-        if (executor != null) {
-            executor.shutdownNow();
-        }
+        fileWatch.close();
     }
 
     // An exception escaping a scheduled task would cancel every later run.

@@ -1,4 +1,4 @@
-package org.mxgate.tls;
+package org.mxgate.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +11,7 @@ import java.nio.file.attribute.FileTime;
  * its identity (device and inode), which changes when a new file is renamed over the old one.
  * Equal stamps mean "nothing to reload"; reading the file is the reload's job, never this one's.
  */
-record FileStamp(long size, FileTime modified, Object fileKey) {
+public record FileStamp(long size, FileTime modified, Object fileKey) {
 
     static final FileStamp MISSING = new FileStamp(-1, FileTime.fromMillis(0), null);
 
@@ -20,7 +20,7 @@ record FileStamp(long size, FileTime modified, Object fileKey) {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             return new FileStamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
         } catch (IOException e) {
-            // Missing for a moment while it is being replaced; the reload that follows says why.
+            // Missing for a moment while it is being replaced, or not there yet (users.yml); the reload says why.
             return MISSING;
         }
     }
