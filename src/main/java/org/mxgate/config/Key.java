@@ -78,13 +78,18 @@ record Key<T>(String name, Function<String, T> parser, T fallback, boolean requi
         if (!m.matches()) {
             throw new IllegalArgumentException("expected a size such as 512KB or 25MB; got '" + text + "'");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        return switch (unit) {
-            case "KB" -> n * 1024;
-            case "MB" -> n * 1024 * 1024;
-            case "GB" -> n * 1024 * 1024 * 1024;
-            default -> n;
+        long factor = switch (unit) {
+            case "KB" -> 1024L;
+            case "MB" -> 1024L * 1024;
+            case "GB" -> 1024L * 1024 * 1024;
+            default -> 1L;
         };
+        // A size that does not fit is refused, never wrapped around into another limit.
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("size too large: '" + text + "'");
+        }
     }
 }

@@ -47,6 +47,12 @@ class KeyTest {
         assertEquals(512, Key.parseSize("512"));
         assertEquals(512 * 1024, Key.parseSize("512KB"));
         assertEquals(25L * 1024 * 1024, Key.parseSize("25 mb"));
+        // Never wrapped around into another limit.
+        for (String huge : new String[] {"99999999999GB", "9223372036854775807KB", "99999999999999999999"}) {
+            IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> Key.parseSize(huge));
+            org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("size too large"), refused.getMessage());
+        }
         assertEquals("expected a size such as 512KB or 25MB; got '10 parsecs'",
                 assertThrows(IllegalArgumentException.class, () -> Key.parseSize("10 parsecs")).getMessage());
     }
