@@ -239,20 +239,25 @@ public final class Relay implements TransactionRelay {
 
     /** No live backend session at DATA: open one, and answer with its 354 or its refusal. */
     private CompletableFuture<Reply> startData() {
+        return reopenWithBody().thenApply(reply -> {
+            if (reply.code() == 354) {
+                current.goLive();
+            }
+            return reply;
+        });
+    }
+
+    /**
+     * MAIL, the accepted recipients, DATA and the body kept so far, on the next backend that
+     * takes them: its 354 (it is then {@link #current}), or the reply that ends the attempts.
+     */
+    private CompletableFuture<Reply> reopenWithBody() {
         return open(null).thenCompose(opened -> {
             if (!opened.isPositive()) {
                 return CompletableFuture.completedFuture(opened);
             }
-            BackendLeg leg = current;
-            return sendData(leg).thenCompose(reply -> {
-                if (reply == null) {
-                    return startData();
-                }
-                if (reply.code() == 354 && current == leg) {
-                    leg.goLive();
-                }
-                return CompletableFuture.completedFuture(reply);
-            });
+            return sendData(current).thenCompose(reply ->
+                    reply == null ? reopenWithBody() : CompletableFuture.completedFuture(reply));
         });
     }
 
@@ -344,22 +349,14 @@ public final class Relay implements TransactionRelay {
         return leg.endData(attempts.dataTimeout()).thenCompose(reply -> afterDot(leg, reply));
     }
 
-    /** MAIL, the accepted recipients and the kept body, on the next backend. */
+    /** MAIL, the accepted recipients and the kept body, on the next backend, and the final dot. */
     private CompletableFuture<Reply> replay() {
-        return open(null).thenCompose(opened -> {
-            if (!opened.isPositive()) {
-                return CompletableFuture.completedFuture(opened);
+        return reopenWithBody().thenCompose(reply -> {
+            if (reply.code() != 354) {
+                return CompletableFuture.completedFuture(reply);
             }
             BackendLeg leg = current;
-            return sendData(leg).thenCompose(reply -> {
-                if (reply == null) {
-                    return replay();
-                }
-                if (reply.code() != 354) {
-                    return CompletableFuture.completedFuture(reply);
-                }
-                return leg.endData(attempts.dataTimeout()).thenCompose(end -> afterDot(leg, end));
-            });
+            return leg.endData(attempts.dataTimeout()).thenCompose(end -> afterDot(leg, end));
         });
     }
 

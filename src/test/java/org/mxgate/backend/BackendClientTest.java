@@ -42,49 +42,21 @@ class BackendClientTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final BackendClient client = new BackendClient("gw.test");
-    private final Backend backend = new Backend("mailbox", new ServerConfig("mx1", HostPort.parse("192.0.2.11:25"), 1));
-    private final BackendSession session = new BackendSession(backend, null);
-    private final EmbeddedChannel channel = new EmbeddedChannel(BackendClient.handlers(session));
+    private final EmbeddedBackend peer = new EmbeddedBackend();
+    private final Backend backend = peer.backend;
+    private final BackendSession session = peer.session;
+    private final EmbeddedChannel channel = peer.channel;
 
     BackendClientTest() {
-        channel.freezeTime();
     }
 
     @AfterEach
     void releaseEverything() {
-        channel.finishAndReleaseAll();
+        peer.close();
     }
-
-    private void backendSays(String wire) {
-        channel.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.US_ASCII));
-    }
-
-    private void backendSaysOneByteAtATime(String wire) {
-        for (byte b : wire.getBytes(StandardCharsets.US_ASCII)) {
-            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
-        }
-    }
-
-    /** What was written to the backend since the last call, one string a buffer. */
-    private List<String> writes() {
-        List<String> writes = new ArrayList<>();
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            ByteBuf buf = (ByteBuf) out;
-            writes.add(buf.toString(StandardCharsets.US_ASCII));
-            buf.release();
-        }
-        return writes;
-    }
-
     private void advance(Duration time) {
         channel.advanceTimeBy(time.toMillis(), TimeUnit.MILLISECONDS);
         channel.runPendingTasks();
-    }
-
-    private static BackendException failure(CompletableFuture<?> future) {
-        assertTrue(future.isCompletedExceptionally(), "failed: " + future);
-        Throwable cause = future.handle((value, error) -> error).join();
-        return assertInstanceOf(BackendException.class, cause instanceof CompletionException ? cause.getCause() : cause);
     }
 
     private CompletableFuture<BackendSession> greet() {
@@ -96,10 +68,10 @@ class BackendClientTest {
     @Test
     void greetingThenEhloLearnsTheExtensions() {
         CompletableFuture<BackendSession> ready = greet();
-        assertEquals(List.of(), writes(), "the backend speaks first");
-        backendSays("220-mx1.test ESMTP\r\n220 no UCE\r\n");
-        assertEquals(List.of("EHLO gw.test\r\n"), writes());
-        backendSays("250-mx1.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250-XCLIENT NAME ADDR PORT\r\n250 SIZE 10240000\r\n");
+        assertEquals(List.of(), peer.writes(), "the backend speaks first");
+        peer.says("220-mx1.test ESMTP\r\n220 no UCE\r\n");
+        assertEquals(List.of("EHLO gw.test\r\n"), peer.writes());
+        peer.says("250-mx1.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250-XCLIENT NAME ADDR PORT\r\n250 SIZE 10240000\r\n");
         assertSame(session, ready.join());
         assertTrue(session.offers("PIPELINING"));
         assertTrue(session.offers("STARTTLS"));
@@ -110,12 +82,12 @@ class BackendClientTest {
     @Test
     void greetingAndEhloReplyOneByteAtATime() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSaysOneByteAtATime("220 mx1.test ESMTP\r\n");
-        assertEquals(List.of("EHLO gw.test\r\n"), writes());
+        peer.saysOneByteAtATime("220 mx1.test ESMTP\r\n");
+        assertEquals(List.of("EHLO gw.test\r\n"), peer.writes());
         String ehlo = "250-mx1.test\r\n250-8BITMIME\r\n250 PIPELINING\r\n";
-        backendSaysOneByteAtATime(ehlo.substring(0, ehlo.length() - 1));
+        peer.saysOneByteAtATime(ehlo.substring(0, ehlo.length() - 1));
         assertFalse(ready.isDone());
-        backendSays("\n");
+        peer.says("\n");
         assertSame(session, ready.join());
         assertTrue(session.offers("8BITMIME"));
         assertTrue(session.offers("PIPELINING"));
@@ -125,9 +97,9 @@ class BackendClientTest {
     void greetingAndEhloReplyWithACodeAloneAreEnough() {
         // RFC 5321 4.2: the text of a reply is optional.
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("220\r\n");
-        assertEquals(List.of("EHLO gw.test\r\n"), writes());
-        backendSays("250\r\n");
+        peer.says("220\r\n");
+        assertEquals(List.of("EHLO gw.test\r\n"), peer.writes());
+        peer.says("250\r\n");
         assertSame(session, ready.join());
         assertFalse(session.offers("PIPELINING"));
         assertTrue(session.isReusable());
@@ -136,12 +108,12 @@ class BackendClientTest {
     @Test
     void greetingWithABadReplyCodeFailsAsLost() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("22O mx1.test ESMTP\r\n");
-        BackendException lost = failure(ready);
+        peer.says("22O mx1.test ESMTP\r\n");
+        BackendException lost = EmbeddedBackend.failure(ready);
         assertEquals(BackendException.Kind.LOST, lost.kind());
         assertTrue(lost.getMessage().startsWith("mx1: connection closed on bad reply line \"22O mx1.test ESMTP\""),
                 lost.getMessage());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
         assertFalse(channel.isOpen());
     }
 
@@ -149,40 +121,40 @@ class BackendClientTest {
     void greetingOnlyStopsAfterTheGreeting() {
         // The "connect" health probe: nothing is sent after the 220.
         CompletableFuture<BackendSession> ready = client.greet(session, null, TIMEOUT, false);
-        backendSays("220 mx1.test ESMTP\r\n");
+        peer.says("220 mx1.test ESMTP\r\n");
         assertSame(session, ready.join());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
         assertFalse(session.offers("PIPELINING"));
     }
 
     @Test
     void refusedGreetingFailsAndClosesWithoutAWord() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("554 5.3.2 mx1.test not accepting mail\r\n");
-        BackendException refused = failure(ready);
+        peer.says("554 5.3.2 mx1.test not accepting mail\r\n");
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertEquals(BackendException.Kind.REFUSED, refused.kind());
         assertEquals(554, refused.reply().code());
         assertTrue(refused.getMessage().startsWith("mx1: greeting refused: "), refused.getMessage());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
         assertFalse(channel.isOpen());
     }
 
     @Test
     void busyGreetingFailsAsRefused() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("421 4.3.2 mx1.test busy, try later\r\n");
-        assertEquals(421, failure(ready).reply().code());
+        peer.says("421 4.3.2 mx1.test busy, try later\r\n");
+        assertEquals(421, EmbeddedBackend.failure(ready).reply().code());
         assertFalse(channel.isOpen());
     }
 
     @Test
     void permanentlyRefusedEhloFallsBackToHelo() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("220 mx1.test SMTP\r\n");
-        writes();
-        backendSays("502 5.5.1 command not implemented\r\n");
-        assertEquals(List.of("HELO gw.test\r\n"), writes());
-        backendSays("250 mx1.test\r\n");
+        peer.says("220 mx1.test SMTP\r\n");
+        peer.writes();
+        peer.says("502 5.5.1 command not implemented\r\n");
+        assertEquals(List.of("HELO gw.test\r\n"), peer.writes());
+        peer.says("250 mx1.test\r\n");
         assertSame(session, ready.join());
         assertFalse(session.offers("PIPELINING"), "HELO offers no extensions");
         assertTrue(channel.isActive());
@@ -191,10 +163,10 @@ class BackendClientTest {
     @Test
     void refusedHeloFails() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("220 mx1.test SMTP\r\n");
-        backendSays("500 5.5.1 what\r\n");
-        backendSays("550 5.7.1 go away\r\n");
-        BackendException refused = failure(ready);
+        peer.says("220 mx1.test SMTP\r\n");
+        peer.says("500 5.5.1 what\r\n");
+        peer.says("550 5.7.1 go away\r\n");
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertEquals(BackendException.Kind.REFUSED, refused.kind());
         assertTrue(refused.getMessage().startsWith("mx1: HELO refused: "), refused.getMessage());
         assertFalse(channel.isOpen());
@@ -203,12 +175,12 @@ class BackendClientTest {
     @Test
     void transientlyRefusedEhloFailsWithoutHelo() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("220 mx1.test ESMTP\r\n");
-        writes();
-        backendSays("421 4.7.0 mx1.test closing\r\n");
-        BackendException refused = failure(ready);
+        peer.says("220 mx1.test ESMTP\r\n");
+        peer.writes();
+        peer.says("421 4.7.0 mx1.test closing\r\n");
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertTrue(refused.getMessage().startsWith("mx1: EHLO refused: "), refused.getMessage());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
         assertFalse(channel.isOpen());
     }
 
@@ -220,7 +192,7 @@ class BackendClientTest {
         advance(TIMEOUT.minusMillis(1));
         assertFalse(ready.isDone());
         advance(Duration.ofMillis(1));
-        BackendException timeout = failure(ready);
+        BackendException timeout = EmbeddedBackend.failure(ready);
         assertEquals(BackendException.Kind.TIMEOUT, timeout.kind());
         assertFalse(channel.isOpen());
     }
@@ -229,12 +201,12 @@ class BackendClientTest {
     void backendThatGreetsButNeverAnswersEhloTimesOut() {
         CompletableFuture<BackendSession> ready = greet();
         advance(Duration.ofSeconds(20));
-        backendSays("220 mx1.test ESMTP\r\n");
+        peer.says("220 mx1.test ESMTP\r\n");
         // EHLO has its own full timeout, from when it was sent.
         advance(Duration.ofSeconds(20));
         assertFalse(ready.isDone());
         advance(Duration.ofSeconds(10));
-        assertEquals(BackendException.Kind.TIMEOUT, failure(ready).kind());
+        assertEquals(BackendException.Kind.TIMEOUT, EmbeddedBackend.failure(ready).kind());
     }
 
     // --- the connection closing
@@ -243,30 +215,30 @@ class BackendClientTest {
     void closeBeforeTheGreetingFailsAsLost() {
         CompletableFuture<BackendSession> ready = greet();
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(ready).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ready).kind());
     }
 
     @Test
     void closeDuringEhloFailsAsLost() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("220 mx1.test ESMTP\r\n");
-        backendSays("250-mx1.test\r\n250-PIPELI");
+        peer.says("220 mx1.test ESMTP\r\n");
+        peer.says("250-mx1.test\r\n250-PIPELI");
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(ready).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ready).kind());
     }
 
     @Test
     void closeDuringHeloFailsAsLost() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("220 mx1.test SMTP\r\n502 5.5.1 no EHLO here\r\n");
+        peer.says("220 mx1.test SMTP\r\n502 5.5.1 no EHLO here\r\n");
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(ready).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ready).kind());
     }
 
     @Test
     void alreadyClosedConnectionFailsAtOnce() {
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(greet()).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(greet()).kind());
     }
 
     // --- PROXY v2 for forward_client_ip: proxy_v2
@@ -277,7 +249,7 @@ class BackendClientTest {
                 new ClientAddress(new InetSocketAddress("203.0.113.7", 40000), new InetSocketAddress("10.0.0.5", 50000)),
                 null, "ESMTP", new InetSocketAddress("198.51.100.1", 25));
         CompletableFuture<BackendSession> ready = client.greet(session, forwarded, TIMEOUT, true);
-        List<String> before = writes();
+        List<String> before = peer.writes();
         assertEquals(1, before.size(), "the header alone, before the greeting");
         HAProxyMessage header = decodeProxyHeader(before.get(0));
         try {
@@ -293,9 +265,9 @@ class BackendClientTest {
         }
         assertNull(channel.pipeline().get(HAProxyMessageEncoder.class), "the encoder goes once the header is out");
         assertEquals("203.0.113.7 -> 198.51.100.1:25", session.boundTo());
-        backendSays("220 mx1.test ESMTP\r\n");
-        assertEquals(List.of("EHLO gw.test\r\n"), writes());
-        backendSays("250 mx1.test\r\n");
+        peer.says("220 mx1.test ESMTP\r\n");
+        assertEquals(List.of("EHLO gw.test\r\n"), peer.writes());
+        peer.says("250 mx1.test\r\n");
         assertSame(session, ready.join());
     }
 
@@ -305,7 +277,7 @@ class BackendClientTest {
                 ClientAddress.direct(new InetSocketAddress("2001:db8::7", 40000)), "client.test", "ESMTP",
                 new InetSocketAddress("198.51.100.1", 25));
         client.greet(session, forwarded, TIMEOUT, true);
-        HAProxyMessage header = decodeProxyHeader(writes().get(0));
+        HAProxyMessage header = decodeProxyHeader(peer.writes().get(0));
         try {
             assertEquals(HAProxyProxiedProtocol.TCP6, header.proxiedProtocol());
             assertEquals("2001:db8:0:0:0:0:0:7", header.sourceAddress());
@@ -329,11 +301,11 @@ class BackendClientTest {
     @Test
     void greetedSessionCarriesCommandsOnTheSameConnection() {
         CompletableFuture<BackendSession> ready = greet();
-        backendSays("220 mx1.test ESMTP\r\n");
-        backendSays("250 mx1.test\r\n");
+        peer.says("220 mx1.test ESMTP\r\n");
+        peer.says("250 mx1.test\r\n");
         CompletableFuture<Reply> mail = ready.join().send("MAIL FROM:<probe@mxgate.invalid>", TIMEOUT);
-        backendSays("452 4.3.1 Insufficient system resources\r\n");
+        peer.says("452 4.3.1 Insufficient system resources\r\n");
         assertEquals(452, mail.join().code());
-        assertEquals(List.of("EHLO gw.test\r\n", "MAIL FROM:<probe@mxgate.invalid>\r\n"), writes());
+        assertEquals(List.of("EHLO gw.test\r\n", "MAIL FROM:<probe@mxgate.invalid>\r\n"), peer.writes());
     }
 }

@@ -33,50 +33,22 @@ class BackendSessionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final Backend backend = new Backend("mailbox", new ServerConfig("mx1", HostPort.parse("192.0.2.11:25"), 1));
-    private final BackendSession session = new BackendSession(backend, null);
-    private final EmbeddedChannel channel = new EmbeddedChannel(BackendClient.handlers(session));
+    private final EmbeddedBackend peer = new EmbeddedBackend();
+    private final Backend backend = peer.backend;
+    private final BackendSession session = peer.session;
+    private final EmbeddedChannel channel = peer.channel;
 
     BackendSessionTest() {
-        channel.freezeTime();
     }
 
     @AfterEach
     void releaseEverything() {
-        channel.finishAndReleaseAll();
-    }
-
-    // --- what the backend says, and what we sent it
-
-    private void backendSays(String wire) {
-        channel.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.US_ASCII));
-    }
-
-    private void backendSaysOneByteAtATime(String wire) {
-        for (byte b : wire.getBytes(StandardCharsets.US_ASCII)) {
-            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
-        }
-    }
-
-    /** The buffers written to the backend since the last call, one string each. */
-    private List<String> writes() {
-        List<String> writes = new ArrayList<>();
-        for (ByteBuf buf = channel.readOutbound(); buf != null; buf = channel.readOutbound()) {
-            writes.add(buf.toString(StandardCharsets.US_ASCII));
-            buf.release();
-        }
-        return writes;
+        peer.close();
     }
 
     private void advance(Duration time) {
         channel.advanceTimeBy(time.toMillis(), TimeUnit.MILLISECONDS);
         channel.runPendingTasks();
-    }
-
-    private static BackendException failure(CompletableFuture<?> future) {
-        assertTrue(future.isCompletedExceptionally(), "failed: " + future);
-        Throwable cause = future.handle((value, error) -> error).join();
-        return assertInstanceOf(BackendException.class, cause instanceof CompletionException ? cause.getCause() : cause);
     }
 
     private void offerPipelining() {
@@ -88,8 +60,8 @@ class BackendSessionTest {
     @Test
     void multiLineReplyIsOneReplyWithEveryLine() {
         CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
-        assertEquals(List.of("EHLO gw.test\r\n"), writes());
-        backendSays("250-mx1.test greets gw.test\r\n250-PIPELINING\r\n250-XCLIENT NAME ADDR\r\n250 SIZE 10240000\r\n");
+        assertEquals(List.of("EHLO gw.test\r\n"), peer.writes());
+        peer.says("250-mx1.test greets gw.test\r\n250-PIPELINING\r\n250-XCLIENT NAME ADDR\r\n250 SIZE 10240000\r\n");
         Reply reply = ehlo.join();
         assertEquals(250, reply.code());
         assertEquals(List.of("mx1.test greets gw.test", "PIPELINING", "XCLIENT NAME ADDR", "SIZE 10240000"), reply.lines());
@@ -103,16 +75,16 @@ class BackendSessionTest {
     void replySplitAcrossReadsCompletesOnlyWithItsLastByte() {
         CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
         String wire = "250-mx1.test\r\n250-8BITMIME\r\n250 PIPELINING\r\n";
-        backendSaysOneByteAtATime(wire.substring(0, wire.length() - 1));
+        peer.saysOneByteAtATime(wire.substring(0, wire.length() - 1));
         assertFalse(ehlo.isDone(), "a reply is whole only at the CRLF of its last line");
-        backendSays("\n");
+        peer.says("\n");
         assertEquals(List.of("mx1.test", "8BITMIME", "PIPELINING"), ehlo.join().lines());
     }
 
     @Test
     void replyWithACodeAndNoTextIsAReply() {
         CompletableFuture<Reply> noop = session.send("NOOP", TIMEOUT);
-        backendSays("250 \r\n");
+        peer.says("250 \r\n");
         assertEquals(250, noop.join().code());
         assertEquals("", noop.join().text());
     }
@@ -122,12 +94,12 @@ class BackendSessionTest {
         // RFC 5321 4.2: Reply-code [ SP textstring ] CRLF. Netty's decoder threw on this, and after
         // the final dot the lost session meant a replay: a possible duplicate.
         CompletableFuture<Reply> queued = session.endData(TIMEOUT);
-        backendSays("250\r\n");
+        peer.says("250\r\n");
         assertEquals(250, queued.join().code());
         assertEquals("", queued.join().text());
         assertTrue(channel.isActive());
         CompletableFuture<Reply> noop = session.send("NOOP", TIMEOUT);
-        backendSaysOneByteAtATime("250\r\n");
+        peer.saysOneByteAtATime("250\r\n");
         assertEquals(250, noop.join().code());
         assertTrue(session.isReusable());
     }
@@ -135,7 +107,7 @@ class BackendSessionTest {
     @Test
     void replyLinesEndedByABareLfAreReplies() {
         CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
-        backendSays("250-mx1.test\n250 PIPELINING\n");
+        peer.says("250-mx1.test\n250 PIPELINING\n");
         assertEquals(List.of("mx1.test", "PIPELINING"), ehlo.join().lines());
         assertTrue(session.isReusable());
     }
@@ -147,9 +119,9 @@ class BackendSessionTest {
                 List.of("MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>", "RCPT TO:<c@example.test>"), TIMEOUT);
         // RFC 2920 3.1: the group goes out before any reply is read.
         assertEquals("MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nRCPT TO:<c@example.test>\r\n",
-                String.join("", writes()));
+                String.join("", peer.writes()));
         assertFalse(session.isReusable(), "replies are outstanding");
-        backendSays("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550-5.1.1 <c@example.test>: no such user\r\n550 5.1.1 here\r\n");
+        peer.says("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550-5.1.1 <c@example.test>: no such user\r\n550 5.1.1 here\r\n");
         assertEquals(250, replies.get(0).join().code());
         assertEquals("2.1.0", replies.get(0).join().status());
         assertEquals("2.1.5", replies.get(1).join().status());
@@ -164,12 +136,12 @@ class BackendSessionTest {
     void pipelinedRepliesSplitMidLineAcrossReads() {
         offerPipelining();
         List<CompletableFuture<Reply>> replies = session.sendAll(List.of("MAIL FROM:<>", "RCPT TO:<b@example.test>"), TIMEOUT);
-        writes();
-        backendSays("250 2.1.0 O");
-        backendSays("k\r\n45");
+        peer.writes();
+        peer.says("250 2.1.0 O");
+        peer.says("k\r\n45");
         assertTrue(replies.get(0).isDone());
         assertFalse(replies.get(1).isDone());
-        backendSays("2 4.3.1 Insufficient system resources\r\n");
+        peer.says("2 4.3.1 Insufficient system resources\r\n");
         assertEquals(452, replies.get(1).join().code());
         assertEquals("Insufficient system resources", replies.get(1).join().text());
     }
@@ -177,10 +149,10 @@ class BackendSessionTest {
     @Test
     void withoutPipeliningEachCommandWaitsForThePreviousReply() {
         List<CompletableFuture<Reply>> replies = session.sendAll(List.of("MAIL FROM:<>", "RCPT TO:<b@example.test>"), TIMEOUT);
-        assertEquals(List.of("MAIL FROM:<>\r\n"), writes());
-        backendSays("250 2.1.0 Ok\r\n");
-        assertEquals(List.of("RCPT TO:<b@example.test>\r\n"), writes());
-        backendSays("250 2.1.5 Ok\r\n");
+        assertEquals(List.of("MAIL FROM:<>\r\n"), peer.writes());
+        peer.says("250 2.1.0 Ok\r\n");
+        assertEquals(List.of("RCPT TO:<b@example.test>\r\n"), peer.writes());
+        peer.says("250 2.1.5 Ok\r\n");
         assertEquals(250, replies.get(1).join().code());
     }
 
@@ -188,8 +160,8 @@ class BackendSessionTest {
     void theFinalDotIsItsOwnLine() {
         session.writeBody(Unpooled.copiedBuffer("Subject: x\r\n\r\nbody\r\n", StandardCharsets.US_ASCII));
         CompletableFuture<Reply> queued = session.endData(TIMEOUT);
-        assertEquals(List.of("Subject: x\r\n\r\nbody\r\n", ".\r\n"), writes());
-        backendSays("250 2.0.0 Ok: queued as 4XyZ\r\n");
+        assertEquals(List.of("Subject: x\r\n\r\nbody\r\n", ".\r\n"), peer.writes());
+        peer.says("250 2.0.0 Ok: queued as 4XyZ\r\n");
         assertEquals("Ok: queued as 4XyZ", queued.join().text());
     }
 
@@ -204,13 +176,13 @@ class BackendSessionTest {
         assertFalse(mail.isDone());
         assertTrue(channel.isActive());
         advance(Duration.ofMillis(1));
-        BackendException timeout = failure(mail);
+        BackendException timeout = EmbeddedBackend.failure(mail);
         assertEquals(BackendException.Kind.TIMEOUT, timeout.kind());
         assertEquals("mx1: no reply within 10000ms", timeout.getMessage());
         assertFalse(channel.isOpen());
         assertFalse(session.isReusable());
         // The later command still had time left: it goes with the connection, as lost.
-        assertEquals(BackendException.Kind.LOST, failure(rcpt).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(rcpt).kind());
     }
 
     @Test
@@ -219,8 +191,8 @@ class BackendSessionTest {
         List<CompletableFuture<Reply>> replies = session.sendAll(List.of("MAIL FROM:<>", "RCPT TO:<b@example.test>"),
                 Duration.ofSeconds(10));
         advance(Duration.ofSeconds(10));
-        assertEquals(BackendException.Kind.TIMEOUT, failure(replies.get(0)).kind());
-        assertEquals(BackendException.Kind.TIMEOUT, failure(replies.get(1)).kind());
+        assertEquals(BackendException.Kind.TIMEOUT, EmbeddedBackend.failure(replies.get(0)).kind());
+        assertEquals(BackendException.Kind.TIMEOUT, EmbeddedBackend.failure(replies.get(1)).kind());
         assertFalse(channel.isOpen());
     }
 
@@ -228,7 +200,7 @@ class BackendSessionTest {
     void eachCommandHasItsOwnTimerFromWhenItWasSent() {
         CompletableFuture<Reply> greeting = session.expect(Duration.ofSeconds(10));
         advance(Duration.ofSeconds(9));
-        backendSays("220 mx1.test ESMTP\r\n");
+        peer.says("220 mx1.test ESMTP\r\n");
         assertTrue(greeting.isDone());
         CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", Duration.ofSeconds(10));
         // The greeting's timer is gone: the old deadline passes without effect.
@@ -236,13 +208,13 @@ class BackendSessionTest {
         assertFalse(ehlo.isDone());
         assertTrue(channel.isActive());
         advance(Duration.ofSeconds(5));
-        assertEquals(BackendException.Kind.TIMEOUT, failure(ehlo).kind());
+        assertEquals(BackendException.Kind.TIMEOUT, EmbeddedBackend.failure(ehlo).kind());
     }
 
     @Test
     void aReplyInTimeCancelsTheTimer() {
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
-        backendSays("250 2.1.0 Ok\r\n");
+        peer.says("250 2.1.0 Ok\r\n");
         advance(TIMEOUT.multipliedBy(2));
         assertEquals(250, mail.join().code());
         assertTrue(channel.isActive());
@@ -254,7 +226,7 @@ class BackendSessionTest {
     @Test
     void unsolicitedReplyEndsTheSession() {
         // A 421 before an idle close, sent while the session was parked.
-        backendSays("421 4.4.2 mx1.test Error: timeout exceeded\r\n");
+        peer.says("421 4.4.2 mx1.test Error: timeout exceeded\r\n");
         assertFalse(channel.isOpen());
         assertFalse(session.isReusable());
     }
@@ -262,7 +234,7 @@ class BackendSessionTest {
     @Test
     void replyBeyondTheAnsweredOnesIsUnsolicitedToo() {
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
-        backendSays("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n");
+        peer.says("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n");
         assertEquals(250, mail.join().code());
         assertFalse(channel.isOpen());
     }
@@ -271,27 +243,27 @@ class BackendSessionTest {
     void overLongReplyLineClosesTheConnectionAndLosesTheReply() {
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
         // Past the limit the bytes are dropped as they come, so memory stays bounded until the line ends.
-        backendSays("250-" + "x".repeat(5000));
-        backendSays("x".repeat(5000));
+        peer.says("250-" + "x".repeat(5000));
+        peer.says("x".repeat(5000));
         assertFalse(mail.isDone());
-        backendSays("\r\n");
-        assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        peer.says("\r\n");
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(mail).kind());
         assertFalse(channel.isOpen());
     }
 
     @Test
     void lineThatIsNoReplyClosesTheConnectionAndLosesTheReply() {
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
-        backendSays("250+Ok\r\n");
-        assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        peer.says("250+Ok\r\n");
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(mail).kind());
         assertFalse(channel.isOpen());
     }
 
     @Test
     void replyCodeOutOfRangeClosesTheConnectionAndLosesTheReply() {
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
-        backendSays("600 what\r\n");
-        assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        peer.says("600 what\r\n");
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(mail).kind());
         assertFalse(channel.isOpen());
     }
 
@@ -299,8 +271,8 @@ class BackendSessionTest {
     void nonDigitInTheReplyCodeClosesTheConnectionAndLosesTheReply() {
         // Netty's decoder read "25x" as 249: a positive reply to the final dot out of garbage.
         CompletableFuture<Reply> queued = session.endData(TIMEOUT);
-        backendSays("25x Ok\r\n");
-        BackendException lost = failure(queued);
+        peer.says("25x Ok\r\n");
+        BackendException lost = EmbeddedBackend.failure(queued);
         assertEquals(BackendException.Kind.LOST, lost.kind());
         assertEquals("mx1: connection closed on bad reply line \"25x Ok\": no reply code 200 to 559 at its start",
                 lost.getMessage());
@@ -311,16 +283,16 @@ class BackendSessionTest {
     @Test
     void nonDigitInTheReplyCodeOneByteAtATimeClosesTheConnectionToo() {
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
-        backendSaysOneByteAtATime("25x Ok\r\n");
-        assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        peer.saysOneByteAtATime("25x Ok\r\n");
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(mail).kind());
         assertFalse(channel.isOpen());
     }
 
     @Test
     void replyCodeThatChangesInsideAReplyClosesTheConnection() {
         CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
-        backendSays("250-mx1.test\r\n251 PIPELINING\r\n");
-        assertEquals(BackendException.Kind.LOST, failure(ehlo).kind());
+        peer.says("250-mx1.test\r\n251 PIPELINING\r\n");
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ehlo).kind());
         assertFalse(channel.isOpen());
     }
 
@@ -328,8 +300,8 @@ class BackendSessionTest {
     void aPositivePreliminaryReplyClosesTheConnection() {
         // RFC 5321 4.2: no 1yz reply is used in SMTP; one is out of step with any command.
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
-        backendSays("150 Ok\r\n");
-        assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        peer.says("150 Ok\r\n");
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(mail).kind());
         assertFalse(channel.isOpen());
     }
 
@@ -338,20 +310,20 @@ class BackendSessionTest {
         offerPipelining();
         List<CompletableFuture<Reply>> replies = session.sendAll(
                 List.of("MAIL FROM:<>", "RCPT TO:<b@example.test>", "RCPT TO:<c@example.test>"), TIMEOUT);
-        backendSays("250 2.1.0 Ok\r\n25x 2.1.5 Ok\r\n250 2.1.5 Ok\r\n");
+        peer.says("250 2.1.0 Ok\r\n25x 2.1.5 Ok\r\n250 2.1.5 Ok\r\n");
         assertEquals(250, replies.get(0).join().code());
-        assertEquals(BackendException.Kind.LOST, failure(replies.get(1)).kind());
-        assertEquals(BackendException.Kind.LOST, failure(replies.get(2)).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(replies.get(1)).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(replies.get(2)).kind());
         assertFalse(channel.isOpen());
     }
 
     @Test
     void replyWithTooManyLinesClosesTheConnection() {
         CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
-        backendSays("250-KEYWORD\r\n".repeat(ReplyParser.MAX_LINES));
+        peer.says("250-KEYWORD\r\n".repeat(ReplyParser.MAX_LINES));
         assertFalse(ehlo.isDone());
-        backendSays("250-KEYWORD\r\n");
-        assertEquals(BackendException.Kind.LOST, failure(ehlo).kind());
+        peer.says("250-KEYWORD\r\n");
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ehlo).kind());
         assertFalse(channel.isOpen());
     }
 
@@ -361,7 +333,7 @@ class BackendSessionTest {
     void closeBeforeTheGreetingFailsItAsLost() {
         CompletableFuture<Reply> greeting = session.expect(TIMEOUT);
         channel.close();
-        BackendException lost = failure(greeting);
+        BackendException lost = EmbeddedBackend.failure(greeting);
         assertEquals(BackendException.Kind.LOST, lost.kind());
         assertEquals("mx1: connection lost", lost.getMessage());
     }
@@ -369,9 +341,9 @@ class BackendSessionTest {
     @Test
     void closeHalfWayThroughAMultiLineReplyFailsIt() {
         CompletableFuture<Reply> ehlo = session.send("EHLO gw.test", TIMEOUT);
-        backendSays("250-mx1.test\r\n250-PIPE");
+        peer.says("250-mx1.test\r\n250-PIPE");
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(ehlo).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ehlo).kind());
     }
 
     @Test
@@ -379,21 +351,21 @@ class BackendSessionTest {
         offerPipelining();
         List<CompletableFuture<Reply>> replies = session.sendAll(
                 List.of("MAIL FROM:<>", "RCPT TO:<b@example.test>", "RCPT TO:<c@example.test>"), TIMEOUT);
-        backendSays("250 2.1.0 Ok\r\n");
+        peer.says("250 2.1.0 Ok\r\n");
         channel.close();
         assertEquals(250, replies.get(0).join().code());
-        assertEquals(BackendException.Kind.LOST, failure(replies.get(1)).kind());
-        assertEquals(BackendException.Kind.LOST, failure(replies.get(2)).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(replies.get(1)).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(replies.get(2)).kind());
         // Their timers went with them: time passing changes nothing.
         advance(TIMEOUT);
-        assertEquals(BackendException.Kind.LOST, failure(replies.get(2)).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(replies.get(2)).kind());
     }
 
     @Test
     void commandOnAClosedConnectionFailsAtOnce() {
         channel.close();
         CompletableFuture<Reply> mail = session.send("MAIL FROM:<>", TIMEOUT);
-        assertEquals(BackendException.Kind.LOST, failure(mail).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(mail).kind());
         assertFalse(session.isReusable());
     }
 
@@ -409,7 +381,7 @@ class BackendSessionTest {
         channel.close();
         channel.runPendingTasks();
         assertEquals(List.of("body"), woken);
-        assertEquals(BackendException.Kind.LOST, failure(session.endData(TIMEOUT)).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(session.endData(TIMEOUT)).kind());
     }
 
     // --- writability
@@ -471,7 +443,7 @@ class BackendSessionTest {
     @Test
     void abortClosesWithoutAnotherByte() {
         session.abort();
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
         assertFalse(channel.isOpen());
         assertFalse(session.isReusable());
     }
@@ -479,7 +451,7 @@ class BackendSessionTest {
     @Test
     void quitSaysQuitThenCloses() {
         session.quit();
-        assertEquals(List.of("QUIT\r\n"), writes());
+        assertEquals(List.of("QUIT\r\n"), peer.writes());
         assertFalse(channel.isOpen());
         assertFalse(session.isReusable());
     }
@@ -488,7 +460,7 @@ class BackendSessionTest {
     void quitOnAClosedConnectionWritesNothing() {
         channel.close();
         session.quit();
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
     }
 
     @Test

@@ -46,9 +46,10 @@ class BackendStartTlsTest {
 
     private static ServerTls backendTls;
 
-    private final Backend backend = new Backend("mailbox", new ServerConfig("mx1", HostPort.parse("192.0.2.11:25"), 1));
-    private final BackendSession session = new BackendSession(backend, null);
-    private final EmbeddedChannel channel = new EmbeddedChannel(BackendClient.handlers(session));
+    private final EmbeddedBackend peer = new EmbeddedBackend();
+    private final Backend backend = peer.backend;
+    private final BackendSession session = peer.session;
+    private final EmbeddedChannel channel = peer.channel;
     private EmbeddedChannel server;
 
     @BeforeAll
@@ -57,13 +58,12 @@ class BackendStartTlsTest {
     }
 
     BackendStartTlsTest() {
-        channel.freezeTime();
         session.capabilities(Reply.parse(250, List.of("mx1.test", "STARTTLS", "AUTH PLAIN", "PIPELINING")));
     }
 
     @AfterEach
     void releaseEverything() {
-        channel.finishAndReleaseAll();
+        peer.close();
         if (server != null) {
             server.finishAndReleaseAll();
         }
@@ -71,25 +71,6 @@ class BackendStartTlsTest {
 
     private CompletableFuture<BackendSession> negotiate(BackendTlsConfig config) throws Exception {
         return new BackendStartTls(config, BackendTls.create(config), "gw.test").negotiate(session, TIMEOUT);
-    }
-
-    private void backendSays(String wire) {
-        channel.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.US_ASCII));
-    }
-
-    private List<String> writes() {
-        List<String> writes = new ArrayList<>();
-        for (ByteBuf buf = channel.readOutbound(); buf != null; buf = channel.readOutbound()) {
-            writes.add(buf.toString(StandardCharsets.US_ASCII));
-            buf.release();
-        }
-        return writes;
-    }
-
-    private static BackendException failure(CompletableFuture<?> future) {
-        assertTrue(future.isCompletedExceptionally(), "failed: " + future);
-        Throwable cause = future.handle((value, error) -> error).join();
-        return assertInstanceOf(BackendException.class, cause instanceof CompletionException ? cause.getCause() : cause);
     }
 
     /** The backend's side of the TLS connection, which it starts after its 220. */
@@ -144,7 +125,7 @@ class BackendStartTlsTest {
     void notOfferedWhileOpportunisticGoesOnInPlaintext() throws Exception {
         session.capabilities(Reply.parse(250, List.of("mx1.test", "PIPELINING")));
         assertSame(session, negotiate(OPPORTUNISTIC).join());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
         assertNull(session.tls());
         assertTrue(channel.isActive());
     }
@@ -152,18 +133,18 @@ class BackendStartTlsTest {
     @Test
     void notOfferedWhileRequiredFailsAndCloses() throws Exception {
         session.capabilities(Reply.parse(250, List.of("mx1.test", "PIPELINING")));
-        BackendException refused = failure(negotiate(REQUIRED_INSECURE));
+        BackendException refused = EmbeddedBackend.failure(negotiate(REQUIRED_INSECURE));
         assertEquals(BackendException.Kind.REFUSED, refused.kind());
         assertEquals("mx1: does not offer STARTTLS, and the pool requires TLS", refused.getMessage());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
         assertFalse(channel.isOpen());
     }
 
     @Test
     void refusedWhileOpportunisticGoesOnInPlaintext() throws Exception {
         CompletableFuture<BackendSession> ready = negotiate(OPPORTUNISTIC);
-        assertEquals(List.of("STARTTLS\r\n"), writes());
-        backendSays("454 4.7.0 TLS not available due to local problem\r\n");
+        assertEquals(List.of("STARTTLS\r\n"), peer.writes());
+        peer.says("454 4.7.0 TLS not available due to local problem\r\n");
         assertSame(session, ready.join());
         assertNull(session.tls());
         assertTrue(session.offers("AUTH"), "what the plaintext EHLO said still holds");
@@ -173,8 +154,8 @@ class BackendStartTlsTest {
     @Test
     void refusedWhileRequiredFailsAndCloses() throws Exception {
         CompletableFuture<BackendSession> ready = negotiate(REQUIRED_INSECURE);
-        backendSays("454 4.7.0 TLS not available due to local problem\r\n");
-        BackendException refused = failure(ready);
+        peer.says("454 4.7.0 TLS not available due to local problem\r\n");
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertTrue(refused.getMessage().startsWith("mx1: STARTTLS refused: "), refused.getMessage());
         assertFalse(channel.isOpen());
     }
@@ -184,9 +165,9 @@ class BackendStartTlsTest {
     @Test
     void handshakeThenEhloAgainForgetsWhatPlaintextSaid() throws Exception {
         CompletableFuture<BackendSession> ready = negotiate(OPPORTUNISTIC);
-        assertEquals(List.of("STARTTLS\r\n"), writes());
+        assertEquals(List.of("STARTTLS\r\n"), peer.writes());
         backendStartsTls();
-        backendSays("220 2.0.0 Ready to start TLS\r\n");
+        peer.says("220 2.0.0 Ready to start TLS\r\n");
         assertTrue(channel.pipeline().first() instanceof SslHandler, "TLS goes in front of the reply decoder");
         carry();
         assertFalse(ready.isDone(), "not before EHLO is answered");
@@ -210,8 +191,8 @@ class BackendStartTlsTest {
         // CVE-2011-0411 from the other side: bytes sent in the clear with the 220 must not pass
         // for replies inside TLS. Here they answer nothing, so the connection is dropped.
         CompletableFuture<BackendSession> ready = negotiate(OPPORTUNISTIC);
-        backendSays("220 2.0.0 Ready to start TLS\r\n250-mx1.test\r\n250 AUTH PLAIN\r\n");
-        BackendException refused = failure(ready);
+        peer.says("220 2.0.0 Ready to start TLS\r\n250-mx1.test\r\n250 AUTH PLAIN\r\n");
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertEquals(BackendException.Kind.REFUSED, refused.kind());
         assertTrue(refused.getMessage().startsWith("mx1: TLS handshake failed"), refused.getMessage());
         assertFalse(channel.isOpen());
@@ -220,13 +201,13 @@ class BackendStartTlsTest {
     @Test
     void handshakeThatNeverFinishesTimesOut() throws Exception {
         CompletableFuture<BackendSession> ready = negotiate(OPPORTUNISTIC);
-        backendSays("220 2.0.0 Ready to start TLS\r\n");
+        peer.says("220 2.0.0 Ready to start TLS\r\n");
         channel.advanceTimeBy(TIMEOUT.toMillis() - 1, TimeUnit.MILLISECONDS);
         channel.runPendingTasks();
         assertFalse(ready.isDone());
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runPendingTasks();
-        BackendException refused = failure(ready);
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertEquals(BackendException.Kind.REFUSED, refused.kind());
         assertTrue(refused.getMessage().startsWith("mx1: TLS handshake failed"), refused.getMessage());
         assertFalse(channel.isOpen());
@@ -235,9 +216,9 @@ class BackendStartTlsTest {
     @Test
     void closeDuringTheHandshakeFails() throws Exception {
         CompletableFuture<BackendSession> ready = negotiate(OPPORTUNISTIC);
-        backendSays("220 2.0.0 Ready to start TLS\r\n");
+        peer.says("220 2.0.0 Ready to start TLS\r\n");
         channel.close();
-        BackendException refused = failure(ready);
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertEquals("mx1: TLS handshake failed: connection closed", refused.getMessage());
     }
 
@@ -245,31 +226,31 @@ class BackendStartTlsTest {
     void closeBeforeTheReplyToStartTlsFailsAsLost() throws Exception {
         CompletableFuture<BackendSession> ready = negotiate(REQUIRED_INSECURE);
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(ready).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ready).kind());
     }
 
     @Test
     void closeDuringEhloInsideTlsFailsAsLost() throws Exception {
         CompletableFuture<BackendSession> ready = negotiate(OPPORTUNISTIC);
-        writes();
+        peer.writes();
         backendStartsTls();
-        backendSays("220 2.0.0 Ready to start TLS\r\n");
+        peer.says("220 2.0.0 Ready to start TLS\r\n");
         carry();
         assertEquals("EHLO gw.test\r\n", backendRead());
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(ready).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ready).kind());
     }
 
     @Test
     void ehloRefusedInsideTlsFailsAndCloses() throws Exception {
         CompletableFuture<BackendSession> ready = negotiate(OPPORTUNISTIC);
-        writes();
+        peer.writes();
         backendStartsTls();
-        backendSays("220 2.0.0 Ready to start TLS\r\n");
+        peer.says("220 2.0.0 Ready to start TLS\r\n");
         carry();
         backendRead();
         backendSaysInsideTls("554 5.7.0 go away\r\n");
-        BackendException refused = failure(ready);
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertTrue(refused.getMessage().startsWith("mx1: EHLO after STARTTLS refused: "), refused.getMessage());
         assertEquals(554, refused.reply().code());
         assertFalse(channel.isOpen());
@@ -279,11 +260,11 @@ class BackendStartTlsTest {
     void requiredTlsRefusesACertificateItCannotVerify() throws Exception {
         // Never a silent fallback to plaintext: the backend fails, and the transaction moves on.
         CompletableFuture<BackendSession> ready = negotiate(REQUIRED);
-        writes();
+        peer.writes();
         backendStartsTls();
-        backendSays("220 2.0.0 Ready to start TLS\r\n");
+        peer.says("220 2.0.0 Ready to start TLS\r\n");
         carry();
-        BackendException refused = failure(ready);
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertEquals(BackendException.Kind.REFUSED, refused.kind());
         assertTrue(refused.getMessage().startsWith("mx1: TLS handshake failed"), refused.getMessage());
         assertEquals("", backendRead(), "not a byte of SMTP went to the backend");

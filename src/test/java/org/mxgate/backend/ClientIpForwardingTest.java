@@ -37,55 +37,30 @@ class ClientIpForwardingTest {
             new ClientAddress(new InetSocketAddress("203.0.113.7", 40000), new InetSocketAddress("10.0.0.5", 50000)),
             "client.test", "ESMTP", new InetSocketAddress("198.51.100.1", 25), "alice");
 
-    private final Backend backend = new Backend("mailbox", new ServerConfig("mx1", HostPort.parse("192.0.2.11:25"), 1));
-    private final BackendSession session = new BackendSession(backend, null);
-    private final EmbeddedChannel channel = new EmbeddedChannel(BackendClient.handlers(session));
+    private final EmbeddedBackend peer = new EmbeddedBackend();
+    private final Backend backend = peer.backend;
+    private final BackendSession session = peer.session;
+    private final EmbeddedChannel channel = peer.channel;
     private final ClientIpForwarding forwarding = new ClientIpForwarding("gw.test");
 
     ClientIpForwardingTest() {
-        channel.freezeTime();
         session.capabilities(Reply.parse(250, List.of("mx1.test", "PIPELINING", "XCLIENT NAME ADDR PORT HELO PROTO LOGIN")));
     }
 
     @AfterEach
     void releaseEverything() {
-        channel.finishAndReleaseAll();
-    }
-
-    private void backendSays(String wire) {
-        channel.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.US_ASCII));
-    }
-
-    private void backendSaysOneByteAtATime(String wire) {
-        for (byte b : wire.getBytes(StandardCharsets.US_ASCII)) {
-            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
-        }
-    }
-
-    private List<String> writes() {
-        List<String> writes = new ArrayList<>();
-        for (ByteBuf buf = channel.readOutbound(); buf != null; buf = channel.readOutbound()) {
-            writes.add(buf.toString(StandardCharsets.US_ASCII));
-            buf.release();
-        }
-        return writes;
-    }
-
-    private static BackendException failure(CompletableFuture<?> future) {
-        assertTrue(future.isCompletedExceptionally(), "failed: " + future);
-        Throwable cause = future.handle((value, error) -> error).join();
-        return assertInstanceOf(BackendException.class, cause instanceof CompletionException ? cause.getCause() : cause);
+        peer.close();
     }
 
     @Test
     void xclientThenEhloAgainMakesTheSessionSpeakForTheClient() {
         CompletableFuture<BackendSession> ready = forwarding.xclient(session, CLIENT, TIMEOUT);
         assertEquals(List.of("XCLIENT NAME=[UNAVAILABLE] ADDR=203.0.113.7 PORT=40000 HELO=client.test PROTO=ESMTP"
-                + " LOGIN=alice\r\n"), writes());
+                + " LOGIN=alice\r\n"), peer.writes());
         // Postfix answers XCLIENT with a new greeting.
-        backendSaysOneByteAtATime("220 mx1.test ESMTP\r\n");
-        assertEquals(List.of("EHLO gw.test\r\n"), writes());
-        backendSaysOneByteAtATime("250-mx1.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+        peer.saysOneByteAtATime("220 mx1.test ESMTP\r\n");
+        assertEquals(List.of("EHLO gw.test\r\n"), peer.writes());
+        peer.saysOneByteAtATime("250-mx1.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
         assertSame(session, ready.join());
         assertEquals(CLIENT.identity(), session.speaksFor());
         assertTrue(session.offers("8BITMIME"), "the EHLO after XCLIENT is what the session offers now");
@@ -97,27 +72,27 @@ class ClientIpForwardingTest {
     void onlyTheAttributesTheBackendOffersAreSent() {
         session.capabilities(Reply.parse(250, List.of("mx1.test", "XCLIENT ADDR")));
         forwarding.xclient(session, CLIENT, TIMEOUT);
-        assertEquals(List.of("XCLIENT ADDR=203.0.113.7\r\n"), writes());
+        assertEquals(List.of("XCLIENT ADDR=203.0.113.7\r\n"), peer.writes());
     }
 
     @Test
     void sessionThatSpeaksForTheClientAlreadySendsNothing() {
         session.speaksFor(CLIENT.identity());
         assertSame(session, forwarding.xclient(session, CLIENT, TIMEOUT).join());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
     }
 
     @Test
     void noClientSendsNothing() {
         assertSame(session, forwarding.xclient(session, null, TIMEOUT).join());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
     }
 
     @Test
     void backendWithoutXclientIsUsedAsItIs() {
         session.capabilities(Reply.parse(250, List.of("mx1.test", "PIPELINING")));
         assertSame(session, forwarding.xclient(session, CLIENT, TIMEOUT).join());
-        assertEquals(List.of(), writes());
+        assertEquals(List.of(), peer.writes());
         assertNull(session.speaksFor());
         assertTrue(channel.isActive());
     }
@@ -126,19 +101,19 @@ class ClientIpForwardingTest {
     void transactionLeftOpenIsResetFirst() {
         session.needsReset(true);
         CompletableFuture<BackendSession> ready = forwarding.xclient(session, CLIENT, TIMEOUT);
-        assertEquals(List.of("RSET\r\n"), writes());
-        backendSays("250 2.0.0 Ok\r\n");
+        assertEquals(List.of("RSET\r\n"), peer.writes());
+        peer.says("250 2.0.0 Ok\r\n");
         assertFalse(session.needsReset());
-        assertTrue(writes().get(0).startsWith("XCLIENT "));
-        backendSays("220 mx1.test ESMTP\r\n250 mx1.test\r\n");
+        assertTrue(peer.writes().get(0).startsWith("XCLIENT "));
+        peer.says("220 mx1.test ESMTP\r\n250 mx1.test\r\n");
         assertSame(session, ready.join());
     }
 
     @Test
     void refusedXclientFailsAndCloses() {
         CompletableFuture<BackendSession> ready = forwarding.xclient(session, CLIENT, TIMEOUT);
-        backendSays("550 5.7.0 insufficient authorization\r\n");
-        BackendException refused = failure(ready);
+        peer.says("550 5.7.0 insufficient authorization\r\n");
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertEquals(BackendException.Kind.REFUSED, refused.kind());
         assertEquals(550, refused.reply().code());
         assertTrue(refused.getMessage().startsWith("mx1: XCLIENT refused: "), refused.getMessage());
@@ -149,9 +124,9 @@ class ClientIpForwardingTest {
     @Test
     void refusedEhloAfterXclientFailsAndCloses() {
         CompletableFuture<BackendSession> ready = forwarding.xclient(session, CLIENT, TIMEOUT);
-        backendSays("220 mx1.test ESMTP\r\n");
-        backendSays("421 4.3.2 shutting down\r\n");
-        BackendException refused = failure(ready);
+        peer.says("220 mx1.test ESMTP\r\n");
+        peer.says("421 4.3.2 shutting down\r\n");
+        BackendException refused = EmbeddedBackend.failure(ready);
         assertTrue(refused.getMessage().startsWith("mx1: EHLO after XCLIENT refused: "), refused.getMessage());
         assertFalse(channel.isOpen());
         assertNull(session.speaksFor());
@@ -160,17 +135,17 @@ class ClientIpForwardingTest {
     @Test
     void closeDuringXclientFailsAsLost() {
         CompletableFuture<BackendSession> ready = forwarding.xclient(session, CLIENT, TIMEOUT);
-        backendSays("220 mx1.te");
+        peer.says("220 mx1.te");
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(ready).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ready).kind());
     }
 
     @Test
     void closeDuringTheEhloAfterXclientFailsAsLost() {
         CompletableFuture<BackendSession> ready = forwarding.xclient(session, CLIENT, TIMEOUT);
-        backendSays("220 mx1.test ESMTP\r\n250-mx1.test\r\n");
+        peer.says("220 mx1.test ESMTP\r\n250-mx1.test\r\n");
         channel.close();
-        assertEquals(BackendException.Kind.LOST, failure(ready).kind());
+        assertEquals(BackendException.Kind.LOST, EmbeddedBackend.failure(ready).kind());
         assertNull(session.speaksFor());
     }
 
@@ -179,7 +154,7 @@ class ClientIpForwardingTest {
         CompletableFuture<BackendSession> ready = forwarding.xclient(session, CLIENT, TIMEOUT);
         channel.advanceTimeBy(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         channel.runPendingTasks();
-        assertEquals(BackendException.Kind.TIMEOUT, failure(ready).kind());
+        assertEquals(BackendException.Kind.TIMEOUT, EmbeddedBackend.failure(ready).kind());
         assertFalse(channel.isOpen());
     }
 }

@@ -171,6 +171,17 @@ class SessionHandlerTest {
         channel.runPendingTasks();
     }
 
+    /** A session whose client has been told 354: the next bytes are the message. */
+    private void inBody() throws Exception {
+        connect();
+        send("EHLO c.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<u1@example.test>\r\n");
+        answer(250, "2.1.5 Ok");
+        send("DATA\r\n");
+        // What the relay does at DATA: the transaction keeps the body from here on.
+        opened.get(0).receiveBody(new org.mxgate.mail.MessageBody(1000, Path.of(".")));
+        answer(354, "go ahead");
+    }
+
     @Test
     void pipelinedCommandsAreAnsweredInOrderAndNothingIsReadWhileTheRelayThinks() throws Exception {
         connect();
@@ -192,12 +203,7 @@ class SessionHandlerTest {
 
     @Test
     void bodyGoesThroughTheSessionToTheRelayAndTheDotWaitsForItsAnswer() throws Exception {
-        connect();
-        send("EHLO c.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<u1@example.test>\r\n");
-        answer(250, "2.1.5 Ok");
-        send("DATA\r\n");
-        opened.get(0).receiveBody(new org.mxgate.mail.MessageBody(1000, Path.of(".")));
-        answer(354, "go ahead");
+        inBody();
         replies();
         send("Subject: x\r\n\r\nhello\r\n.\r\nQUIT\r\n");
         assertEquals("Subject: x\r\n\r\nhello\r\n", relay.body.toString());
@@ -210,12 +216,7 @@ class SessionHandlerTest {
 
     @Test
     void aBackloggedRelayStopsTheBodyUntilItHasDrained() throws Exception {
-        connect();
-        send("EHLO c.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<u1@example.test>\r\n");
-        answer(250, "2.1.5 Ok");
-        send("DATA\r\n");
-        opened.get(0).receiveBody(new org.mxgate.mail.MessageBody(1000, Path.of(".")));
-        answer(354, "go ahead");
+        inBody();
         relay.backlogged = true;
         send("line one\r\nline two\r\n");
         int taken = relay.body.length();
@@ -228,12 +229,7 @@ class SessionHandlerTest {
 
     @Test
     void aBareLineEndingAbandonsTheBackendTransaction() throws Exception {
-        connect();
-        send("EHLO c.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<u1@example.test>\r\n");
-        answer(250, "2.1.5 Ok");
-        send("DATA\r\n");
-        opened.get(0).receiveBody(new org.mxgate.mail.MessageBody(1000, Path.of(".")));
-        answer(354, "go ahead");
+        inBody();
         replies();
         send("good\r\nsmuggled\n.\r\n");
         assertTrue(relay.calls.contains("abandon"), relay.calls.toString());
