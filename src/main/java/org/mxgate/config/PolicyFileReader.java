@@ -46,6 +46,12 @@ final class PolicyFileReader {
             100_000);
     private static final Key<Integer> MAX_ERRORS = LIMITS.integer("max_errors", LIMITS_DEFAULTS.maxErrors(), 1, 1000);
     private static final Key<Duration> IDLE_TIMEOUT = LIMITS.duration("idle_timeout", LIMITS_DEFAULTS.idleTimeout());
+    private static final Key<Duration> DATA_BLOCK_TIMEOUT =
+            LIMITS.duration("data_block_timeout", LIMITS_DEFAULTS.dataBlockTimeout());
+    private static final Key<Integer> MIN_DATA_RATE =
+            LIMITS.integer("min_data_rate", (int) LIMITS_DEFAULTS.minDataRate(), 0, 100_000_000);
+    private static final Key<Duration> MAX_SESSION_TIME =
+            LIMITS.duration("max_session_time", LIMITS_DEFAULTS.maxSessionTime());
 
     private static final Block ACCESS = new Block("clients", "helo", "senders", "recipients");
 
@@ -122,7 +128,8 @@ final class PolicyFileReader {
     private static LimitsConfig limits(ConfigNode node) {
         node.allowOnly(LIMITS);
         return new LimitsConfig(node.value(MAX_MESSAGE_SIZE), node.value(MAX_RECIPIENTS), node.value(MAX_ERRORS),
-                node.value(IDLE_TIMEOUT));
+                node.value(IDLE_TIMEOUT), node.value(DATA_BLOCK_TIMEOUT), node.value(MIN_DATA_RATE),
+                node.value(MAX_SESSION_TIME));
     }
 
     private static PolicyConfig.Dnsbl dnsbl(ConfigNode node, String noDnsblZones) {

@@ -5,8 +5,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.ProxyProtocolConfig;
@@ -17,7 +15,7 @@ import org.mxgate.smtp.SmtpLineDecoder;
 /**
  * Builds the pipeline of one client connection: for a trusted balancer the PROXY decoder and
  * header handler, for implicit TLS the TLS handler (after the PROXY header, which a balancer
- * sends in the clear), then idle timer, line decoder, reply encoder, session handler.
+ * sends in the clear), then line decoder, reply encoder, the client's timeouts, session handler.
  */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -35,7 +33,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel channel) {
         // The group lets a stopping gateway reach every open session; closed channels leave it by themselves.
         sessions.add(channel);
-        // The idle timeout is the one limit fixed for the connection; the rest is read per transaction.
+        // The client's timeouts are fixed for the connection; the other limits are read per transaction.
         Policy snapshot = policy.get();
         SmtpLineDecoder decoder = new SmtpLineDecoder();
         ChannelPipeline p = channel.pipeline();
@@ -49,9 +47,10 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         if (services.config().tls() == ListenerConfig.Tls.IMPLICIT) {
             p.addLast("tls", services.tls().newHandler(channel.alloc(), false));
         }
-        p.addLast("idle", new IdleStateHandler(snapshot.limits().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);
+        // After the encoder: it sees the decoded input and the replies the session writes.
+        p.addLast("timeouts", new ClientTimeouts(snapshot.limits()));
         p.addLast("session", new SessionHandler(services, policy, decoder));
     }
 }

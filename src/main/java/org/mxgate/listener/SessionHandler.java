@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -162,9 +161,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        // A client waiting on a backend's answer is not idle.
-        if (event instanceof IdleStateEvent && !waiting && !closing) {
-            apply(session.onIdleTimeout());
+        // A client waiting on a backend's answer, or held back while a backend catches up, is not slow.
+        boolean heldBack = waiting || relay != null && relay.isBacklogged();
+        if (event instanceof ClientTimeouts.Expired expired && !heldBack && !closing && session != null) {
+            apply(switch (expired.kind()) {
+                case COMMAND, DATA_BLOCK -> session.onIdleTimeout();
+                case DATA_RATE -> session.onDataTooSlow();
+                case SESSION -> session.onSessionTooLong();
+            });
             flush();
         }
     }

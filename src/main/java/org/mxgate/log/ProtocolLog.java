@@ -12,17 +12,30 @@ import org.slf4j.LoggerFactory;
  * {@code mxgate.protocol} logger. Message content is never logged. Lines are collected until
  * {@link #flush()}, which the session calls whenever it flushes replies to the client: one
  * logging event per batch instead of per line, each line keeping its own time stamp.
+ * What one session can make us log is bounded, so no client fills the disk through it: a
+ * command that repeats the one before with the same reply (a NOOP flood) is counted, not
+ * logged, and summed up in one {@code repeated} line; past {@link #MAX_LINES} lines a session's
+ * further lines are counted and summed up at its end (ProtocolLogTest).
  * Not thread-safe: the session's event loop owns it.
  */
 public final class ProtocolLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("mxgate.protocol");
 
+    /** Lines one session may log; at about 300 bytes a line, 3 MB. */
+    static final int MAX_LINES = 10_000;
+
     private final String listener;
     private final SessionId session;
     private final ClientAddress client;
     private String backend;
     private StringBuilder pending;
+    private String lastCommand;
+    private String lastReply;
+    private String heldCommand;
+    private long repeats;
+    private int lines;
+    private long dropped;
 
     public ProtocolLog(String listener, SessionId session, ClientAddress client) {
         this.listener = listener;
@@ -43,36 +56,79 @@ public final class ProtocolLog {
     }
 
     public void disconnect() {
+        endRepeats();
+        if (dropped > 0) {
+            lines = 0;
+            write("budget", "detail", dropped + " more lines not logged: a session logs at most " + MAX_LINES);
+        }
+        lines = 0;
         write("disconnect", null, null);
     }
 
     public void command(String line) {
+        if (line.equals(lastCommand) && heldCommand == null) {
+            // Logged only if its reply differs from the last one's.
+            heldCommand = line;
+            return;
+        }
+        endRepeats();
+        lastCommand = line;
         write("command", "command", line);
     }
 
     public void reply(Reply reply) {
-        write("reply", "reply", reply.toString());
+        String text = reply.toString();
+        if (heldCommand != null && text.equals(lastReply)) {
+            heldCommand = null;
+            repeats++;
+            return;
+        }
+        endRepeats();
+        lastReply = text;
+        write("reply", "reply", text);
     }
 
     /** The TLS protocol and cipher once a handshake completed, or why it failed. */
     public void tls(String detail) {
+        endRepeats();
         write("tls", "detail", detail);
     }
 
     /** A login attempt: the user name and the outcome, never a password. */
     public void auth(String login, String outcome) {
+        endRepeats();
         write("auth", "detail", login + " " + outcome);
     }
 
     public void backendEvent(String backendName, String event) {
+        endRepeats();
         backend = backendName;
         write("backend", "detail", event);
+    }
+
+    /** What repeated goes into the log as one line, and a command still waiting for its reply as itself. */
+    private void endRepeats() {
+        if (repeats > 0) {
+            write("repeated", "detail", "the command and reply above, " + repeats + " more times");
+            repeats = 0;
+        }
+        if (heldCommand != null) {
+            String line = heldCommand;
+            heldCommand = null;
+            lastReply = null;
+            write("command", "command", line);
+        }
     }
 
     private void write(String event, String key, String value) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
+        if (lines >= MAX_LINES) {
+            dropped++;
+            return;
+        }
+        lines++;
         StringBuilder json = new StringBuilder(160).append("{\"ts\":\"").append(Instant.now())
                 .append("\",\"event\":\"").append(event)
                 .append("\",\"listener\":");

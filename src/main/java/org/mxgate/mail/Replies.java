@@ -108,6 +108,16 @@ public final class Replies {
         return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded");
     }
 
+    /** Message content slower than the policy's min_data_rate (ClientTimeouts). */
+    public static Reply dataTooSlow(String hostname) {
+        return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded: data arrives too slowly");
+    }
+
+    /** A connection older than the policy's max_session_time. */
+    public static Reply sessionTooLong(String hostname) {
+        return Reply.of(421, "4.4.2", hostname + " Error: timeout exceeded: session too long");
+    }
+
     public static Reply tooManyErrors(String hostname) {
         return Reply.of(421, "4.7.0", hostname + " Error: too many errors");
     }

@@ -181,8 +181,21 @@ public final class SmtpSession {
 
     // RFC 5321 4.5.3.2: a server may close an idle session, saying 421 first.
     public Step onIdleTimeout() {
+        return onTimeout(Replies.idleTimeout(hostname));
+    }
+
+    /** Content slower than the policy allows: 421, and the transaction is abandoned, never half-delivered. */
+    public Step onDataTooSlow() {
+        return onTimeout(Replies.dataTooSlow(hostname));
+    }
+
+    public Step onSessionTooLong() {
+        return onTimeout(Replies.sessionTooLong(hostname));
+    }
+
+    private Step onTimeout(Reply reply) {
         endTransaction();
-        return close(Replies.idleTimeout(hostname));
+        return close(reply);
     }
 
     private Step hello(Command command) {
