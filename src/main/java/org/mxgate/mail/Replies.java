@@ -57,6 +57,10 @@ public final class Replies {
     // SMTP smuggling: a lone CR or LF in DATA is refused (DataDecoderTest, SmugglingIT).
     public static final Reply BARE_LINE_ENDING =
             Reply.of(550, "5.6.11", "Error: bare <CR> or <LF> in message content; use <CR><LF>");
+    // A next hop that strips NUL would read another message than the one checked (DataDecoderTest).
+    public static final Reply NUL_IN_CONTENT = Reply.of(550, "5.6.0", "Error: NUL character in message content");
+    // RFC 5321 2.3.8: CR only before LF; NUL nowhere in a command.
+    public static final Reply BAD_CHARACTER = Reply.of(501, "5.5.2", "Error: NUL or bare <CR> in command");
     // 250 means a backend has it: when none could take the message, the client tries again later.
     public static final Reply RELAY_FAILED =
             Reply.of(451, "4.4.1", "Error: no backend could take the message, try again later");

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Scans the bytes of one DATA phase for its end, {@code CRLF.CRLF}, and nothing else ends it.
- * Content goes out in dot-stuffed wire form, as received, up to the first bare CR or LF or
- * the size limit; from there on bytes are only scanned for the end and dropped, so no byte
- * after a bare line ending can reach a backend (SMTP smuggling; DataDecoderTest, SmugglingIT).
+ * Content goes out in dot-stuffed wire form, as received, up to the first bare CR or LF, NUL
+ * or the size limit; from there on bytes are only scanned for the end and dropped, so no byte
+ * after a bare line ending can reach a backend (SMTP smuggling; DataDecoderTest, SmugglingIT),
+ * nor a NUL, which a next hop that strips it would read as another message.
  * Bytes that may still turn out to be the end ({@code .}, {@code .CR}, a trailing CR) are left
  * in the buffer until the next bytes tell.
  */
@@ -49,7 +50,9 @@ final class DataDecoder {
                 lineStart = true;
                 continue;
             } else if (b == '\r' || b == '\n') {
-                start = bare(in, start, i, out);
+                start = stopAt(in, start, i, DataResult.Refusal.BARE_LINE_ENDING, out);
+            } else if (b == 0) {
+                start = stopAt(in, start, i, DataResult.Refusal.NUL, out);
             }
             i++;
             lineStart = false;
@@ -77,10 +80,10 @@ final class DataDecoder {
         return true;
     }
 
-    /** The first bare CR or LF at {@code at}: what came before it still goes out, nothing after. */
-    private int bare(ByteBuf in, int start, int at, List<Object> out) {
+    /** The first bare CR or LF, or NUL, at {@code at}: what came before it still goes out, nothing after. */
+    private int stopAt(ByteBuf in, int start, int at, DataResult.Refusal reason, List<Object> out) {
         emit(in, start, at, out);
-        refuse(DataResult.Refusal.BARE_LINE_ENDING, out);
+        refuse(reason, out);
         return at;
     }
 

@@ -122,6 +122,12 @@ public final class SmtpSession {
     }
 
     public Step handle(SmtpInput.Line input) {
+        // RFC 5321 2.3.8: CR only as part of CRLF; and a NUL has no place in a command. Neither may
+        // reach a header, a log line or a backend through a HELO name, a parameter or a login.
+        if (input.text().indexOf('\0') >= 0 || input.text().indexOf('\r') >= 0) {
+            auth.endExchange();
+            return error(Replies.BAD_CHARACTER);
+        }
         // RFC 4954 4: while an AUTH exchange runs, each line is the client's response, not a command.
         // A line that is not UTF-8 is no base64 either: it ends the exchange with 501 5.5.2.
         if (auth.inExchange()) {
@@ -393,8 +399,11 @@ public final class SmtpSession {
             return Step.effect(new Effect.FinishData());
         }
         endTransaction();
-        return error(result.refusal() == DataResult.Refusal.BARE_LINE_ENDING ? Replies.BARE_LINE_ENDING
-                : Replies.MESSAGE_TOO_BIG);
+        return error(switch (result.refusal()) {
+            case BARE_LINE_ENDING -> Replies.BARE_LINE_ENDING;
+            case NUL -> Replies.NUL_IN_CONTENT;
+            case TOO_BIG -> Replies.MESSAGE_TOO_BIG;
+        });
     }
 
     /** 250 means a backend has it: the reply is the relay's, built from the backend's answer to the final dot. */

@@ -37,4 +37,25 @@ class SmugglingIT {
             assertEquals(List.of("a@client.test"), backend.mailSenders(), "no smuggled command reached the backend");
         }
     }
+
+    // A NUL in content is refused like a bare line ending: a next hop that strips it would see another message.
+    @org.junit.jupiter.api.Test
+    void nulInContentIsRefusedAndNothingIsDelivered() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(backend.port()));
+             SmtpClient client = new SmtpClient(gateway.internet())) {
+            client.hello();
+            assertTrue(client.send("MAIL FROM:<a@client.test>").startsWith("250"));
+            assertTrue(client.send("RCPT TO:<user@example.test>").startsWith("250"));
+            assertTrue(client.send("DATA").startsWith("354"));
+            client.write("Subject: nul\r\n\r\nbefore\0after\r\n.\r\n");
+            String reply = client.reply();
+            assertTrue(reply.startsWith("550 5.6.0"), reply);
+            assertTrue(client.send("NOOP\0").startsWith("501 5.5.2"), "nor in a command");
+            assertTrue(client.send("NOOP").startsWith("250"), "the session goes on");
+            client.send("QUIT");
+            backend.awaitAllSessionsEnded();
+            assertEquals(0, backend.messages().size(), "nothing delivered");
+        }
+    }
 }

@@ -98,6 +98,19 @@ class DataDecoderTest {
         forEveryChunking(content + ".\r\nNOOP\r\n", NO_LIMIT, t -> assertEquals(expected, t.events()));
     }
 
+    // A next hop that strips NUL would read another message: nothing from the NUL on goes out.
+    @ParameterizedTest
+    @ValueSource(strings = {"a\0b\r\n", "\0\r\n", ".\0\r\n", "x\r\n\0"})
+    void nulAnywhereRefusesTheMessageOnce(String line) {
+        String content = "first\r\n" + line + "\r\nlast\r\n";
+        String sent = content.substring(0, content.indexOf('\0'));
+        List<String> tail = List.of("refused NUL", "end " + content.length() + " NUL", "line NOOP");
+        forEveryChunking(content + ".\r\nNOOP\r\n", NO_LIMIT, t -> {
+            assertEquals(sent, t.body(), "only what came before the NUL");
+            assertEquals(tail, t.events().subList(t.events().size() - 3, t.events().size()));
+        });
+    }
+
     @Test
     void bodyOfExactlyTheLimitIsClean() {
         String content = "12345678\r\n";

@@ -186,6 +186,10 @@ class SmtpSessionTest {
                 Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<a@client.test> BODY=BINARYMIME", Replies.SYNTAX),
                 Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<a@client.test> SMTPUTF8=yes", Replies.SYNTAX),
                 Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<a@client.test> AUTH=<>", Replies.UNKNOWN_PARAMETER),
+                // RFC 5321 2.3.8: a NUL or a bare CR never reaches a header, a log line or a backend.
+                Arguments.of(List.of(), "NOOP\0", Replies.BAD_CHARACTER),
+                Arguments.of(List.of(), "HELO a\rb", Replies.BAD_CHARACTER),
+                Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<a@client.test> AUTH=x\0y", Replies.BAD_CHARACTER),
                 // Two bad parameters: the first as written is refused, in every run of the JVM.
                 Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<a@client.test> SIZE=big AUTH=<> BODY=X X=1", Replies.SYNTAX),
                 Arguments.of(List.of("EHLO c.test"), "MAIL FROM:<a@client.test> AUTH=<> SIZE=big BODY=X X=1", Replies.UNKNOWN_PARAMETER),
