@@ -27,6 +27,7 @@ import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
 import org.mxgate.log.NonBlockingAppender;
+import org.mxgate.mail.SpoolBudget;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.relay.Spool;
@@ -119,7 +120,8 @@ public final class Main {
     private static Spool spool(GatewayConfig config, List<AutoCloseable> resources) {
         ExecutorService reader = Executors.newFixedThreadPool(2, new DefaultThreadFactory("mxgate-spool", true));
         resources.add(reader::shutdownNow);
-        return new Spool(config.spool().memoryLimit(), config.spool().directory(), reader);
+        return new Spool(config.spool().memoryLimit(), config.spool().directory(), reader,
+                new SpoolBudget(config.spool().effectiveMemoryBudget(), config.spool().diskBudget()));
     }
 
     private static void announceRelaySelfTests(GatewayConfig config) {

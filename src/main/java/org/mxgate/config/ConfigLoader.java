@@ -50,6 +50,9 @@ public final class ConfigLoader {
     private static final Key<Long> MEMORY_LIMIT = SPOOL.size("memory_limit", 1024 * 1024);
     /** Relative to this file; default the JVM's java.io.tmpdir. */
     private static final Key<Path> DIRECTORY = SPOOL.key("directory", null, Path::of);
+    /** 0: a quarter of the JVM's heap (-Xmx). */
+    private static final Key<Long> MEMORY_BUDGET = SPOOL.size("memory_budget", 0);
+    private static final Key<Long> DISK_BUDGET = SPOOL.size("disk_budget", SpoolConfig.DEFAULT_DISK_BUDGET);
 
     private final List<ConfigError> errors = new ArrayList<>();
     /** For a reload: the configuration the gateway runs with; null for a first load. */
@@ -213,7 +216,8 @@ public final class ConfigLoader {
             directory = temp;
             checkSpoolDirectory(node, directory, " (the default, java.io.tmpdir; set spool.directory)");
         }
-        return new SpoolConfig((int) memory, directory == null ? temp : directory);
+        return new SpoolConfig((int) memory, directory == null ? temp : directory, node.value(MEMORY_BUDGET),
+                node.value(DISK_BUDGET));
     }
 
     /**

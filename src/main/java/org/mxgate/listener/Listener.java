@@ -55,7 +55,8 @@ public final class Listener {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ListenerInitializer(
                         new ListenerServices(config, hostname, relays(config, pools, spool), Clock.systemDefaultZone(),
-                                new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth), policy, sessions))
+                                new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth, spool.budget()),
+                        policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();

@@ -12,13 +12,17 @@ import java.util.List;
 
 /**
  * The body of one transaction, kept in the dot-stuffed wire form in which it arrived so it can
- * be replayed byte for byte on another backend. Held in memory up to a threshold, then in a
- * temporary file of its own that {@link #close()} deletes. Not thread-safe: one event loop owns it.
+ * be replayed byte for byte on another backend. Held in memory up to a threshold and while the
+ * process's {@link SpoolBudget} has memory left, then in a temporary file of its own that
+ * {@link #close()} deletes, within the budget's disk share. Not thread-safe: one event loop owns it.
  */
 public final class MessageBody implements AutoCloseable {
 
     private final int memoryLimit;
     private final Path spoolDirectory;
+    private final SpoolBudget budget;
+    private long memoryTaken;
+    private long diskTaken;
     private final List<byte[]> memory = new ArrayList<>();
     private FileChannel file;
     private Path filePath;
@@ -26,18 +30,38 @@ public final class MessageBody implements AutoCloseable {
     private boolean closed;
 
     public MessageBody(int memoryLimit, Path spoolDirectory) {
-        this.memoryLimit = memoryLimit;
-        this.spoolDirectory = spoolDirectory;
+        this(memoryLimit, spoolDirectory, SpoolBudget.UNLIMITED);
     }
 
-    public void append(ByteBuffer bytes) {
+    public MessageBody(int memoryLimit, Path spoolDirectory, SpoolBudget budget) {
+        this.memoryLimit = memoryLimit;
+        this.spoolDirectory = spoolDirectory;
+        this.budget = budget;
+    }
+
+    /**
+     * Keeps the bytes; false when they cannot be kept, because the disk budget is spent: the
+     * message must then be refused, and nothing more is kept of it.
+     */
+    public boolean append(ByteBuffer bytes) {
         int length = bytes.remaining();
         if (length == 0) {
-            return;
+            return true;
         }
         try {
-            if (file == null && size + length > memoryLimit) {
+            if (file == null && (size + length > memoryLimit || !budget.takeMemory(length))) {
+                if (!budget.takeDisk(size + length)) {
+                    return false;
+                }
+                diskTaken += size + length;
                 spill();
+            } else if (file != null) {
+                if (!budget.takeDisk(length)) {
+                    return false;
+                }
+                diskTaken += length;
+            } else {
+                memoryTaken += length;
             }
             if (file != null) {
                 while (bytes.hasRemaining()) {
@@ -52,6 +76,7 @@ public final class MessageBody implements AutoCloseable {
             throw new UncheckedIOException("cannot spool message body to " + filePath, e);
         }
         size += length;
+        return true;
     }
 
     private void spill() throws IOException {
@@ -62,6 +87,8 @@ public final class MessageBody implements AutoCloseable {
             file.write(ByteBuffer.wrap(chunk));
         }
         memory.clear();
+        budget.returnMemory(memoryTaken);
+        memoryTaken = 0;
     }
 
     public long size() {
@@ -130,6 +157,10 @@ public final class MessageBody implements AutoCloseable {
     @Override
     public void close() {
         memory.clear();
+        budget.returnMemory(memoryTaken);
+        budget.returnDisk(diskTaken);
+        memoryTaken = 0;
+        diskTaken = 0;
         closed = true;
         if (file != null) {
             try {

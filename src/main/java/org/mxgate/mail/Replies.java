@@ -65,6 +65,8 @@ public final class Replies {
     public static final Reply RELAY_FAILED =
             Reply.of(451, "4.4.1", "Error: no backend could take the message, try again later");
     // Admission control: the pool's share for this listener is in use; the client retries later.
+    // Over our own memory or spool budget (SpoolBudget): what Exchange says under back pressure.
+    public static final Reply OVERLOADED = Reply.of(452, "4.3.1", "Insufficient system resources");
     public static final Reply POOL_BUSY = Reply.of(451, "4.3.2", "Error: mail servers busy, try again later");
     public static final Reply BACKEND_ODD_REPLY = Reply.of(451, "4.4.0", "Error: unexpected backend reply, try again later");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: local error, try again later");

@@ -51,6 +51,7 @@ public final class Relay implements TransactionRelay {
     private CompletableFuture<Void> dataAnswer;
     private Reply dataRefusal;
     private Throwable spoolFailure;
+    private boolean bodyNotKept;
     private boolean closed;
 
     /**
@@ -216,7 +217,7 @@ public final class Relay implements TransactionRelay {
     public CompletableFuture<Reply> beginData(String receivedHeader) {
         attempts.startBudget();
         transaction.receiveBody(spool.newBody());
-        transaction.body().append(ByteBuffer.wrap(receivedHeader.getBytes(StandardCharsets.UTF_8)));
+        keep(ByteBuffer.wrap(receivedHeader.getBytes(StandardCharsets.UTF_8)));
         if (current != null && !current.isActive()) {
             moveOn(current, "DATA", null, Meaning.NEXT_BACKEND);
         }
@@ -296,10 +297,29 @@ public final class Relay implements TransactionRelay {
 
     @Override
     public void bodyChunk(ByteBuf chunk) {
-        transaction.body().append(chunk.nioBuffer());
-        if (current != null) {
+        if (keep(chunk.nioBuffer()) && current != null) {
             current.bodyChunk(chunk);
         }
+    }
+
+    /**
+     * Keeps bytes of the body for a replay. When the spool budget is spent the message cannot be
+     * kept: nothing more of it goes to the backend, whose transaction is abandoned, and the
+     * client hears 452 4.3.1 after its final dot (OverloadIT).
+     */
+    private boolean keep(ByteBuffer bytes) {
+        if (bodyNotKept) {
+            return false;
+        }
+        if (transaction.body().append(bytes)) {
+            return true;
+        }
+        bodyNotKept = true;
+        if (current != null) {
+            log.backendEvent(current.backend().name(), "DATA abandoned: the spool budget is spent");
+            end(current, false);
+        }
+        return false;
     }
 
     /** Also while what was kept is still being written: the client waits rather than fill the spool. */
@@ -336,6 +356,9 @@ public final class Relay implements TransactionRelay {
         }
         transaction.finishing();
         attempts.startBudget();
+        if (bodyNotKept) {
+            return CompletableFuture.completedFuture(Replies.OVERLOADED);
+        }
         if (spoolFailure != null) {
             return CompletableFuture.completedFuture(Replies.LOCAL_ERROR);
         }

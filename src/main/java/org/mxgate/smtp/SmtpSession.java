@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.mxgate.auth.AuthResult;
 import org.mxgate.config.ListenerConfig;
@@ -31,6 +32,7 @@ public final class SmtpSession {
     /** Where the dialogue stands outside a transaction; a transaction's own progress is its {@link Transaction.Phase}. */
     private enum Phase { AWAIT_HELO, READY, CLOSED }
 
+    private final BooleanSupplier overloaded;
     private final String hostname;
     private final String listener;
     private final Supplier<Policy> policies;
@@ -59,6 +61,13 @@ public final class SmtpSession {
      */
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
                        ListenerConfig.Tls tlsMode) {
+        this(hostname, listener, policies, client, clock, tlsMode, () -> false);
+    }
+
+    /** @param overloaded true while the gateway is over its own budget: new transactions get 452 4.3.1 at MAIL */
+    public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
+                       ListenerConfig.Tls tlsMode, BooleanSupplier overloaded) {
+        this.overloaded = overloaded;
         this.hostname = hostname;
         this.listener = listener;
         this.policies = policies;
@@ -300,6 +309,11 @@ public final class SmtpSession {
         }
         if (transaction != null) {
             return error(Replies.NESTED_MAIL);
+        }
+        // The back pressure we expect of a backend, applied to ourselves: over our own budget, a
+        // new transaction is refused for now (not a client error), one in progress goes on.
+        if (overloaded.getAsBoolean()) {
+            return Step.reply(Replies.OVERLOADED);
         }
         // A transaction runs under the policy in force at its MAIL; a reload applies to the next one.
         policy = policies.get();

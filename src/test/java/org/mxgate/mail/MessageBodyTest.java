@@ -124,6 +124,38 @@ class MessageBodyTest {
     }
 
     @Test
+    void bodiesShareTheMemoryBudgetAndGoToFilesWhenItIsSpent() throws IOException {
+        SpoolBudget budget = new SpoolBudget(100, 10_000);
+        try (MessageBody first = new MessageBody(1000, spool, budget);
+             MessageBody second = new MessageBody(1000, spool, budget)) {
+            assertTrue(first.append(ByteBuffer.wrap(bytes(80, 1))));
+            assertFalse(first.isSpooled());
+            assertEquals(80, budget.memoryInUse());
+            assertTrue(second.append(ByteBuffer.wrap(bytes(50, 2))), "kept, though not in memory");
+            assertTrue(second.isSpooled(), "20 bytes of memory left: the second body went to its file");
+            assertEquals(80, budget.memoryInUse());
+            assertEquals(50, budget.diskInUse());
+            assertArrayEquals(bytes(50, 2), read(second));
+        }
+        assertEquals(0, budget.memoryInUse(), "closing gives the budget back");
+        assertEquals(0, budget.diskInUse());
+    }
+
+    @Test
+    void aBodyThatTheDiskBudgetCannotHoldIsNotKept() throws IOException {
+        SpoolBudget budget = new SpoolBudget(0, 1000);
+        try (MessageBody body = new MessageBody(0, spool, budget)) {
+            assertTrue(body.append(ByteBuffer.wrap(bytes(600, 3))));
+            assertFalse(budget.isNearlySpent());
+            assertTrue(body.append(ByteBuffer.wrap(bytes(350, 4))));
+            assertTrue(budget.isNearlySpent(), "950 of 1000: new transactions wait");
+            assertFalse(body.append(ByteBuffer.wrap(bytes(100, 5))), "over the budget: the message cannot be kept");
+            assertEquals(950, budget.diskInUse());
+        }
+        assertEquals(0, budget.diskInUse());
+    }
+
+    @Test
     void emptyAppendChangesNothing() throws IOException {
         try (MessageBody body = new MessageBody(0, spool)) {
             body.append(ByteBuffer.allocate(0));
