@@ -17,18 +17,21 @@ import org.mxgate.smtp.SmtpLineDecoder;
 /**
  * Builds the pipeline of one client connection: for a trusted balancer the PROXY decoder and
  * header handler, for implicit TLS the TLS handler (after the PROXY header, which a balancer
- * sends in the clear), then idle timer, line decoder, reply encoder, session handler.
+ * sends in the clear), then idle timer, the pregreet test where the listener has greet_delay,
+ * line decoder, reply encoder, session handler.
  */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ListenerServices services;
     private final Supplier<Policy> policy;
     private final ChannelGroup sessions;
+    private final EarlyTalkers earlyTalkers;
 
     ListenerInitializer(ListenerServices services, Supplier<Policy> policy, ChannelGroup sessions) {
         this.services = services;
         this.policy = policy;
         this.sessions = sessions;
+        this.earlyTalkers = new EarlyTalkers(services.config().pregreet().remember());
     }
 
     @Override
@@ -50,6 +53,11 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
             p.addLast("tls", services.tls().newHandler(channel.alloc(), false));
         }
         p.addLast("idle", new IdleStateHandler(snapshot.limits().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        // After the PROXY handlers: the delay starts once the header is in, and judges the real client.
+        if (services.config().pregreet().isEnabled()) {
+            p.addLast("pregreet", new PregreetHandler(services.config().pregreet(), services.config().name(),
+                    services.hostname(), earlyTalkers, p.get("proxy-header") != null));
+        }
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);
         p.addLast("session", new SessionHandler(services, policy, decoder));
