@@ -96,7 +96,8 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, Replies.shuttingDown(hostname), null);
             return;
         }
-        // The delay is bounded (greet_delay, at most 1m); an idle timer below it must not start a session.
+        // An idle timer shorter than the delay finds no session to time out yet; the delay itself
+        // is bounded (greet_delay is at most 1m).
         if (!(event instanceof IdleStateEvent)) {
             ctx.fireUserEventTriggered(event);
         }
@@ -118,10 +119,11 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
-    /** Logs the refusal as a session of its own, writes the reply and closes; nothing more is read. */
+    /** Logs the refusal as a session of its own, writes the reply and closes. */
     private void refuse(ChannelHandlerContext ctx, Reply reply, String command) {
+        // Reading goes on, into the bin (channelRead): bytes left unread at the close would turn it
+        // into a reset that can overtake the reply.
         refused = true;
-        ctx.channel().config().setAutoRead(false);
         ProtocolLog log = new ProtocolLog(listener, SessionId.next(), client);
         log.connect();
         if (command != null) {
