@@ -23,6 +23,14 @@ final class ListenerReader {
     private static final Key<String> POLICY = LISTENER.text("policy", null);
     private static final Key<ListenerConfig.Tls> TLS = LISTENER.choice("tls", ListenerConfig.Tls.NONE);
     private static final Key<InetAddress> SOURCE_ADDRESS = LISTENER.key("source_address", null, ListenerReader::oneAddress);
+    private static final Key<Duration> GREET_DELAY = LISTENER.key("greet_delay", PregreetConfig.NONE.delay(),
+            ListenerReader::greetDelay);
+    private static final Key<Boolean> GREET_TEASER = LISTENER.bool("greet_teaser", PregreetConfig.NONE.teaser());
+    private static final Key<Duration> PREGREET_REMEMBER = LISTENER.duration("pregreet_remember",
+            PregreetConfig.NONE.remember());
+
+    /** Postscreen waits 6 s; a minute is already far more than any client needs to show itself. */
+    private static final Duration MAX_GREET_DELAY = Duration.ofMinutes(1);
 
     private static final Block PROXY_PROTOCOL = new Block("trusted");
     private static final Key<Duration> PROXY_TIMEOUT = PROXY_PROTOCOL.duration("timeout", ProxyProtocolConfig.NONE.timeout());
@@ -41,9 +49,37 @@ final class ListenerReader {
         String policy = node.value(POLICY);
         ProxyProtocolConfig proxyProtocol = proxyProtocol(node.child("proxy_protocol"));
         ListenerConfig.Tls tls = node.value(TLS);
+        PregreetConfig pregreet = pregreet(node, tls);
         return name == null || listen == null ? null
                 : new ListenerConfig(name, listen, policy == null ? name : policy, proxyProtocol, node.value(SOURCE_ADDRESS),
-                        tls);
+                        tls, pregreet);
+    }
+
+    private static PregreetConfig pregreet(ConfigNode node, ListenerConfig.Tls tls) {
+        PregreetConfig pregreet = new PregreetConfig(node.value(GREET_DELAY), node.value(GREET_TEASER),
+                node.value(PREGREET_REMEMBER));
+        // RFC 8314 3: with implicit TLS the client speaks first (its handshake), so nobody could pass.
+        if (pregreet.isEnabled() && tls == ListenerConfig.Tls.IMPLICIT) {
+            node.child(GREET_DELAY.name()).error("greet_delay cannot apply to a listener with tls: implicit, where the"
+                    + " client speaks first (its TLS handshake); use it on the port 25 listener");
+        }
+        if (pregreet.teaser() && !pregreet.isEnabled()) {
+            node.child(GREET_TEASER.name()).error("greet_teaser needs greet_delay: the last 220 line follows the delay");
+        }
+        return pregreet;
+    }
+
+    /**
+     * RFC 5321 4.5.3.2.1: a client waits 5 minutes for the greeting, so a delay far below that
+     * costs a real sender nothing but time.
+     */
+    private static Duration greetDelay(String text) {
+        Duration delay = Key.parseDuration(text);
+        if (delay.compareTo(MAX_GREET_DELAY) > 0) {
+            throw new IllegalArgumentException("greet_delay must be at most 1m; clients give up after 5m and every"
+                    + " connection waits this long; postscreen waits 6s");
+        }
+        return delay;
     }
 
     private static ProxyProtocolConfig proxyProtocol(ConfigNode node) {

@@ -15,18 +15,21 @@ import org.mxgate.smtp.SmtpLineDecoder;
 /**
  * Builds the pipeline of one client connection: for a trusted balancer the PROXY decoder and
  * header handler, for implicit TLS the TLS handler (after the PROXY header, which a balancer
- * sends in the clear), then line decoder, reply encoder, the client's timeouts, session handler.
+ * sends in the clear), then the pregreet test where the listener has greet_delay, line
+ * decoder, reply encoder, the client's timeouts, session handler.
  */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ListenerServices services;
     private final Supplier<Policy> policy;
     private final ChannelGroup sessions;
+    private final EarlyTalkers earlyTalkers;
 
     ListenerInitializer(ListenerServices services, Supplier<Policy> policy, ChannelGroup sessions) {
         this.services = services;
         this.policy = policy;
         this.sessions = sessions;
+        this.earlyTalkers = new EarlyTalkers(services.config().pregreet().remember());
     }
 
     @Override
@@ -46,6 +49,11 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         }
         if (services.config().tls() == ListenerConfig.Tls.IMPLICIT) {
             p.addLast("tls", services.tls().newHandler(channel.alloc(), false));
+        }
+        // After the PROXY handlers: the delay starts once the header is in, and judges the real client.
+        if (services.config().pregreet().isEnabled()) {
+            p.addLast("pregreet", new PregreetHandler(services.config().pregreet(), services.config().name(),
+                    services.hostname(), earlyTalkers, p.get("proxy-header") != null));
         }
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);

@@ -77,6 +77,12 @@ public final class Replies {
     public static final Reply NO_8BITMIME_BACKEND =
             Reply.of(554, "5.6.3", "Error: conversion required but not supported: no mail server here accepts 8-bit data");
 
+    // Pregreet test (PregreetIT): a client that talks before the banner, as postscreen words it;
+    // RFC 5321 3.1: 554 in place of the 220. Remembered clients get postscreen's refusal of a
+    // known bad client at their next connections, with the same 554.
+    public static final Reply PREGREET = Reply.of(554, "5.5.1", "Protocol error");
+    public static final Reply EARLY_TALKER = Reply.of(554, "5.3.2", "Service currently unavailable");
+
     // RFC 3207 4: the 220 after which the client starts the TLS handshake.
     public static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");
     public static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "Error: TLS already active");

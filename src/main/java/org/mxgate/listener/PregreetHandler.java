@@ -1,0 +1,134 @@
+package org.mxgate.listener;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.mxgate.config.PregreetConfig;
+import org.mxgate.log.ProtocolLog;
+import org.mxgate.log.SessionId;
+import org.mxgate.mail.Replies;
+import org.mxgate.mail.Reply;
+import org.mxgate.net.ClientAddress;
+
+/**
+ * Postscreen's pregreet test: holds the session back (no channelActive, so no banner) for
+ * {@code greet_delay}, then starts it and removes itself. A client that sends a byte meanwhile
+ * gets {@link Replies#PREGREET} and is closed, and its address is remembered so its next
+ * connections get {@link Replies#EARLY_TALKER} at once. With {@code greet_teaser} the first line
+ * of a multi-line greeting, {@code 220-host ESMTP}, goes out at once and the session's
+ * {@code 220 host ESMTP} ends it after the delay: a client that talks after the first line has
+ * not waited for the reply to end (RFC 5321 4.2.1). Never blocks: the delay is a task scheduled
+ * on the channel's event loop. Sits after the PROXY handlers, so the delay starts once the header
+ * has named the real client, and the real client is what is remembered.
+ */
+final class PregreetHandler extends ChannelInboundHandlerAdapter {
+
+    private final PregreetConfig config;
+    private final String listener;
+    private final String hostname;
+    private final EarlyTalkers talkers;
+    private final boolean behindBalancer;
+
+    private ScheduledFuture<?> greeting;
+    private ClientAddress client;
+    private boolean refused;
+
+    /** @param behindBalancer whether the connection comes from a trusted PROXY peer (its header came first) */
+    PregreetHandler(PregreetConfig config, String listener, String hostname, EarlyTalkers talkers,
+                    boolean behindBalancer) {
+        this.config = config;
+        this.listener = listener;
+        this.hostname = hostname;
+        this.talkers = talkers;
+        this.behindBalancer = behindBalancer;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ClientAddress proxied = ctx.channel().attr(ProxyHeaderHandler.CLIENT).get();
+        client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
+        // A PROXY v2 LOCAL header (or v1 UNKNOWN) is the trusted balancer's own health check,
+        // which often gives up within 2 s (HAProxy's default check timeout): greeted at once.
+        if (behindBalancer && client.balancer() == null) {
+            startSession(ctx);
+            return;
+        }
+        if (talkers.isRemembered(client.real().getAddress())) {
+            refuse(ctx, Replies.EARLY_TALKER, null);
+            return;
+        }
+        if (config.teaser()) {
+            ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), "220-" + Replies.greeting(hostname).text() + "\r\n"));
+        }
+        greeting = ctx.executor().schedule(() -> startSession(ctx), config.delay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+        ReferenceCountUtil.release(msg);
+        if (refused || greeting == null) {
+            return;
+        }
+        greeting.cancel(false);
+        talkers.remember(client.real().getAddress());
+        // Counted, not quoted: an early talker's bytes may be anything, an AUTH line with a password included.
+        refuse(ctx, Replies.PREGREET, "(" + bytes + " bytes before the greeting)");
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // Nothing reaches the session before it starts.
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == SessionDrain.INSTANCE && greeting != null && !refused) {
+            // A stopping gateway does not keep a client waiting for a banner it will follow with 421.
+            greeting.cancel(false);
+            refuse(ctx, Replies.shuttingDown(hostname), null);
+            return;
+        }
+        // The client's timeouts (ClientTimeouts) sit after this handler and report to the session
+        // only, which ignores them before it has started; the delay itself is at most 1m.
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (greeting != null) {
+            greeting.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void startSession(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ctx.pipeline().remove(this);
+        ctx.fireChannelActive();
+    }
+
+    /** Logs the refusal as a session of its own, writes the reply and closes. */
+    private void refuse(ChannelHandlerContext ctx, Reply reply, String command) {
+        // Reading goes on, into the bin (channelRead): bytes left unread at the close would turn it
+        // into a reset that can overtake the reply.
+        refused = true;
+        ProtocolLog log = new ProtocolLog(listener, SessionId.next(), client);
+        log.connect();
+        if (command != null) {
+            log.command(command);
+        }
+        log.reply(reply);
+        log.disconnect();
+        log.flush();
+        ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), reply.wire())).addListener(ChannelFutureListener.CLOSE);
+    }
+}
