@@ -17,7 +17,8 @@ import org.mxgate.smtp.SmtpLineDecoder;
 /**
  * Builds the pipeline of one client connection: for a trusted balancer the PROXY decoder and
  * header handler, for implicit TLS the TLS handler (after the PROXY header, which a balancer
- * sends in the clear), then idle timer, line decoder, reply encoder, session handler.
+ * sends in the clear), then the connection limiter (on the real client), idle timer, line
+ * decoder, reply encoder, session handler.
  */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -49,6 +50,8 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         if (services.config().tls() == ListenerConfig.Tls.IMPLICIT) {
             p.addLast("tls", services.tls().newHandler(channel.alloc(), false));
         }
+        // After PROXY, keyed on the real address; after implicit TLS, so a refused client reads its 421.
+        p.addLast("limits", new ConnectionLimiter(services.limits(), policy));
         p.addLast("idle", new IdleStateHandler(snapshot.limits().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);

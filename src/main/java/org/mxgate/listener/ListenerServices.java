@@ -4,14 +4,16 @@ import java.time.Clock;
 import org.mxgate.auth.Authenticator;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblChecker;
+import org.mxgate.limits.ListenerLimits;
 import org.mxgate.relay.TransactionRelay;
 import org.mxgate.tls.ServerTls;
 
 /**
  * What every session of one listener shares: its config, our hostname, how a transaction gets
  * its relay, the clock, the listener's NAT watch, the DNS list checker (null when no lists are
- * configured), the certificate (null when no listener uses TLS) and the login checker.
+ * configured), the certificate (null when no listener uses TLS), the login checker and the
+ * listener's limits on its clients.
  */
 record ListenerServices(ListenerConfig config, String hostname, TransactionRelay.Opener relays, Clock clock,
-                        NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls, Authenticator auth) {
+                        NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls, Authenticator auth, ListenerLimits limits) {
 }
