@@ -67,4 +67,15 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         }
         ctx.fireChannelRead(msg);
     }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        // The end of an implicit TLS handshake must not reach a session that never started: it
+        // would close the connection before the 421 waiting for that handshake is written.
+        if (refused) {
+            ReferenceCountUtil.release(event);
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
 }

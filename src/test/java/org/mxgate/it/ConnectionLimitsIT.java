@@ -203,6 +203,22 @@ class ConnectionLimitsIT {
         }
     }
 
+    @Test
+    void behindImplicitTlsTheRefusedClientReadsIts421() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.startWith(Submission.config(backend.port(), "implicit", "max_connections: 1\n"),
+                     Map.of("submission", Submission.POLICY, "users", Submission.users()))) {
+            int port = gateway.gateway().port("submission");
+            try (SmtpClient first = SmtpClient.implicitTls(port)) {
+                assertTrue(first.reply().startsWith("220 "));
+                try (SmtpClient second = SmtpClient.implicitTls(port)) {
+                    assertEquals("421 4.3.2 mx.test.invalid Error: too many connections, try again later", second.reply());
+                    assertTrue(second.isClosedByServer());
+                }
+            }
+        }
+    }
+
     private static SmtpClient proxied(int port, String client, int clientPort) throws Exception {
         SmtpClient c = new SmtpClient(port, "127.0.0.1");
         c.write(ProxyProtocolIT.v2(HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP4, client, clientPort));

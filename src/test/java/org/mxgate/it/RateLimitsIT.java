@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,33 @@ class RateLimitsIT {
             try (SmtpClient other = new SmtpClient(gateway.internet(), "127.0.0.2")) {
                 assertTrue(other.reply().startsWith("220 "), "another address");
             }
+        }
+    }
+
+    @Test
+    void aLoginOverItsMessageRateGets450WhateverAddressItComesFrom() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.startWith(Submission.config(backend.port(), "starttls", ""), Map.of(
+                     "submission", Submission.POLICY + "limits: { max_message_rate_per_user: 1 }\n",
+                     "users", Submission.users()))) {
+            int port = gateway.gateway().port("submission");
+            for (String from : List.of("127.0.0.1", "127.0.0.2")) {
+                try (SmtpClient client = new SmtpClient(port, from)) {
+                    client.hello();
+                    client.startTls();
+                    client.send("EHLO client.test");
+                    assertTrue(client.authPlain("alice@example.test", Submission.PASSWORD).startsWith("235"));
+                    String reply = client.sendMessage("alice@example.test", List.of("bob@foreign.test"), BODY);
+                    if (from.equals("127.0.0.1")) {
+                        assertTrue(reply.startsWith("250 2.0.0"), reply);
+                    } else {
+                        assertTrue(reply.startsWith("450 4.7.1 Error: too much mail from alice@example.test, try again in "),
+                                reply);
+                        assertWaitWithinAMinute(reply);
+                    }
+                }
+            }
+            assertEquals(1, backend.messages().size());
         }
     }
 
