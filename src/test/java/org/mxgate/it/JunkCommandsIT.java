@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,13 +43,22 @@ class JunkCommandsIT {
             }
             assertEquals(100, ok, "NOOPs answered before the cut");
             assertEquals("421 4.7.0 mx.test.invalid Error: too many commands without mail", reply);
-            assertTrue(flood.isClosedByServer());
+            assertTrue(closedOrReset(flood));
             try (SmtpClient other = new SmtpClient(gateway.internet())) {
                 other.hello();
                 String queued = other.sendMessage("a@client.test", List.of("user@example.test"),
                         "Subject: after the flood\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertTrue(queued.startsWith("250 2.0.0"), queued);
             }
+        }
+    }
+
+    /** The gateway closes with NOOPs still unread, which a TCP stack may answer with a reset instead of a FIN. */
+    private static boolean closedOrReset(SmtpClient client) throws IOException {
+        try {
+            return client.isClosedByServer();
+        } catch (SocketException reset) {
+            return true;
         }
     }
 }
