@@ -24,6 +24,8 @@ import org.mxgate.config.PolicyConfig;
 import org.mxgate.config.PolicyReloader;
 import org.mxgate.config.PoolConfig;
 import org.mxgate.dnsbl.DnsblChecker;
+import org.mxgate.limits.ClientLimits;
+import org.mxgate.limits.LocalCounters;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
 import org.mxgate.log.NonBlockingAppender;
@@ -58,7 +60,10 @@ public final class Main {
         return start(config, Ticker.systemTicker());
     }
 
-    /** @param authClock what the AUTH failure window is measured with: the system's, or a test's (AuthBruteForceIT) */
+    /**
+     * @param authClock what the AUTH failure window and the client rate windows are measured with: the
+     *                  system's, or a test's (AuthBruteForceIT)
+     */
     public static Gateway start(GatewayConfig config, Ticker authClock) throws InterruptedException {
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One I/O thread per core: a client and its backend sessions share one, and more threads
@@ -87,12 +92,13 @@ public final class Main {
         announceRelaySelfTests(config);
         PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run);
         DnsblChecker dnsbl = dnsbl(config);
+        ClientLimits limits = new ClientLimits(new LocalCounters(authClock), config.hostname(), config.maxConnections());
         List<Listener> listeners = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
                 Supplier<Policy> policy = () -> new Policy(policies.current(listener.policy()));
                 listeners.add(Listener.bind(listener, config.hostname(), policy, pools::get,
-                        spool, dnsbl, tls, auth, acceptors, workers));
+                        spool, dnsbl, tls, auth, limits, acceptors, workers));
             }
         } catch (Exception e) {
             new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources).close();

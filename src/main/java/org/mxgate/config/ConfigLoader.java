@@ -31,6 +31,8 @@ public final class ConfigLoader {
     /** Relative to this file, as every path in it. */
     private static final Key<String> POLICY_DIR = TOP.text("policy_dir", "../policies");
     private static final Key<Duration> SHUTDOWN_GRACE = TOP.duration("shutdown_grace", Duration.ofSeconds(30));
+    private static final Key<Integer> MAX_CONNECTIONS = TOP.integer("max_connections", GatewayConfig.DEFAULT_MAX_CONNECTIONS,
+            0, 10_000_000);
 
     private static final Block TLS = new Block();
     private static final Key<String> CERTIFICATE = TLS.text("certificate", "../certs/mxgate.crt");
@@ -116,6 +118,7 @@ public final class ConfigLoader {
         readListeners(root, policyDir, users(policyDir.resolve("users.yml")), noDnsblZones);
         SpoolConfig spool = spool(root.child("spool"));
         Duration shutdownGrace = root.value(SHUTDOWN_GRACE);
+        int maxConnections = root.value(MAX_CONNECTIONS);
         failIfErrors();
         ConfigNode tls = root.child("tls");
         tls.allowOnly(TLS);
@@ -128,7 +131,7 @@ public final class ConfigLoader {
                 auth.value(HASH_THREADS));
         failIfErrors();
         return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tlsConfig,
-                authLimits);
+                authLimits, maxConnections);
     }
 
     /** Each listener, the policy file it names (read once however many listeners share it), and the two together. */

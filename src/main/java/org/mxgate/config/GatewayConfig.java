@@ -12,11 +12,15 @@ import java.util.Map;
  * @param dnsbl the DNS list zones, or null when none are configured
  * @param tls the listeners' certificate and key files (read only when a listener uses TLS)
  * @param authLimits brute-force limits and hashing threads for SMTP AUTH
+ * @param maxConnections client sessions the whole process holds at once, over every listener; 0 is no limit
  */
 public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
                             Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
                             SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl, TlsConfig tls,
-                            AuthLimitsConfig authLimits) {
+                            AuthLimitsConfig authLimits, int maxConnections) {
+
+    /** The default of {@code max_connections}: well below the file descriptors a service is usually given. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);

@@ -21,10 +21,20 @@ import org.mxgate.net.NetworkSet;
  * @param dnsbl whether this listener refuses clients on the DNS lists, and from which score
  * @param auth SMTP AUTH on this listener, and what a login allows
  * @param requireTls MAIL is refused (530 5.7.0) until the session is encrypted
+ * @param clientLimits the connection, rate and junk command keys of the {@code limits:} block
  */
 public record PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
                            Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks,
-                           AccessConfig access, Dnsbl dnsbl, Auth auth, boolean requireTls) {
+                           AccessConfig access, Dnsbl dnsbl, Auth auth, boolean requireTls,
+                           ClientLimitsConfig clientLimits) {
+
+    /** With the default connection, rate and junk command limits. */
+    public PolicyConfig(String name, Path file, List<String> acceptDomains, NetworkSet relayNetworks,
+                        Map<String, String> routes, LimitsConfig limits, boolean allowWideRelayNetworks,
+                        AccessConfig access, Dnsbl dnsbl, Auth auth, boolean requireTls) {
+        this(name, file, acceptDomains, relayNetworks, routes, limits, allowWideRelayNetworks, access, dnsbl, auth,
+                requireTls, ClientLimitsConfig.DEFAULTS);
+    }
 
     /**
      * The {@code auth:} block and {@code relay.authenticated}.

@@ -39,7 +39,7 @@ final class PolicyFileReader {
     private static final Key<Double> THRESHOLD = DNSBL.key("threshold", 1.0, PolicyFileReader::threshold);
     private static final Key<Enforce> ENFORCE = DNSBL.choice("enforce", Enforce.RCPT);
 
-    private static final Block LIMITS = new Block();
+    private static final Block LIMITS = new Block("exempt");
     private static final LimitsConfig LIMITS_DEFAULTS = LimitsConfig.DEFAULTS;
     private static final Key<Long> MAX_MESSAGE_SIZE = LIMITS.size("max_message_size", LIMITS_DEFAULTS.maxMessageSize());
     private static final Key<Integer> MAX_RECIPIENTS = LIMITS.integer("max_recipients", LIMITS_DEFAULTS.maxRecipients(), 1,
@@ -54,6 +54,29 @@ final class PolicyFileReader {
             LIMITS.duration("max_session_time", LIMITS_DEFAULTS.maxSessionTime());
 
     private static final Block ACCESS = new Block("clients", "helo", "senders", "recipients");
+
+    // The limits: keys counted across sessions and the junk command limit (ClientLimitsConfig); 0 is no limit.
+    private static final ClientLimitsConfig CLIENT_DEFAULTS = ClientLimitsConfig.DEFAULTS;
+    private static final Key<Integer> MAX_CONNECTIONS_PER_IP = LIMITS.integer("max_connections_per_ip",
+            CLIENT_DEFAULTS.maxConnectionsPerIp(), 0, 1_000_000);
+    private static final Key<Integer> MAX_CONNECTIONS = LIMITS.integer("max_connections", CLIENT_DEFAULTS.maxConnections(),
+            0, 1_000_000);
+    private static final Key<Integer> MAX_CONNECTION_RATE_PER_IP = LIMITS.integer("max_connection_rate_per_ip",
+            CLIENT_DEFAULTS.maxConnectionRatePerIp(), 0, 1_000_000);
+    private static final Key<Integer> MAX_MESSAGE_RATE_PER_IP = LIMITS.integer("max_message_rate_per_ip",
+            CLIENT_DEFAULTS.maxMessageRatePerIp(), 0, 1_000_000);
+    private static final Key<Integer> MAX_RECIPIENT_RATE_PER_IP = LIMITS.integer("max_recipient_rate_per_ip",
+            CLIENT_DEFAULTS.maxRecipientRatePerIp(), 0, 1_000_000);
+    private static final Key<Integer> MAX_MESSAGE_RATE_PER_USER = LIMITS.integer("max_message_rate_per_user",
+            CLIENT_DEFAULTS.maxMessageRatePerUser(), 0, 1_000_000);
+    private static final Key<Integer> MAX_RECIPIENT_RATE_PER_USER = LIMITS.integer("max_recipient_rate_per_user",
+            CLIENT_DEFAULTS.maxRecipientRatePerUser(), 0, 1_000_000);
+    private static final Key<Duration> RATE_WINDOW = LIMITS.key("rate_window", CLIENT_DEFAULTS.rateWindow(),
+            PolicyFileReader::rateWindow);
+    private static final Key<Integer> IPV4_PREFIX = LIMITS.integer("ipv4_prefix", CLIENT_DEFAULTS.ipv4Prefix(), 8, 32);
+    private static final Key<Integer> IPV6_PREFIX = LIMITS.integer("ipv6_prefix", CLIENT_DEFAULTS.ipv6Prefix(), 16, 128);
+    private static final Key<Integer> MAX_JUNK_COMMANDS = LIMITS.integer("max_junk_commands",
+            CLIENT_DEFAULTS.maxJunkCommands(), 0, 1_000_000);
 
     /** Where a listed client is refused: at RCPT (the default), or instead of the greeting. */
     private enum Enforce { RCPT, CONNECT }
@@ -74,9 +97,10 @@ final class PolicyFileReader {
         Map<String, String> routes = routes(root, pools);
         AccessConfig access = access(root.child("access"));
         LimitsConfig limits = limits(root.child("limits"));
+        ClientLimitsConfig clientLimits = clientLimits(root.child("limits"));
         PolicyConfig.Dnsbl dnsbl = dnsbl(root.child("dnsbl"), noDnsblZones);
         return new PolicyConfig(name, file, domains, networks, routes, limits, allowWide, access, dnsbl, auth,
-                root.value(REQUIRE_TLS));
+                root.value(REQUIRE_TLS), clientLimits);
     }
 
     private static List<String> acceptDomains(List<ConfigNode> nodes) {
@@ -141,6 +165,31 @@ final class PolicyFileReader {
             node.child("enabled").error(noDnsblZones);
         }
         return new PolicyConfig.Dnsbl(enabled, threshold, atConnect);
+    }
+
+    /** The limits: keys of {@link ClientLimitsConfig}; the block's unknown keys are refused by {@link #limits}. */
+    private static ClientLimitsConfig clientLimits(ConfigNode node) {
+        List<String> exempt = new ArrayList<>();
+        for (ConfigNode n : node.list("exempt")) {
+            if (n.parse(Cidr::parse, null) != null) {
+                exempt.add(n.scalar());
+            }
+        }
+        return new ClientLimitsConfig(node.value(MAX_CONNECTIONS_PER_IP), node.value(MAX_CONNECTIONS),
+                node.value(MAX_CONNECTION_RATE_PER_IP), node.value(MAX_MESSAGE_RATE_PER_IP),
+                node.value(MAX_RECIPIENT_RATE_PER_IP), node.value(MAX_MESSAGE_RATE_PER_USER),
+                node.value(MAX_RECIPIENT_RATE_PER_USER), node.value(RATE_WINDOW), node.value(IPV4_PREFIX),
+                node.value(IPV6_PREFIX), exempt.isEmpty() ? NetworkSet.EMPTY : NetworkSet.parse(exempt),
+                node.value(MAX_JUNK_COMMANDS));
+    }
+
+    // A rate over less than a second is a burst, not a rate; over more than a day, a quota (another issue).
+    private static Duration rateWindow(String text) {
+        Duration window = Key.parseDuration(text);
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("rate_window must be between 1s and 1d, got " + text);
+        }
+        return window;
     }
 
     private static double threshold(String text) {

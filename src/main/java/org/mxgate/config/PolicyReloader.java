@@ -68,8 +68,10 @@ public final class PolicyReloader implements AutoCloseable {
             }
         });
         if (!loaded.listeners().equals(started.listeners()) || !loaded.pools().equals(started.pools())
-                || !loaded.hostname().equals(started.hostname()) || !Objects.equals(loaded.dnsbl(), started.dnsbl())) {
-            LOG.warn("{}: listeners, pools, hostname or dnsbl changed; those changes take effect at the next restart",
+                || !loaded.hostname().equals(started.hostname()) || !Objects.equals(loaded.dnsbl(), started.dnsbl())
+                || loaded.maxConnections() != started.maxConnections()) {
+            LOG.warn("{}: listeners, pools, hostname, dnsbl or max_connections changed; those changes take effect at the"
+                    + " next restart",
                     configFile);
         }
         fileWatch.took(FileWatch.stamps(watchedFiles(loaded)));

@@ -17,6 +17,8 @@ import org.mxgate.auth.Authenticator;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblChecker;
+import org.mxgate.limits.ClientLimits;
+import org.mxgate.limits.ListenerLimits;
 import org.mxgate.policy.Policy;
 import org.mxgate.relay.Relay;
 import org.mxgate.relay.Spool;
@@ -29,11 +31,13 @@ public final class Listener {
     private final ListenerConfig config;
     private final Channel channel;
     private final ChannelGroup sessions;
+    private final ListenerLimits limits;
 
-    private Listener(ListenerConfig config, Channel channel, ChannelGroup sessions) {
+    private Listener(ListenerConfig config, Channel channel, ChannelGroup sessions, ListenerLimits limits) {
         this.config = config;
         this.channel = channel;
         this.sessions = sessions;
+        this.limits = limits;
     }
 
     /**
@@ -41,12 +45,14 @@ public final class Listener {
      *
      * @param dnsbl the DNS list checker, or null when no lists are configured
      * @param tls the certificate in force, or null when no listener uses TLS
+     * @param limits the gateway's limits on clients, of which this listener counts its own
      */
     public static Listener bind(ListenerConfig config, String hostname, Supplier<Policy> policy,
                                 Function<String, BackendPool> pools, Spool spool, DnsblChecker dnsbl,
-                                ServerTls tls, Authenticator auth,
+                                ServerTls tls, Authenticator auth, ClientLimits limits,
                                 EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
         ChannelGroup sessions = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
+        ListenerLimits listenerLimits = limits.forListener(config.name());
         Channel channel = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
@@ -55,12 +61,12 @@ public final class Listener {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ListenerInitializer(
                         new ListenerServices(config, hostname, relays(config, pools, spool), Clock.systemDefaultZone(),
-                                new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth, spool.budget()),
-                        policy, sessions))
+                                new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth,
+                                listenerLimits, spool.budget()), policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();
-        return new Listener(config, channel, sessions);
+        return new Listener(config, channel, sessions, listenerLimits);
     }
 
     /** Each transaction's relay: on the pool of its route, from this listener's source address. */
@@ -76,6 +82,11 @@ public final class Listener {
     /** The bound port: the configured one, or the one the system chose for port 0. */
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** This listener's limits on its clients, and what they count now. */
+    public ListenerLimits limits() {
+        return limits;
     }
 
     /** How many client sessions are open now. */

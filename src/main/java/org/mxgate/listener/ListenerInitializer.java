@@ -15,8 +15,9 @@ import org.mxgate.smtp.SmtpLineDecoder;
 /**
  * Builds the pipeline of one client connection: for a trusted balancer the PROXY decoder and
  * header handler, for implicit TLS the TLS handler (after the PROXY header, which a balancer
- * sends in the clear), then the pregreet test where the listener has greet_delay, line
- * decoder, reply encoder, the client's timeouts, session handler.
+ * sends in the clear), then the connection limiter (on the real client), the pregreet test
+ * where the listener has greet_delay, line decoder, reply encoder, the client's timeouts,
+ * session handler.
  */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -50,6 +51,8 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         if (services.config().tls() == ListenerConfig.Tls.IMPLICIT) {
             p.addLast("tls", services.tls().newHandler(channel.alloc(), false));
         }
+        // After PROXY, keyed on the real address; after implicit TLS, so a refused client reads its 421.
+        p.addLast("limits", new ConnectionLimiter(services.limits(), policy));
         // After the PROXY handlers: the delay starts once the header is in, and judges the real client.
         if (services.config().pregreet().isEnabled()) {
             p.addLast("pregreet", new PregreetHandler(services.config().pregreet(), services.config().name(),

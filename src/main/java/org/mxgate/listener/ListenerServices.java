@@ -4,6 +4,7 @@ import java.time.Clock;
 import org.mxgate.auth.Authenticator;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblChecker;
+import org.mxgate.limits.ListenerLimits;
 import org.mxgate.mail.SpoolBudget;
 import org.mxgate.relay.TransactionRelay;
 import org.mxgate.tls.ServerTls;
@@ -12,14 +13,15 @@ import org.mxgate.tls.ServerTls;
  * What every session of one listener shares: its config, our hostname, how a transaction gets
  * its relay, the clock, the listener's NAT watch, the DNS list checker (null when no lists are
  * configured), the certificate (null when no listener uses TLS), the login checker and the
- * process's spool budget.
+ * listener's limits on its clients and the process's spool budget.
  */
 record ListenerServices(ListenerConfig config, String hostname, TransactionRelay.Opener relays, Clock clock,
-                        NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls, Authenticator auth, SpoolBudget budget) {
+                        NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls, Authenticator auth, ListenerLimits limits,
+                        SpoolBudget budget) {
 
     /** Without a spool budget of their own: for tests of one session. */
     ListenerServices(ListenerConfig config, String hostname, TransactionRelay.Opener relays, Clock clock,
-                     NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls, Authenticator auth) {
-        this(config, hostname, relays, clock, nat, dnsbl, tls, auth, SpoolBudget.UNLIMITED);
+                     NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls, Authenticator auth, ListenerLimits limits) {
+        this(config, hostname, relays, clock, nat, dnsbl, tls, auth, limits, SpoolBudget.UNLIMITED);
     }
 }

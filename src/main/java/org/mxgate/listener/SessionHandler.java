@@ -78,7 +78,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
         session = new SmtpSession(services.hostname(), listener, policy, client, services.clock(), services.config().tls(),
-                services.budget()::isNearlySpent);
+                services.limits(), services.budget()::isNearlySpent);
         // Started now, so the answer is usually in before the first RCPT needs it.
         if (services.dnsbl() != null && policy.get().usesDnsbl()) {
             dnsbl = services.dnsbl().check(client.real().getAddress());

@@ -1,5 +1,6 @@
 /**
  * The I/O shell: listening sockets, the pipeline of each client connection and the handler that
- * carries out the session's steps. Depends on smtp, policy, dnsbl, auth, tls, relay, backend, config, mail, net and log.
+ * carries out the session's steps. Depends on smtp, policy, dnsbl, auth, tls, relay, backend,
+ * config, mail, net, log and limits.
  */
 package org.mxgate.listener;

@@ -146,6 +146,36 @@ public final class Replies {
 
     public static final Reply DNSBL_TEMPFAIL = Reply.of(451, "4.7.1", "Service unavailable; DNS list lookup failed, try again later");
 
+    // Client limits (ConnectionLimitsIT, RateLimitsIT, JunkCommandsIT): Postfix's anvil wording, and
+    // a rate refusal says when a retry fits again. RFC 5321 3.1: a refusal at the greeting is 421
+    // and a close; RFC 5321 4.5.3.1.10: a limit on RCPT commands is a 452.
+    public static Reply tooManyConnectionsFrom(String hostname, String client) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many connections from " + client + ", try again later");
+    }
+
+    public static Reply connectionRateFrom(String hostname, String client, long retrySeconds) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many connections from " + client + ", try again in "
+                + retrySeconds + " s");
+    }
+
+    // RFC 3463 3.3.2 (X.3.2, system not accepting network messages): our own capacity, not the client's doing.
+    public static Reply tooManyConnections(String hostname) {
+        return Reply.of(421, "4.3.2", hostname + " Error: too many connections, try again later");
+    }
+
+    public static Reply messageRate(String from, long retrySeconds) {
+        return Reply.of(450, "4.7.1", "Error: too much mail from " + from + ", try again in " + retrySeconds + " s");
+    }
+
+    public static Reply recipientRate(String from, long retrySeconds) {
+        return Reply.of(452, "4.7.1", "Error: too many recipients from " + from + ", try again in " + retrySeconds + " s");
+    }
+
+    // Postfix's smtpd_junk_command_limit, ended with 421 as max_errors is.
+    public static Reply tooManyJunkCommands(String hostname) {
+        return Reply.of(421, "4.7.0", hostname + " Error: too many commands without mail");
+    }
+
     public static Reply relayDenied(MailAddress recipient) {
         return RELAY_DENIED.withText("<" + recipient + ">: Relay access denied");
     }

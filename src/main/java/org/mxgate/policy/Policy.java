@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.mxgate.config.ClientLimitsConfig;
 import org.mxgate.config.LimitsConfig;
 import org.mxgate.config.PolicyConfig;
 import org.mxgate.config.UsersConfig;
@@ -59,6 +60,11 @@ public final class Policy {
 
     public LimitsConfig limits() {
         return config.limits();
+    }
+
+    /** The connection, rate and junk command limits, which the limits package counts across sessions. */
+    public ClientLimitsConfig clientLimits() {
+        return config.clientLimits();
     }
 
     /** Whether AUTH is advertised and accepted: only over TLS, or in plaintext to loopback clients where the policy says so. */

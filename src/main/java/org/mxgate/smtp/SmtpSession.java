@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.mxgate.auth.AuthResult;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblScore;
+import org.mxgate.limits.ListenerLimits;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.QueueId;
@@ -41,6 +42,7 @@ public final class SmtpSession {
     private final Clock clock;
     private final ListenerConfig.Tls tlsMode;
     private final SessionAuth auth = new SessionAuth();
+    private final ListenerLimits limits;
 
     private Phase phase = Phase.AWAIT_HELO;
     private String helo;
@@ -48,25 +50,28 @@ public final class SmtpSession {
     private Transaction transaction;
     private MailAddress pendingRecipient;
     private int errors;
+    private int junk;
     private DnsblScore dnsbl;
     private String tls;
 
-    public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock) {
-        this(hostname, listener, policies, client, clock, ListenerConfig.Tls.NONE);
+    public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
+                       ListenerLimits limits) {
+        this(hostname, listener, policies, client, clock, ListenerConfig.Tls.NONE, limits);
     }
 
     /**
      * @param policies the listener's policy in force; read at EHLO and at each MAIL, so a reload applies to the next transaction
      * @param tlsMode whether STARTTLS is offered (implicit TLS is reported through {@link #onTlsEstablished})
+     * @param limits the listener's message and recipient rates, counted with every other session's
      */
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
-                       ListenerConfig.Tls tlsMode) {
-        this(hostname, listener, policies, client, clock, tlsMode, () -> false);
+                       ListenerConfig.Tls tlsMode, ListenerLimits limits) {
+        this(hostname, listener, policies, client, clock, tlsMode, limits, () -> false);
     }
 
     /** @param overloaded true while the gateway is over its own budget: new transactions get 452 4.3.1 at MAIL */
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
-                       ListenerConfig.Tls tlsMode, BooleanSupplier overloaded) {
+                       ListenerConfig.Tls tlsMode, ListenerLimits limits, BooleanSupplier overloaded) {
         this.overloaded = overloaded;
         this.hostname = hostname;
         this.listener = listener;
@@ -75,6 +80,7 @@ public final class SmtpSession {
         this.client = client;
         this.clock = clock;
         this.tlsMode = tlsMode;
+        this.limits = limits;
     }
 
     /** RFC 5321 3.1: a client the policy refuses at connect gets a 554 instead of the 220, and is closed. */
@@ -160,16 +166,16 @@ public final class SmtpSession {
             case DATA -> data(argument);
             case RSET -> {
                 endTransaction();
-                yield Step.reply(Replies.OK);
+                yield junk(Step.reply(Replies.OK));
             }
-            case NOOP -> Step.reply(Replies.OK);
+            case NOOP -> junk(Step.reply(Replies.OK));
             case QUIT -> {
                 endTransaction();
                 yield close(Replies.closing(hostname));
             }
             // RFC 5321 3.5.3: 252 when we cannot verify, rather than a refusal.
-            case VRFY -> argument.isEmpty() ? error(Replies.SYNTAX) : Step.reply(Replies.CANNOT_VRFY);
-            case HELP -> Step.reply(Replies.HELP);
+            case VRFY -> argument.isEmpty() ? error(Replies.SYNTAX) : junk(Step.reply(Replies.CANNOT_VRFY));
+            case HELP -> junk(Step.reply(Replies.HELP));
             case STARTTLS -> startTls(argument);
             case AUTH -> auth(argument);
             case EXPN, BDAT -> error(Replies.NOT_IMPLEMENTED);
@@ -227,16 +233,21 @@ public final class SmtpSession {
         // RFC 5321 4.1.4: EHLO or HELO in the middle of a transaction resets it.
         endTransaction();
         policy = policies.get();
+        // A repeated greeting moves no mail; the EHLO after STARTTLS is a first one (RFC 3207 4.2 forgets the last).
+        boolean repeated = helo != null;
         helo = name;
         extended = command.verb() == Verb.EHLO;
         phase = Phase.READY;
+        Step reply;
         if (!extended) {
-            return Step.reply(Reply.of(250, null, hostname));
+            reply = Step.reply(Reply.of(250, null, hostname));
+        } else {
+            boolean offerStartTls = tlsMode == ListenerConfig.Tls.STARTTLS && tls == null;
+            // AUTH only over TLS (or plaintext to loopback where the policy says so): TlsAuthIT.
+            boolean offerAuth = policy.offersAuth(facts());
+            reply = Step.reply(EhloReply.of(hostname, policy.limits().maxMessageSize(), offerStartTls, offerAuth));
         }
-        boolean offerStartTls = tlsMode == ListenerConfig.Tls.STARTTLS && tls == null;
-        // AUTH only over TLS (or plaintext to loopback where the policy says so): TlsAuthIT.
-        boolean offerAuth = policy.offersAuth(facts());
-        return Step.reply(EhloReply.of(hostname, policy.limits().maxMessageSize(), offerStartTls, offerAuth));
+        return repeated ? junk(reply) : reply;
     }
 
     private Step startTls(String argument) {
@@ -326,6 +337,10 @@ public final class SmtpSession {
         if (!verdict.isAccepted()) {
             return error(verdict.reply());
         }
+        Optional<Reply> overRate = limits.message(client.real().getAddress(), auth.login(), policy.clientLimits());
+        if (overRate.isPresent()) {
+            return error(overRate.get());
+        }
         transaction = new Transaction(envelope.value(), QueueId.next());
         return Step.reply(verdict.reply());
     }
@@ -338,6 +353,11 @@ public final class SmtpSession {
         Checked<MailAddress> recipient = EnvelopeParser.rcptTo(argument, isUtf8, transaction.envelope().smtputf8());
         if (recipient.isRefused()) {
             return error(recipient.refusal());
+        }
+        // Every RCPT counts, as in Postfix's smtpd_client_recipient_rate_limit: refused ones probe addresses too.
+        Optional<Reply> overRate = limits.recipient(client.real().getAddress(), auth.login(), policy.clientLimits());
+        if (overRate.isPresent()) {
+            return error(overRate.get());
         }
         Verdict verdict = policy.checkRecipient(facts(), transaction.envelope(), recipient.value());
         if (!verdict.isAccepted()) {
@@ -424,7 +444,9 @@ public final class SmtpSession {
     public Step onDataOutcome(Reply reply) {
         endTransaction();
         if (reply.isPositive()) {
+            // A delivered message clears both counts, as Postfix clears its error and junk command counts.
             errors = 0;
+            junk = 0;
             return Step.reply(reply);
         }
         return error(reply);
@@ -444,6 +466,21 @@ public final class SmtpSession {
         }
         endTransaction();
         return close(reply, Replies.tooManyErrors(hostname));
+    }
+
+    /**
+     * A command that moves no mail (NOOP, RSET, VRFY, HELP, a repeated HELO/EHLO): past the
+     * policy's max_junk_commands without a delivered message, 421 and close instead of its reply,
+     * as Postfix's smtpd_junk_command_limit ends such a client (JunkCommandsIT). Bad commands
+     * count towards max_errors instead, never both.
+     */
+    private Step junk(Step step) {
+        int limit = policy.clientLimits().maxJunkCommands();
+        if (limit == 0 || ++junk <= limit) {
+            return step;
+        }
+        endTransaction();
+        return close(Replies.tooManyJunkCommands(hostname));
     }
 
     /** The step, or the refusal as an error reply. */

@@ -151,7 +151,9 @@ class PipelineFloodIT {
                     servers:
                       - { name: mx1, address: "127.0.0.1:%d" }
                 """.formatted(port, backendPort));
-        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\nroute: mailbox\n");
+        // No junk command limit: the flood must meet back pressure, not be ended after 100 NOOPs (JunkCommandsIT).
+        Files.writeString(dir.resolve("policies/internet.yml"),
+                "accept_domains: [example.test]\nroute: mailbox\nlimits: { max_junk_commands: 0 }\n");
         return config;
     }
 

@@ -19,6 +19,8 @@ class SessionLimitsIT {
     private static final int CLOSE_GRACE_SECONDS = 10;
 
     private static final String LIMITS = "  max_message_size: 2KB\n  max_recipients: 2\n  idle_timeout: 1s\n";
+    /** The NOOP flood must be ended by the idle timeout, not by the junk command limit (JunkCommandsIT). */
+    private static final String FLOOD_LIMITS = LIMITS + "  max_junk_commands: 0\n";
 
     @Test
     void overlongCommandLineIsRefusedAndTheSessionGoesOn() throws Exception {
@@ -67,7 +69,7 @@ class SessionLimitsIT {
     @Test
     void aClientThatNeverReadsIsClosedAfterItsIdleTimeoutAndTheCloseGrace() throws Exception {
         try (RecordingBackend backend = new RecordingBackend();
-             TestGateway gateway = TestGateway.start(List.of(backend.port()), "", LIMITS);
+             TestGateway gateway = TestGateway.start(List.of(backend.port()), "", FLOOD_LIMITS);
              Socket flood = new Socket()) {
             flood.setReceiveBufferSize(4096);
             flood.connect(new InetSocketAddress("127.0.0.1", gateway.internet()));

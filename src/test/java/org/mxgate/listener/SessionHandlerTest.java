@@ -28,6 +28,8 @@ import org.mxgate.config.LimitsConfig;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.PolicyConfig;
 import org.mxgate.config.ProxyProtocolConfig;
+import org.mxgate.limits.ClientLimits;
+import org.mxgate.limits.LocalCounters;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.Reply;
@@ -126,7 +128,8 @@ class SessionHandlerTest {
         ListenerConfig config = new ListenerConfig("internet", HostPort.parse("127.0.0.1:25"), "internet",
                 ProxyProtocolConfig.NONE, null);
         ListenerServices services = new ListenerServices(config, "mx.example.test", opener, Clock.systemUTC(),
-                new NatSuspicion("internet", Clock.systemUTC()), null, null, null);
+                new NatSuspicion("internet", Clock.systemUTC()), null, null, null,
+                new ClientLimits(new LocalCounters(), "mx.example.test", 0).forListener("internet"));
         SmtpLineDecoder decoder = new SmtpLineDecoder();
         channel = new EmbeddedChannel(false, true);
         channel.attr(ProxyHeaderHandler.CLIENT).set(

@@ -26,6 +26,8 @@ import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
 import org.mxgate.mail.Transaction;
+import org.mxgate.limits.ClientLimits;
+import org.mxgate.limits.LocalCounters;
 import org.mxgate.net.ClientAddress;
 import org.mxgate.net.NetworkSet;
 import org.mxgate.policy.Policy;
@@ -449,7 +451,8 @@ class SmtpSessionTest {
     }
 
     private static SmtpSession session(String ip) {
-        return new SmtpSession(HOST, "internet", () -> POLICY, ClientAddress.direct(new InetSocketAddress(ip, 40000)), CLOCK);
+        return new SmtpSession(HOST, "internet", () -> POLICY, ClientAddress.direct(new InetSocketAddress(ip, 40000)), CLOCK,
+                new ClientLimits(new LocalCounters(), HOST, 0).forListener("internet"));
     }
 
     private static SmtpSession readyForData(String ip) {

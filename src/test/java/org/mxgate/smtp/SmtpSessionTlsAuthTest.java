@@ -23,6 +23,8 @@ import org.mxgate.config.LimitsConfig;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.PolicyConfig;
 import org.mxgate.config.UsersConfig;
+import org.mxgate.limits.ClientLimits;
+import org.mxgate.limits.LocalCounters;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
 import org.mxgate.net.ClientAddress;
@@ -48,7 +50,7 @@ class SmtpSessionTlsAuthTest {
 
     private static SmtpSession session(String ip, Policy policy, ListenerConfig.Tls tls) {
         return new SmtpSession(HOST, "submission", () -> policy, ClientAddress.direct(new InetSocketAddress(ip, 40000)),
-                CLOCK, tls);
+                CLOCK, tls, new ClientLimits(new LocalCounters(), HOST, 0).forListener("submission"));
     }
 
     private static SmtpSession starttls() {

@@ -1,0 +1,52 @@
+package org.mxgate.limits;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's limits on its clients, shared by every listener: the counters per client
+ * address and login, and the process-wide cap on open sessions ({@code max_connections} in
+ * conf/mxgate.yml), which protects this process's file descriptors and memory and so is never
+ * shared with other instances. Thread-safe.
+ */
+public final class ClientLimits {
+
+    private final Counters counters;
+    private final String hostname;
+    private final int maxSessions;
+    private final AtomicInteger sessions = new AtomicInteger();
+
+    /** @param maxSessions client sessions the process holds at once; 0 is no limit */
+    public ClientLimits(Counters counters, String hostname, int maxSessions) {
+        this.counters = counters;
+        this.hostname = hostname;
+        this.maxSessions = maxSessions;
+    }
+
+    /** The limits of one listener, which counts its clients apart from the other listeners'. */
+    public ListenerLimits forListener(String listener) {
+        return new ListenerLimits(listener, hostname, counters, this);
+    }
+
+    /** Client sessions open now, over every listener. */
+    public int openSessions() {
+        return sessions.get();
+    }
+
+    boolean takeSession() {
+        return take(sessions, maxSessions);
+    }
+
+    void giveBackSession() {
+        sessions.decrementAndGet();
+    }
+
+    /** One more on {@code open} unless that passes {@code max} (0: no limit). */
+    static boolean take(AtomicInteger open, int max) {
+        int now = open.incrementAndGet();
+        if (max > 0 && now > max) {
+            open.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,145 @@
+package org.mxgate.limits;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.mxgate.config.ClientLimitsConfig;
+import org.mxgate.mail.Replies;
+import org.mxgate.mail.Reply;
+
+/**
+ * One listener's limits on its clients, under the policy in force (passed in with each question,
+ * so a reload applies to the next connection and the next MAIL). Client addresses are counted
+ * per network of the policy's prefix lengths ({@link AddressKey}), on this listener only; logins
+ * are counted on every listener together, as one account is one sender wherever it logs in.
+ * Addresses in {@code exempt} are not counted; the listener's and the process's caps apply to
+ * every client. An event a limit refuses is not counted, so the retry hint in the refusal holds,
+ * and a client that waits as it is told gets in. Thread-safe; never blocks.
+ */
+public final class ListenerLimits {
+
+    /**
+     * How long a session's slot may stay counted without being given back: longer than any
+     * session lasts, and a shared store's safety net for an instance that stopped while holding
+     * slots.
+     */
+    static final Duration SESSION_SLOT = Duration.ofDays(1);
+
+    /** Refusals of one kind and client are logged once within this, so they cannot fill the log. */
+    static final Duration LOG_QUIET = Duration.ofMinutes(1);
+
+    private final String listener;
+    private final String hostname;
+    private final Counters counters;
+    private final ClientLimits gateway;
+    private final AtomicInteger sessions = new AtomicInteger();
+
+    ListenerLimits(String listener, String hostname, Counters counters, ClientLimits gateway) {
+        this.listener = listener;
+        this.hostname = hostname;
+        this.counters = counters;
+        this.gateway = gateway;
+    }
+
+    /**
+     * A new connection from {@code client} (the real address, after any PROXY header): the
+     * process's cap, the listener's, the client's concurrent sessions, then its connection rate.
+     * Each slot taken is given back when a later check refuses.
+     */
+    public Admission admit(InetAddress client, ClientLimitsConfig limits) {
+        List<Runnable> slots = new ArrayList<>(3);
+        if (!gateway.takeSession()) {
+            return refuse(slots, Replies.tooManyConnections(hostname), "gateway");
+        }
+        slots.add(gateway::giveBackSession);
+        if (!ClientLimits.take(sessions, limits.maxConnections())) {
+            return refuse(slots, Replies.tooManyConnections(hostname), "listener");
+        }
+        slots.add(sessions::decrementAndGet);
+        if (limits.exempt().contains(client)) {
+            return Admission.admitted(slots);
+        }
+        String from = AddressKey.of(client, limits.ipv4Prefix(), limits.ipv6Prefix());
+        if (limits.maxConnectionsPerIp() > 0) {
+            String key = key("sessions", from);
+            Tally open = counters.increment(key, SESSION_SLOT);
+            slots.add(() -> counters.release(key));
+            if (open.count() > limits.maxConnectionsPerIp()) {
+                return refuse(slots, Replies.tooManyConnectionsFrom(hostname, from), "sessions " + from);
+            }
+        }
+        if (limits.maxConnectionRatePerIp() > 0) {
+            String key = key("connections", from);
+            Tally rate = counters.increment(key, limits.rateWindow());
+            if (rate.count() > limits.maxConnectionRatePerIp()) {
+                counters.release(key);
+                return refuse(slots, Replies.connectionRateFrom(hostname, from, rate.retrySeconds()), "rate " + from);
+            }
+        }
+        return Admission.admitted(slots);
+    }
+
+    /** A MAIL command: the messages per window of the client's address and of its login (null when none). */
+    public Optional<Reply> message(InetAddress client, String login, ClientLimitsConfig limits) {
+        return rate("messages", client, login, limits, limits.maxMessageRatePerIp(), limits.maxMessageRatePerUser(),
+                Replies::messageRate);
+    }
+
+    /** A RCPT command: the recipients per window of the client's address and of its login (null when none). */
+    public Optional<Reply> recipient(InetAddress client, String login, ClientLimitsConfig limits) {
+        return rate("recipients", client, login, limits, limits.maxRecipientRatePerIp(), limits.maxRecipientRatePerUser(),
+                Replies::recipientRate);
+    }
+
+    /** Sessions open now from the client's counted network on this listener (what max_connections_per_ip counts). */
+    public long sessionsFrom(InetAddress client, ClientLimitsConfig limits) {
+        return counters.read(key("sessions", AddressKey.of(client, limits.ipv4Prefix(), limits.ipv6Prefix())),
+                SESSION_SLOT).count();
+    }
+
+    /** Sessions open now on this listener (what max_connections counts). */
+    public int openSessions() {
+        return sessions.get();
+    }
+
+    private Optional<Reply> rate(String what, InetAddress client, String login, ClientLimitsConfig limits, int perIp,
+                                 int perUser, BiFunction<String, Long, Reply> refusal) {
+        String addressKey = null;
+        if (perIp > 0 && !limits.exempt().contains(client)) {
+            String from = AddressKey.of(client, limits.ipv4Prefix(), limits.ipv6Prefix());
+            addressKey = key(what, from);
+            Tally tally = counters.increment(addressKey, limits.rateWindow());
+            if (tally.count() > perIp) {
+                counters.release(addressKey);
+                return Optional.of(refusal.apply(from, tally.retrySeconds()));
+            }
+        }
+        if (login != null && perUser > 0) {
+            String userKey = "user|" + what + "|" + login.toLowerCase(Locale.ROOT);
+            Tally tally = counters.increment(userKey, limits.rateWindow());
+            if (tally.count() > perUser) {
+                counters.release(userKey);
+                if (addressKey != null) {
+                    counters.release(addressKey);
+                }
+                return Optional.of(refusal.apply(login, tally.retrySeconds()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Admission refuse(List<Runnable> slots, Reply reply, String reason) {
+        slots.forEach(Runnable::run);
+        boolean first = counters.increment(key("refused", reason), LOG_QUIET).count() == 1;
+        return Admission.refused(reply, first);
+    }
+
+    private String key(String what, String from) {
+        return listener + "|" + what + "|" + from;
+    }
+}

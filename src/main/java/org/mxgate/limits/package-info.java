@@ -1,0 +1,6 @@
+/**
+ * Limits on clients, counted on their real addresses and logins: concurrent sessions and
+ * connection, message and recipient rates over sliding windows, behind the one {@code Counters}
+ * interface (in process now, shared between instances later). Depends on config, mail and net.
+ */
+package org.mxgate.limits;
