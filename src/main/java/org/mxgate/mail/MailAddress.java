@@ -32,8 +32,9 @@ public record MailAddress(String localPart, String domain) {
             }
             inner = inner.substring(colon + 1);
         }
-        // RFC 5321 4.1.1.3: "<Postmaster>" without a domain names the local postmaster.
-        if (inner.equalsIgnoreCase("postmaster")) {
+        // RFC 5321 4.1.1.3: "<Postmaster>" without a domain names the local postmaster, in any
+        // ASCII case (equalsIgnoreCase would also take the long s of "po\u017Ftmaster").
+        if (inner.length() == 10 && inner.chars().allMatch(c -> c < 0x80) && inner.equalsIgnoreCase("postmaster")) {
             return Optional.of(new MailAddress(inner, ""));
         }
         return parseMailbox(inner);

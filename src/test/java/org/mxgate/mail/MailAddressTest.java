@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,6 +46,14 @@ class MailAddressTest {
     @ValueSource(strings = {"<b@[IPv6:.001:d::0]>", "<b@[IPv6:.:]>", "<b@[IPv6:..:1]>", "<b@[IPv6:.1:2]>"})
     void ipv6LiteralsStartingWithADotDoNotParse(String path) {
         assertTrue(MailAddress.parsePath(path).isEmpty(), path);
+    }
+
+    // Found by MailAddressFuzzTest: equalsIgnoreCase took the long s for an s, so this was the
+    // bare postmaster that policy accepts from anyone (RFC 5321 4.1.1.3 means ASCII case).
+    @Test
+    void barePostmasterIsPostmasterInAsciiCaseOnly() {
+        assertTrue(MailAddress.parsePath("<po\u017ftma\u017fter>").isEmpty());
+        assertTrue(MailAddress.parsePath("<POSTMASTER>").orElseThrow().isBarePostmaster());
     }
 
     @ParameterizedTest
