@@ -122,12 +122,20 @@ public record MailAddress(String localPart, String domain) {
             for (int i = 0; i < label.length(); i++) {
                 char c = label.charAt(i);
                 boolean ldh = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-                if (!ldh && c < 0x80) {
+                if (!ldh && c < 0x80 || isIdnDot(c)) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /**
+     * RFC 3490 3.1: IDNA reads these as dots, so Domain would compare "x\u3002" as "x." and
+     * "\u3002" as the root (MailAddressFuzzTest). IDNA2008 allows none of them in a label.
+     */
+    private static boolean isIdnDot(char c) {
+        return c == '\u3002' || c == '\uff0e' || c == '\uff61';
     }
 
     // RFC 5321 4.1.3: [192.0.2.1] or [IPv6:2001:db8::1]; anything else in brackets is no address.

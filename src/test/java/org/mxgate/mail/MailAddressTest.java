@@ -56,6 +56,14 @@ class MailAddressTest {
         assertTrue(MailAddress.parsePath("<POSTMASTER>").orElseThrow().isBarePostmaster());
     }
 
+    // Found by MailAddressFuzzTest: IDNA reads these as dots, so the domain policy compared was
+    // another than the one written ("x." or the root).
+    @ParameterizedTest
+    @ValueSource(strings = {"<bob@\u3002>", "<bob@x\u3002>", "<bob@example\uff0etest>", "<bob@a\uff61b>"})
+    void domainsWithDotsOtherThanTheFullStopDoNotParse(String path) {
+        assertTrue(MailAddress.parsePath(path).isEmpty(), path);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {65, 300})
     void overlongLocalPartsDoNotParse(int length) {
