@@ -1,0 +1,18 @@
+package org.mxgate.fuzz;
+
+/**
+ * What every fuzz target ({@code *FuzzTest}, Jazzer's {@code @FuzzTest}) shares. Under
+ * {@code mvn verify} each target replays its stored inputs, the files under
+ * {@code src/test/resources/<package>/<Class>Inputs/<method>/}: the seeds and every input that
+ * once found something. With {@code mvn -Pfuzz test} (what {@code .ci/run} does) each target is
+ * fuzzed for {@link #TIME_BOX}; a finding fails the build and Jazzer stores its input in that
+ * directory, so it becomes a regression input too. docs/security.md lists the targets.
+ */
+public final class FuzzTargets {
+
+    /** How long one target is fuzzed: long enough to pass its seeds' neighbourhoods, short enough for CI. */
+    public static final String TIME_BOX = "60s";
+
+    private FuzzTargets() {
+    }
+}
