@@ -1,5 +1,6 @@
 package org.mxgate.mail;
 
+import java.text.Normalizer;
 import java.util.Optional;
 
 /**
@@ -32,9 +33,8 @@ public record MailAddress(String localPart, String domain) {
             }
             inner = inner.substring(colon + 1);
         }
-        // RFC 5321 4.1.1.3: "<Postmaster>" without a domain names the local postmaster, in any
-        // ASCII case (equalsIgnoreCase would also take the long s of "po\u017Ftmaster").
-        if (inner.length() == 10 && inner.chars().allMatch(c -> c < 0x80) && inner.equalsIgnoreCase("postmaster")) {
+        // RFC 5321 4.1.1.3: "<Postmaster>" without a domain names the local postmaster.
+        if (isPostmaster(inner)) {
             return Optional.of(new MailAddress(inner, ""));
         }
         return parseMailbox(inner);
@@ -126,8 +126,22 @@ public record MailAddress(String localPart, String domain) {
                     return false;
                 }
             }
+            if (!label.chars().allMatch(c -> c < 0x80) && !isLdh(Normalizer.normalize(label, Normalizer.Form.NFKC))) {
+                return false;
+            }
         }
         return true;
+    }
+
+    /**
+     * IDNA maps a label through NFKC before it becomes an A-label, and NFKC turns some characters
+     * into ASCII punctuation: the one dot leader U+2024 into ".", "\u2488" into "1.". Such a label
+     * would compare as other labels than it is written ("d\u2024" as "d.": MailAddressFuzzTest),
+     * and IDNA2008 allows none of them.
+     */
+    private static boolean isLdh(String normalizedLabel) {
+        return normalizedLabel.chars().allMatch(c -> c >= 0x80 || c == '-' || (c >= '0' && c <= '9')
+                || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
     }
 
     /**
@@ -171,6 +185,15 @@ public record MailAddress(String localPart, String domain) {
 
     public boolean isNullSender() {
         return localPart.isEmpty();
+    }
+
+    /**
+     * "postmaster" in any ASCII case; equalsIgnoreCase alone would also take the long s of
+     * "po\u017Ftmaster", which would pass a DNSBL-listed client as writing to our postmaster.
+     */
+    public static boolean isPostmaster(String localPart) {
+        return localPart.length() == 10 && localPart.chars().allMatch(c -> c < 0x80)
+                && localPart.equalsIgnoreCase("postmaster");
     }
 
     /** The bare {@code <postmaster>} recipient, which RFC 5321 4.1.1.3 requires us to accept. */
