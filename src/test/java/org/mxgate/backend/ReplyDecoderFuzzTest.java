@@ -40,7 +40,7 @@ class ReplyDecoderFuzzTest {
     }
 
     @FuzzTest(maxDuration = FuzzTargets.TIME_BOX)
-    @DictionaryEntries({"\r\n", "250-", "250 ", "550 5.1.1 ", "2.0.0 ", "421 ", "\r"})
+    @DictionaryEntries({"\\x0D\\x0A", "250-", "250 ", "550 5.1.1 ", "2.0.0 ", "421 ", "\\x0D"})
     @DictionaryFile(resourcePath = FuzzWrites.DICTIONARY)
     void backendStream(byte[] input) {
         List<byte[]> writes = FuzzWrites.split(input);

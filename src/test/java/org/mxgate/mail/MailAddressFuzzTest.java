@@ -26,7 +26,7 @@ class MailAddressFuzzTest {
     }
 
     @FuzzTest(maxDuration = FuzzTargets.TIME_BOX)
-    @DictionaryEntries({"<", ">", "@", "\"", "\\", ",@", ":", ".", "[IPv6:", "::", "]", "[192.0.2.1]", "postmaster", "%", "!",
+    @DictionaryEntries({"<", ">", "@", "\\x22", "\\x5C", ",@", ":", ".", "[IPv6:", "::", "]", "[192.0.2.1]", "postmaster", "%", "!",
         "xn--", "\u00f6", "\u3002", "\uff0e"})
     void path(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);

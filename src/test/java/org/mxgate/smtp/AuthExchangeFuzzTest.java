@@ -40,7 +40,7 @@ class AuthExchangeFuzzTest {
     }
 
     @FuzzTest(maxDuration = FuzzTargets.TIME_BOX)
-    @DictionaryEntries({"PLAIN", "LOGIN", " ", "\n", "\r\n", "*", "=", "AA", "==", "YWxpY2U=", "AGFsaWNlAHNlY3JldA=="})
+    @DictionaryEntries({"PLAIN", "LOGIN", " ", "\\x0A", "\\x0D\\x0A", "*", "=", "AA", "==", "YWxpY2U=", "AGFsaWNlAHNlY3JldA=="})
     void exchange(byte[] input) {
         // Lines as the line decoder hands them on: split at LF, a CR before it dropped.
         List<String> lines = new ArrayList<>();

@@ -35,7 +35,7 @@ class CommandParserFuzzTest {
     }
 
     @FuzzTest(maxDuration = FuzzTargets.TIME_BOX)
-    @DictionaryEntries({"MAIL ", "RCPT ", "FROM:<", "TO:<", ">", "@", "\"", "\\", " SIZE=", " BODY=", "8BITMIME", " SMTPUTF8",
+    @DictionaryEntries({"MAIL ", "RCPT ", "FROM:<", "TO:<", ">", "@", "\\x22", "\\x5C", " SIZE=", " BODY=", "8BITMIME", " SMTPUTF8",
         " AUTH=", "+40", "<>", "[IPv6:", "::", "[192.0.2.1]", "postmaster", "@relay.test:", ".", "\u00f6"})
     void commandLine(byte[] input) {
         String line = new String(input, StandardCharsets.UTF_8);

@@ -21,7 +21,7 @@ class SmtpLineDecoderFuzzTest {
     private static final long SMALL_LIMIT = 32;
 
     @FuzzTest(maxDuration = FuzzTargets.TIME_BOX)
-    @DictionaryEntries({"\r\n", "\r\n.\r\n", "\n.\n", "\r.\r", ".\r\n", "..", "DATA\r\n", "AUTH PLAIN ", "NOOP\r\n"})
+    @DictionaryEntries({"\\x0D\\x0A", "\\x0D\\x0A.\\x0D\\x0A", "\\x0A.\\x0A", "\\x0D.\\x0D", ".\\x0D\\x0A", "..", "DATA\\x0D\\x0A", "AUTH PLAIN ", "NOOP\\x0D\\x0A"})
     @DictionaryFile(resourcePath = FuzzWrites.DICTIONARY)
     void clientStream(byte[] input) {
         List<byte[]> writes = FuzzWrites.split(input);
