@@ -1,7 +1,9 @@
 package org.mxgate.config;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,7 @@ import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads conf/mxgate.yml and every policy file its listeners name, validates the whole set and
@@ -55,6 +57,9 @@ public final class ConfigLoader {
     /** 0: a quarter of the JVM's heap (-Xmx). */
     private static final Key<Long> MEMORY_BUDGET = SPOOL.size("memory_budget", 0);
     private static final Key<Long> DISK_BUDGET = SPOOL.size("disk_budget", SpoolConfig.DEFAULT_DISK_BUDGET);
+
+    /** Far above any config file; SnakeYAML refuses a document of more than 3M code points anyway. */
+    private static final long MAX_FILE_SIZE = 3L * 1024 * 1024;
 
     private final List<ConfigError> errors = new ArrayList<>();
     /** For a reload: the configuration the gateway runs with; null for a first load. */
@@ -169,16 +174,45 @@ public final class ConfigLoader {
     }
 
     private ConfigNode parse(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            Node node = new Yaml(new LoaderOptions()).compose(reader);
-            return new ConfigNode(file, node, errors);
+        try {
+            String text = utf8(file);
+            if (text != null) {
+                return new ConfigNode(file, new Yaml(new LoaderOptions()).compose(new StringReader(text)), errors);
+            }
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
             errors.add(new ConfigError(file, line, "YAML syntax: " + e.getProblem()));
+        } catch (YAMLException e) {
+            // A limit of the parser (nesting depth, aliases), which names no position.
+            errors.add(new ConfigError(file, 1, "YAML: " + e.getMessage()));
         } catch (IOException e) {
             errors.add(new ConfigError(file, 1, "cannot read: " + e));
         }
         return new ConfigNode(file, null, errors);
+    }
+
+    /**
+     * The file's text, or null when it is not UTF-8, which is recorded at the line of the first
+     * bad byte (a policy saved as Latin-1 must be refused, not crash check or the reload:
+     * ConfigLoaderFuzzTest).
+     */
+    private String utf8(Path file) throws IOException {
+        if (Files.size(file) > MAX_FILE_SIZE) {
+            errors.add(new ConfigError(file, 1, "larger than " + MAX_FILE_SIZE / (1024 * 1024) + "MB: not a config file"));
+            return null;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        if (StandardCharsets.UTF_8.newDecoder().decode(in, text, true).isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            errors.add(new ConfigError(file, line, "not UTF-8 text; save the file as UTF-8"));
+            return null;
+        }
+        return text.flip().toString();
     }
 
     private void failIfErrors() throws ConfigException {

@@ -1,5 +1,6 @@
 package org.mxgate.mail;
 
+import java.text.Normalizer;
 import java.util.Optional;
 
 /**
@@ -33,7 +34,7 @@ public record MailAddress(String localPart, String domain) {
             inner = inner.substring(colon + 1);
         }
         // RFC 5321 4.1.1.3: "<Postmaster>" without a domain names the local postmaster.
-        if (inner.equalsIgnoreCase("postmaster")) {
+        if (isPostmaster(inner)) {
             return Optional.of(new MailAddress(inner, ""));
         }
         return parseMailbox(inner);
@@ -121,12 +122,34 @@ public record MailAddress(String localPart, String domain) {
             for (int i = 0; i < label.length(); i++) {
                 char c = label.charAt(i);
                 boolean ldh = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-                if (!ldh && c < 0x80) {
+                if (!ldh && c < 0x80 || isIdnDot(c)) {
                     return false;
                 }
             }
+            if (!label.chars().allMatch(c -> c < 0x80) && !isLdh(Normalizer.normalize(label, Normalizer.Form.NFKC))) {
+                return false;
+            }
         }
         return true;
+    }
+
+    /**
+     * IDNA maps a label through NFKC before it becomes an A-label, and NFKC turns some characters
+     * into ASCII punctuation: the one dot leader U+2024 into ".", "\u2488" into "1.". Such a label
+     * would compare as other labels than it is written ("d\u2024" as "d.": MailAddressFuzzTest),
+     * and IDNA2008 allows none of them.
+     */
+    private static boolean isLdh(String normalizedLabel) {
+        return normalizedLabel.chars().allMatch(c -> c >= 0x80 || c == '-' || (c >= '0' && c <= '9')
+                || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    }
+
+    /**
+     * RFC 3490 3.1: IDNA reads these as dots, so Domain would compare "x\u3002" as "x." and
+     * "\u3002" as the root (MailAddressFuzzTest). IDNA2008 allows none of them in a label.
+     */
+    private static boolean isIdnDot(char c) {
+        return c == '\u3002' || c == '\uff0e' || c == '\uff61';
     }
 
     // RFC 5321 4.1.3: [192.0.2.1] or [IPv6:2001:db8::1]; anything else in brackets is no address.
@@ -137,14 +160,18 @@ public record MailAddress(String localPart, String domain) {
         String inner = domain.substring(1, domain.length() - 1);
         if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
             String v6 = inner.substring(5);
-            return v6.contains(":") && v6.matches("[0-9A-Fa-f:.]+") && isIpLiteral(v6);
+            // A literal starts with a hex digit or a colon; the JDK resolves anything else as a name
+            // (".:1" would be a DNS lookup on the event loop: MailAddressFuzzTest).
+            return v6.contains(":") && v6.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*") && isIpLiteral(v6);
         }
         return inner.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     }
 
     private static boolean isIpLiteral(String text) {
         try {
-            // Only hex digits, colons and dots reach here, so no name lookup can happen.
+            // Only hex digits, colons and dots reach here, the first a hex digit or a colon, and
+            // with a colon in it: the JDK parses that as an IPv6 literal or refuses it, never
+            // looking it up.
             java.net.InetAddress.getByName(text);
             return true;
         } catch (java.net.UnknownHostException e) {
@@ -158,6 +185,15 @@ public record MailAddress(String localPart, String domain) {
 
     public boolean isNullSender() {
         return localPart.isEmpty();
+    }
+
+    /**
+     * "postmaster" in any ASCII case; equalsIgnoreCase alone would also take the long s of
+     * "po\u017Ftmaster", which would pass a DNSBL-listed client as writing to our postmaster.
+     */
+    public static boolean isPostmaster(String localPart) {
+        return localPart.length() == 10 && localPart.chars().allMatch(c -> c < 0x80)
+                && localPart.equalsIgnoreCase("postmaster");
     }
 
     /** The bare {@code <postmaster>} recipient, which RFC 5321 4.1.1.3 requires us to accept. */

@@ -36,8 +36,12 @@ public record Cidr(byte[] network, int prefix) {
 
     /** Parses an IP literal without any DNS lookup; anything else is refused. */
     static byte[] literal(String host) {
-        boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = host.contains(":") && host.matches("[0-9A-Fa-f:.]+");
+        // The JDK looks up as a name whatever it cannot parse as a literal: "300.1.1.1", or an
+        // IPv6 form starting with a dot. Those are refused first, so DNS never chooses a relay
+        // network (ConfigLoaderFuzzTest).
+        boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+                && Arrays.stream(host.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+        boolean v6 = host.contains(":") && host.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
         if (!v4 && !v6) {
             throw new IllegalArgumentException("not an IP address: " + host);
         }

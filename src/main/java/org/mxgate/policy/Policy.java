@@ -221,7 +221,7 @@ public final class Policy {
         if (recipient.isBarePostmaster()) {
             return true;
         }
-        return recipient.localPart().equalsIgnoreCase("postmaster")
+        return MailAddress.isPostmaster(recipient.localPart())
                 && config.acceptDomains().stream().anyMatch(recipient.domainName()::matches);
     }
 

@@ -1,6 +1,5 @@
 package org.mxgate.smtp;
 
-import java.util.Locale;
 import java.util.Optional;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
@@ -37,7 +36,8 @@ final class AuthExchange {
 
     /** An exchange for this mechanism name, or none for a mechanism we do not offer. */
     static Optional<AuthExchange> of(String mechanism) {
-        return switch (mechanism.toUpperCase(Locale.ROOT)) {
+        // RFC 4954 4: mechanism names are case-insensitive, in ASCII.
+        return switch (CommandParser.asciiUpperCase(mechanism)) {
             case "PLAIN" -> Optional.of(new AuthExchange(true));
             case "LOGIN" -> Optional.of(new AuthExchange(false));
             default -> Optional.empty();

@@ -1,7 +1,6 @@
 package org.mxgate.smtp;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,8 +23,7 @@ public final class CommandParser {
      */
     public static Optional<PathArgument> parsePathArgument(String argument, String keyword) {
         String prefix = keyword + ":";
-        if (argument.length() < prefix.length()
-                || !argument.substring(0, prefix.length()).toUpperCase(Locale.ROOT).equals(prefix)) {
+        if (argument.length() < prefix.length() || !asciiUpperCase(argument.substring(0, prefix.length())).equals(prefix)) {
             return Optional.empty();
         }
         String rest = argument.substring(prefix.length()).stripLeading();
@@ -44,13 +42,29 @@ public final class CommandParser {
                 continue;
             }
             int eq = param.indexOf('=');
-            String key = (eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String key = asciiUpperCase(eq < 0 ? param : param.substring(0, eq));
             if (key.isEmpty() || parameters.containsKey(key)) {
                 return Optional.empty();
             }
             parameters.put(key, eq < 0 ? "" : param.substring(eq + 1));
         }
         return Optional.of(new PathArgument(path, parameters));
+    }
+
+    /**
+     * RFC 5321 2.4: verbs, keywords and parameter values are case-insensitive in ASCII only.
+     * {@code toUpperCase} would also turn the dotless {@code ı} into {@code I} and the long
+     * {@code ſ} into {@code S}, so that {@code maıl} were MAIL and {@code ſize} SIZE
+     * (CommandParserFuzzTest).
+     */
+    static String asciiUpperCase(String s) {
+        char[] chars = s.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'a' && chars[i] <= 'z') {
+                chars[i] -= 'a' - 'A';
+            }
+        }
+        return new String(chars);
     }
 
     /**

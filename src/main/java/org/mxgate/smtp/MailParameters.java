@@ -1,6 +1,5 @@
 package org.mxgate.smtp;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,7 +35,7 @@ record MailParameters(long size, String body, boolean smtputf8) {
             }
         }
         long size = parameters.containsKey("SIZE") ? Long.parseLong(parameters.get("SIZE")) : -1;
-        String body = parameters.containsKey("BODY") ? parameters.get("BODY").toUpperCase(Locale.ROOT) : null;
+        String body = parameters.containsKey("BODY") ? CommandParser.asciiUpperCase(parameters.get("BODY")) : null;
         return Checked.of(new MailParameters(size, body, parameters.containsKey("SMTPUTF8")));
     }
 
@@ -45,7 +44,7 @@ record MailParameters(long size, String body, boolean smtputf8) {
             // RFC 1870 6: size-value is 1*20DIGIT; past 18 digits it would not fit a long, and is refused.
             case "SIZE" -> syntaxUnless(value.matches("\\d{1,18}"));
             // RFC 6152 2: 7BIT or 8BITMIME.
-            case "BODY" -> syntaxUnless(BODY_VALUES.contains(value.toUpperCase(Locale.ROOT)));
+            case "BODY" -> syntaxUnless(BODY_VALUES.contains(CommandParser.asciiUpperCase(value)));
             // RFC 6531 3.4: the parameter takes no value.
             case "SMTPUTF8" -> syntaxUnless(value.isEmpty());
             // RFC 4954 5: where AUTH is offered, AUTH=<> or AUTH=<xtext mailbox> is taken

@@ -1,14 +1,12 @@
 package org.mxgate.smtp;
 
-import java.util.Locale;
-
 /** The SMTP verbs the front end knows; anything else is {@link #UNKNOWN}. */
 public enum Verb {
     HELO, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, STARTTLS, AUTH, BDAT, UNKNOWN;
 
     public static Verb of(String word) {
         try {
-            Verb verb = valueOf(word.toUpperCase(Locale.ROOT));
+            Verb verb = valueOf(CommandParser.asciiUpperCase(word));
             return verb == UNKNOWN ? UNKNOWN : verb;
         } catch (IllegalArgumentException e) {
             return UNKNOWN;

@@ -3,14 +3,16 @@ package org.mxgate.config;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Mistakes in a policy file's routes and access tables, each reported as file:line: reason. */
+/** Mistakes in a policy file, in its routes and access tables or in its text, each reported as file:line: reason. */
 class PolicyFileErrorsTest {
 
     @TempDir
@@ -30,13 +32,31 @@ class PolicyFileErrorsTest {
         "limits:\\n  max_errors: lots                           | 2: max_errors must be a whole number, got 'lots'",
     })
     void mistakeIsReportedWithItsLine(String policy, String expected) throws Exception {
+        assertRefused((policy.replace("\\n", "\n") + "\n").getBytes(StandardCharsets.UTF_8), expected);
+    }
+
+    // Found by ConfigLoaderFuzzTest: such files escaped as an unchecked YAMLException, which
+    // ended bin/mxgate check with a stack trace instead of file:line.
+    @Test
+    void policyFileThatIsNotUtf8IsRefusedAtTheLineOfItsFirstBadByte() throws Exception {
+        assertRefused("accept_domains: [example.test]\n# J\u00f6rg's rules\n".getBytes(StandardCharsets.ISO_8859_1),
+                "2: not UTF-8 text");
+    }
+
+    @Test
+    void policyFileNestedDeeperThanTheParserTakesIsRefused() throws Exception {
+        assertRefused(("accept_domains: " + "[".repeat(100) + "]".repeat(100) + "\n").getBytes(StandardCharsets.UTF_8),
+                "1: YAML");
+    }
+
+    private void assertRefused(byte[] policy, String expected) throws Exception {
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("policies"));
         Files.writeString(dir.resolve("conf/mxgate.yml"), """
                 listeners: [ { name: internet, listen: 127.0.0.1:2525 } ]
                 pools: { mailbox: { servers: [ { address: 127.0.0.1:25 } ] } }
                 """);
-        Files.writeString(dir.resolve("policies/internet.yml"), policy.replace("\\n", "\n") + "\n");
+        Files.write(dir.resolve("policies/internet.yml"), policy);
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("conf/mxgate.yml")));
         String file = dir.resolve("policies/internet.yml").toAbsolutePath().normalize() + ":";
         List<String> errors = e.errors().stream().map(ConfigError::toString).toList();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,6 +36,33 @@ class MailAddressTest {
         "<user@example..test>", "<user@-example.test>", "<user@[not an ip]>", "<user@[999.1.1.1]>", "<user@[foo]>",
         "<user@[1.2.3]>", "<user@[IPv6:1.2.3.4]>", "<user@[IPv6:zz::1]>", "<user@[2001:db8::1]>"})
     void malformedPathsDoNotParse(String path) {
+        assertTrue(MailAddress.parsePath(path).isEmpty(), path);
+    }
+
+    // Found by MailAddressFuzzTest: the JDK took an IPv6 "literal" that starts with a dot for a
+    // host name and looked it up, on the event loop. Its input replays there under a check that
+    // no parser makes a DNS lookup.
+    @ParameterizedTest
+    @ValueSource(strings = {"<b@[IPv6:.001:d::0]>", "<b@[IPv6:.:]>", "<b@[IPv6:..:1]>", "<b@[IPv6:.1:2]>"})
+    void ipv6LiteralsStartingWithADotDoNotParse(String path) {
+        assertTrue(MailAddress.parsePath(path).isEmpty(), path);
+    }
+
+    // Found by MailAddressFuzzTest: equalsIgnoreCase took the long s for an s, so this was the
+    // bare postmaster that policy accepts from anyone (RFC 5321 4.1.1.3 means ASCII case).
+    @Test
+    void barePostmasterIsPostmasterInAsciiCaseOnly() {
+        assertTrue(MailAddress.parsePath("<po\u017ftma\u017fter>").isEmpty());
+        assertTrue(MailAddress.parsePath("<POSTMASTER>").orElseThrow().isBarePostmaster());
+    }
+
+    // Found by MailAddressFuzzTest: IDNA reads these as dots, or NFKC makes them ASCII
+    // punctuation, so the domain policy compared was another than the one written ("x.", "d." or
+    // the root).
+    @ParameterizedTest
+    @ValueSource(strings = {"<bob@\u3002>", "<bob@x\u3002>", "<bob@example\uff0etest>", "<bob@a\uff61b>",
+        "<2@D\u2024>", "<bob@example\u2024test>", "<bob@\u2488test>", "<bob@a\uff0fb>"})
+    void domainsWithDotsOtherThanTheFullStopDoNotParse(String path) {
         assertTrue(MailAddress.parsePath(path).isEmpty(), path);
     }
 

@@ -107,6 +107,15 @@ class CidrTest {
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse(text), text);
     }
 
+    // Found by ConfigLoaderFuzzTest: the JDK looked these up as host names, so DNS could have
+    // chosen a relay network. They are refused before; the fuzz input replays under a check
+    // that no parser makes a DNS lookup.
+    @ParameterizedTest
+    @ValueSource(strings = {"300.1.1.1/8", "999.999.999.999", ".:1", "..::/16", ".1:2"})
+    void refusesLiteralsTheJdkWouldResolveAsNames(String text) {
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse(text), text);
+    }
+
     @Test
     void equalityIsByNetworkAndPrefix() {
         assertEquals(Cidr.parse("10.0.0.0/8"), Cidr.parse("10.1.2.3/8"));

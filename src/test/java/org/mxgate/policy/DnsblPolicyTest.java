@@ -32,6 +32,9 @@ class DnsblPolicyTest {
         "listed       | <user@example.test>       | 554 5.7.1 Service unavailable; client [203.0.113.7] blocked using bl.test; see https://bl.test",
         "listed       | <postmaster@example.test> | 250 2.1.5 Ok",
         "listed       | <postmaster>              | 250 2.1.5 Ok",
+        "listed       | <PostMaster@example.test> | 250 2.1.5 Ok",
+        // The long s is no ASCII s: this is not our postmaster, and the listed client is refused.
+        "listed       | <po\u017Ftmaster@example.test> | 554 5.7.1 Service unavailable; client [203.0.113.7] blocked using bl.test; see https://bl.test",
         "half         | <user@example.test>       | 250 2.1.5 Ok",
         "allowlisted  | <user@example.test>       | 250 2.1.5 Ok",
         "failedClosed | <user@example.test>       | 451 4.7.1 Service unavailable; DNS list lookup failed, try again later",

@@ -45,6 +45,10 @@ class CommandParserTest {
         "UNKNOWN                      | UNKNOWN  | ''",
         "MAILFROM:<a@example.test>    | UNKNOWN  | ''",
         "''                           | UNKNOWN  | ''",
+        // RFC 5321 2.4: case-insensitive in ASCII only; toUpperCase would make these MAIL and RSET
+        // (found by CommandParserFuzzTest's verb property).
+        "ma\u0131l FROM:<a@example.test> | UNKNOWN | FROM:<a@example.test>",
+        "R\u017fET                     | UNKNOWN  | ''",
     })
     void parsesVerbCaseInsensitively(String line, Verb verb, String argument) {
         assertEquals(new Command(verb, argument), CommandParser.parse(line));
@@ -74,7 +78,9 @@ class CommandParserTest {
                 Arguments.of("TO:<@relay.test:a@example.test>", "TO", "<@relay.test:a@example.test>", Map.of()),
                 Arguments.of("TO:<\"a>b\"@example.test>", "TO", "<\"a>b\"@example.test>", Map.of()),
                 Arguments.of("TO:<\"a\\\">\"@example.test> X=1", "TO", "<\"a\\\">\"@example.test>", ordered("X", "1")),
-                Arguments.of("TO:<postmaster>", "TO", "<postmaster>", Map.of()));
+                Arguments.of("TO:<postmaster>", "TO", "<postmaster>", Map.of()),
+                // Keys are upper-cased in ASCII only: a long s does not make SIZE.
+                Arguments.of("FROM:<a@example.test> \u017fize=10", "FROM", "<a@example.test>", ordered("\u017fIZE", "10")));
     }
 
     @ParameterizedTest

@@ -39,6 +39,9 @@ class MailParametersTest {
                 Arguments.of("body=8bitmime", false, values(-1, "8BITMIME", false)),
                 Arguments.of("BODY=BINARYMIME", false, Checked.refused(Replies.SYNTAX)),
                 Arguments.of("BODY=", false, Checked.refused(Replies.SYNTAX)),
+                // Case-insensitive in ASCII only: the dotless i makes no 8BITMIME (CommandParserFuzzTest).
+                Arguments.of("BODY=8b\u0131tm\u0131me", false, Checked.refused(Replies.SYNTAX)),
+                Arguments.of("\u017fize=10", false, Checked.refused(Replies.UNKNOWN_PARAMETER)),
                 Arguments.of("SMTPUTF8", false, values(-1, null, true)),
                 Arguments.of("SMTPUTF8=yes", false, Checked.refused(Replies.SYNTAX)),
                 Arguments.of("SIZE=500 BODY=8BITMIME SMTPUTF8", false, values(500, "8BITMIME", true)),

@@ -35,10 +35,12 @@ class SessionAuthTest {
         assertFalse(auth.inExchange());
     }
 
-    @Test
-    void unknownMechanism() {
+    // "pla\u0131n" was PLAIN to toUpperCase; mechanism names are ASCII (AuthExchangeFuzzTest).
+    @ParameterizedTest
+    @ValueSource(strings = {"CRAM-MD5", "pla\u0131n", "LOG\u0130N"})
+    void unknownMechanism(String mechanism) {
         SessionAuth auth = new SessionAuth();
-        assertEquals(Checked.refused(Replies.UNKNOWN_MECHANISM), auth.start("CRAM-MD5"));
+        assertEquals(Checked.refused(Replies.UNKNOWN_MECHANISM), auth.start(mechanism));
         assertFalse(auth.inExchange());
     }
 
