@@ -106,6 +106,24 @@ public final class ProtocolLog {
         write("backend", "detail", event);
     }
 
+    /**
+     * A backend took the message: our queue id, the backend's (from its 250, when it names one)
+     * and the message's Message-ID, each a field of its own, so one jq filter follows a message
+     * from the id its sender sees to the backend's own log (docs/operations.md).
+     */
+    public void delivered(String backendName, Reply reply, String queueId, String backendQueueId, String messageId) {
+        endRepeats();
+        backend = backendName;
+        StringBuilder json = begin("delivered");
+        if (json != null) {
+            field(json, "queue_id", queueId);
+            field(json, "backend_queue_id", backendQueueId);
+            field(json, "message_id", messageId);
+            field(json, "detail", "delivered: " + reply);
+            end(json);
+        }
+    }
+
     /** What repeated goes into the log as one line, and a command still waiting for its reply as itself. */
     private void endRepeats() {
         if (repeats > 0) {
@@ -121,12 +139,23 @@ public final class ProtocolLog {
     }
 
     private void write(String event, String key, String value) {
+        StringBuilder json = begin(event);
+        if (json != null) {
+            if (key != null) {
+                field(json, key, value);
+            }
+            end(json);
+        }
+    }
+
+    /** A line with the fields every event has, or null when it is not to be logged. */
+    private StringBuilder begin(String event) {
         if (!LOG.isInfoEnabled()) {
-            return;
+            return null;
         }
         if (lines >= MAX_LINES) {
             dropped++;
-            return;
+            return null;
         }
         lines++;
         StringBuilder json = new StringBuilder(160).append("{\"ts\":\"").append(Instant.now())
@@ -142,10 +171,17 @@ public final class ProtocolLog {
             json.append(",\"backend\":");
             string(json, backend);
         }
-        if (key != null) {
+        return json;
+    }
+
+    private static void field(StringBuilder json, String key, String value) {
+        if (value != null) {
             json.append(",\"").append(key).append("\":");
             string(json, value);
         }
+    }
+
+    private void end(StringBuilder json) {
         json.append('}');
         if (pending == null) {
             pending = json;

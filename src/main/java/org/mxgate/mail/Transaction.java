@@ -1,5 +1,6 @@
 package org.mxgate.mail;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -18,6 +19,7 @@ public final class Transaction implements AutoCloseable {
     private MessageBody body;
     private Phase phase = Phase.RECIPIENTS;
     private int refusedRecipients;
+    private final MessageIdScanner messageId = new MessageIdScanner();
 
     public Transaction(Envelope envelope, QueueId id) {
         this.envelope = envelope;
@@ -70,6 +72,20 @@ public final class Transaction implements AutoCloseable {
     public void receiveBody(MessageBody body) {
         this.body = body;
         phase = Phase.BODY;
+    }
+
+    /**
+     * Keeps these bytes of the content (positions of {@code bytes} unchanged by the scan) and
+     * notes its Message-ID on the way; false when the spool budget cannot keep them.
+     */
+    public boolean keep(ByteBuffer bytes) {
+        messageId.scan(bytes);
+        return body.append(bytes);
+    }
+
+    /** The content's Message-ID header, or null when it has none (so far). */
+    public String messageId() {
+        return messageId.messageId();
     }
 
     /** The body kept so far, or null before DATA. */

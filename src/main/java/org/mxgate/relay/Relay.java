@@ -311,7 +311,7 @@ public final class Relay implements TransactionRelay {
         if (bodyNotKept) {
             return false;
         }
-        if (transaction.body().append(bytes)) {
+        if (transaction.keep(bytes)) {
             return true;
         }
         bodyNotKept = true;
@@ -389,10 +389,11 @@ public final class Relay implements TransactionRelay {
         switch (meaning) {
             case OK:
                 leg.mailClosed();
-                log.backendEvent(backend.name(), "delivered: " + reply);
+                String backendQueueId = backendQueueId(reply);
+                log.delivered(backend.name(), reply, transaction.id().value(), backendQueueId, transaction.messageId());
                 pool.report(backend, true, "delivered");
                 return CompletableFuture.completedFuture(
-                        Replies.queued(transaction.id().value(), backend.name(), backendQueueId(reply)));
+                        Replies.queued(transaction.id().value(), backend.name(), backendQueueId));
             case VERDICT:
                 leg.mailClosed();
                 return CompletableFuture.completedFuture(reply);

@@ -18,7 +18,8 @@ class ProtocolLogIT {
              TestGateway gateway = TestGateway.start(List.of(backend.port()));
              SmtpClient client = new SmtpClient(gateway.internet())) {
             client.hello();
-            byte[] body = "Subject: secret-body-text\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] body = ("Subject: secret-body-text\r\nMessage-ID: <" + sender + ">\r\n\r\nx\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
             assertTrue(client.sendMessage(sender, List.of("user@example.test"), body).startsWith("250"));
             client.send("QUIT");
         }
@@ -30,6 +31,9 @@ class ProtocolLogIT {
         assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"backend\"") && l.contains("\"backend\":\"b1\"")));
         assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"reply\"") && l.contains("Ok: queued as")
                 && l.contains("\"backend\":\"b1\"")));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"delivered\"") && l.contains("\"backend\":\"b1\"")
+                && l.matches(".*\"queue_id\":\"[0-9A-Z]+\".*") && l.contains("\"message_id\":\"<" + sender + ">\"")),
+                "a delivered line with our queue id and the Message-ID");
         assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"disconnect\"")));
         assertFalse(lines.stream().anyMatch(l -> l.contains("secret-body-text")), "message content is never logged");
     }

@@ -95,4 +95,22 @@ class ProtocolLogTest {
         assertTrue(lines.get(lines.size() - 2).contains("30001 more lines not logged"), lines.get(lines.size() - 2));
         assertTrue(lines.get(lines.size() - 1).contains("\"event\":\"disconnect\""));
     }
+
+    @Test
+    void aDeliveryNamesOurQueueIdTheBackendsAndTheMessageIdInFieldsOfTheirOwn() {
+        log.delivered("mx1", Reply.of(250, "2.0.0", "Ok: queued as 4QXb1"), "3BF7QWGU9", "4QXb1", "<a1@client.test>");
+        String line = lines().get(0);
+        assertTrue(line.contains("\"event\":\"delivered\",") && line.contains("\"backend\":\"mx1\"")
+                && line.contains("\"queue_id\":\"3BF7QWGU9\"") && line.contains("\"backend_queue_id\":\"4QXb1\"")
+                && line.contains("\"message_id\":\"<a1@client.test>\"")
+                && line.contains("\"detail\":\"delivered: 250 2.0.0 Ok: queued as 4QXb1\"}"), line);
+    }
+
+    @Test
+    void aDeliveryWithoutIdsLeavesTheirFieldsOut() {
+        log.delivered("mx1", Reply.of(250, "2.0.0", "Ok"), "3BF7QWGU9", null, null);
+        String line = lines().get(0);
+        assertTrue(line.contains("\"queue_id\":\"3BF7QWGU9\"") && !line.contains("backend_queue_id")
+                && !line.contains("message_id"), line);
+    }
 }
