@@ -28,7 +28,7 @@ import org.mxgate.smtp.SmtpLineDecoder;
  *     4.5.3.1.4, RFC 4954 4); a longer one is reported once, at its LF.</li>
  * <li>DATA ends only at CRLF.CRLF: the dot first on a line, where a line starts at the start of
  *     data or after CRLF, never after a bare CR or LF (SMTP smuggling).</li>
- * <li>Content goes out byte for byte up to the first bare CR or LF, and nothing after it; a
+ * <li>Content goes out byte for byte up to the first bare CR, bare LF or NUL, and nothing after it; a
  *     body over its limit goes out no further than the limit.</li>
  * </ul>
  */
@@ -95,16 +95,21 @@ public final class ReferenceDecoding {
 
     private static ExpectedData data(byte[] b, int start, int end, long maxSize) {
         int stop = end < 0 ? b.length : end;
+        // The first bare CR, bare LF or NUL: nothing from it on goes out (RFC 5321 2.3.8, 4.1.1.4).
         int bare = -1;
+        DataResult.Refusal stopReason = null;
         for (int k = start; k < stop && bare < 0; k++) {
             boolean bareLf = b[k] == '\n' && (k == start || b[k - 1] != '\r');
             // A CR last of an unfinished phase may still be half of a CRLF.
             boolean bareCr = b[k] == '\r' && (k + 1 < stop ? b[k + 1] != '\n' : end >= 0);
-            bare = bareLf || bareCr ? k : -1;
+            if (bareLf || bareCr || b[k] == 0) {
+                bare = k;
+                stopReason = b[k] == 0 ? DataResult.Refusal.NUL : DataResult.Refusal.BARE_LINE_ENDING;
+            }
         }
         DataResult.Refusal refusal;
         if (bare >= 0) {
-            refusal = bare - start > maxSize ? DataResult.Refusal.TOO_BIG : DataResult.Refusal.BARE_LINE_ENDING;
+            refusal = bare - start > maxSize ? DataResult.Refusal.TOO_BIG : stopReason;
         } else {
             refusal = stop - start > maxSize ? DataResult.Refusal.TOO_BIG : null;
         }
@@ -164,7 +169,7 @@ public final class ReferenceDecoding {
         assertArrayEquals(Arrays.copyOf(want.content(), Math.min(out.length, want.content().length)), out,
                 "content out is not the input as received");
         assertTrue(out.length <= want.maxSize(), "content past the size limit went out");
-        assertTrue(out.length <= want.content().length, "content went out past the first bare CR or LF");
+        assertTrue(out.length <= want.content().length, "content went out past the first bare CR, bare LF or NUL");
         if (!want.ended()) {
             assertNull(got.end(), "DATA ended where there is no CRLF.CRLF");
             assertTrue(got.refused() == null || got.refused() == want.refusal(), "refused for " + got.refused());

@@ -12,7 +12,7 @@ import org.mxgate.fuzz.SessionScript;
 /**
  * Fuzzes message content from its first byte (as after a 354) through {@link SmtpLineDecoder}
  * and its {@link DataDecoder}, in any chunking, without a size limit and with one a third of the
- * input: DATA ends only at CRLF.CRLF, nothing at or after a bare CR or LF goes out, content out
+ * input: DATA ends only at CRLF.CRLF, nothing at or after a bare CR, bare LF or NUL goes out, content out
  * equals the input up to the first refusal, and the commands after the end are read as
  * {@link ReferenceDecoding} works them out.
  */
