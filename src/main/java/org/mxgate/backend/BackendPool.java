@@ -35,11 +35,11 @@ public final class BackendPool {
     /**
      * Everything a reload may replace, read once per use.
      *
-     * @param tls the pool's TLS client side, or null when its {@code tls} is none
+     * @param startTls the pool's STARTTLS to its servers, or null when its {@code tls} is none
      * @param prober the active health checks, or null without {@code health_check}
      */
     private record State(PoolConfig config, List<Backend> backends, Balancer balancer, IdleConnections idle,
-                         BackendTls tls, BackendStartTls startTls, HealthProber prober) {
+                         BackendStartTls startTls, HealthProber prober) {
     }
 
     private final String name;
@@ -57,7 +57,7 @@ public final class BackendPool {
         this.client = client;
         this.forwarding = new ClientIpForwarding(client.heloName());
         List<Backend> backends = config.servers().stream().map(s -> backend(config, s)).toList();
-        this.state = new State(config, backends, new Balancer(backends, config.balance()), idle(config), tls,
+        this.state = new State(config, backends, new Balancer(backends, config.balance()), idle(config),
                 startTls(config, tls), prober(config, backends));
     }
 
@@ -94,11 +94,6 @@ public final class BackendPool {
     /** The servers in force; a server a reload removed is no longer among them, even while it drains. */
     public List<Backend> backends() {
         return state.backends();
-    }
-
-    /** The TLS client side in force, or null: reused by a reload that leaves {@code tls} as it is. */
-    BackendTls tls() {
-        return state.tls();
     }
 
     public Backend choose(Set<Backend> excluded) {
@@ -246,7 +241,7 @@ public final class BackendPool {
      * health and counters. A changed health check restarts the probes; changed pool settings
      * close the parked sessions, which were opened with the old ones. Never on an event loop.
      *
-     * @param tls the TLS client side for {@code loaded}: {@link #tls()} when its {@code tls} is unchanged
+     * @param tls the TLS client side for {@code loaded}, built anew (a replaced trust file is read), or null for none
      */
     synchronized List<String> reconfigure(PoolConfig loaded, BackendTls tls) {
         State running = state;
@@ -289,8 +284,7 @@ public final class BackendPool {
                 ? new Balancer(backends, loaded.balance()) : running.balancer();
         boolean newProber = change.healthCheckChanged() || change.serversChanged() || newSessions;
         HealthProber prober = newProber ? prober(loaded, backends) : running.prober();
-        state = new State(loaded, backends, balancer, idle, tls, newSessions ? startTls(loaded, tls) : running.startTls(),
-                prober);
+        state = new State(loaded, backends, balancer, idle, startTls(loaded, tls), prober);
         // Only now, with the new servers in force: nothing chooses a removed one any more.
         for (ServerConfig gone : change.removed()) {
             Backend backend = byName.get(gone.name());

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.mxgate.config.ConfigError;
 import org.mxgate.config.ConfigException;
 import org.mxgate.config.GatewayConfig;
@@ -88,18 +87,16 @@ public final class PoolSet implements PoolReload {
     }
 
     /**
-     * Builds the TLS client side of each new pool and of each whose {@code tls} keys changed; the
-     * first that fails refuses the reload. Nothing changes until {@link Prepared#apply}.
+     * Builds the TLS client side of each pool with {@code tls}, so a replaced {@code tls_trust}
+     * file is read at each reload; one that fails refuses the reload. Nothing changes until
+     * {@link Prepared#apply}.
      */
     @Override
     public synchronized Prepared prepare(GatewayConfig loaded) throws ConfigException {
         Map<String, BackendTls> tls = new LinkedHashMap<>();
         List<ConfigError> errors = new ArrayList<>();
         for (PoolConfig pool : loaded.pools().values()) {
-            BackendPool running = pools.get(pool.name());
-            if (running != null && Objects.equals(running.config().tls(), pool.tls())) {
-                tls.put(pool.name(), running.tls());
-            } else if (pool.tls().isEnabled()) {
+            if (pool.tls().isEnabled()) {
                 try {
                     tls.put(pool.name(), BackendTls.create(pool.tls()));
                 } catch (TlsException e) {
