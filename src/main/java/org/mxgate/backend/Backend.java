@@ -3,6 +3,7 @@ package org.mxgate.backend;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mxgate.config.HealthCheckConfig;
 import org.mxgate.config.ServerConfig;
 import org.mxgate.log.LogText;
 import org.mxgate.net.HostPort;
@@ -148,8 +149,8 @@ public final class Backend {
      * A reload changed the pool's health check: rise and fall counted anew from the state the
      * backend is in; without a check it counts as up.
      */
-    void healthCheck(int rise, int fall, boolean checked) {
-        health = checked ? new HealthCounter(rise, fall, isUp()) : null;
+    void healthCheck(HealthCheckConfig check) {
+        health = check == null ? null : new HealthCounter(check.rise(), check.fall(), isUp());
     }
 
     /** For a server a reload adds: down until its first probe passes (HealthCounter#startingDown). */

@@ -252,32 +252,8 @@ public final class BackendPool {
         }
         Map<String, Backend> byName = new HashMap<>();
         running.backends().forEach(b -> byName.put(b.name(), b));
-        Set<String> added = new HashSet<>();
-        change.added().forEach(s -> added.add(s.name()));
-        HealthCheckConfig check = loaded.healthCheck();
-        List<Backend> backends = new ArrayList<>();
         Set<Backend> probeNow = new HashSet<>();
-        for (ServerConfig server : loaded.servers()) {
-            Backend backend;
-            if (added.contains(server.name())) {
-                backend = backend(loaded, server);
-                backend.startedNow();
-                if (check != null) {
-                    backend.startDown(check.rise(), check.fall());
-                    probeNow.add(backend);
-                }
-            } else {
-                backend = byName.get(server.name());
-                backend.reconfigure(server, change.stateFromFile().contains(server.name()));
-                if (change.healthCheckChanged()) {
-                    backend.healthCheck(check == null ? 0 : check.rise(), check == null ? 0 : check.fall(), check != null);
-                }
-                backend.cooldowns(loaded.pressureCooldown(), loaded.maxPressureCooldown());
-                backend.slowStart(loaded.slowStart());
-            }
-            backends.add(backend);
-        }
-        backends = List.copyOf(backends);
+        List<Backend> backends = servers(loaded, change, byName, probeNow);
         boolean newSessions = change.settingsChanged();
         IdleConnections idle = newSessions ? idle(loaded) : running.idle();
         Balancer balancer = change.serversChanged() || loaded.balance() != running.config().balance()
@@ -304,6 +280,38 @@ public final class BackendPool {
         }
         described.forEach(line -> LOG.info("{}", line));
         return described;
+    }
+
+    /**
+     * The loaded servers in the file's order: kept ones reconfigured in place, added ones new,
+     * those to probe at once put in {@code probeNow}.
+     */
+    private List<Backend> servers(PoolConfig loaded, PoolChange change, Map<String, Backend> running,
+                                  Set<Backend> probeNow) {
+        Set<ServerConfig> added = Set.copyOf(change.added());
+        HealthCheckConfig check = loaded.healthCheck();
+        List<Backend> backends = new ArrayList<>();
+        for (ServerConfig server : loaded.servers()) {
+            Backend backend;
+            if (added.contains(server)) {
+                backend = backend(loaded, server);
+                backend.startedNow();
+                if (check != null) {
+                    backend.startDown(check.rise(), check.fall());
+                    probeNow.add(backend);
+                }
+            } else {
+                backend = running.get(server.name());
+                backend.reconfigure(server, change.stateFromFile().contains(server.name()));
+                if (change.healthCheckChanged()) {
+                    backend.healthCheck(check);
+                }
+                backend.cooldowns(loaded.pressureCooldown(), loaded.maxPressureCooldown());
+                backend.slowStart(loaded.slowStart());
+            }
+            backends.add(backend);
+        }
+        return List.copyOf(backends);
     }
 
     /**

@@ -63,19 +63,17 @@ public final class PolicyReloader implements AutoCloseable {
      * valid. Refused: the errors, and nothing changed. Applied: what changed, and what waits for a restart.
      */
     public synchronized ReloadResult reload() {
-        GatewayConfig loaded;
-        PoolReload.Prepared readyPools;
-        List<ConfigError> errors = new ArrayList<>();
         try {
-            loaded = ConfigLoader.reload(configFile, policyCheck, started);
+            GatewayConfig loaded = ConfigLoader.reload(configFile, policyCheck, started);
+            List<ConfigError> errors = new ArrayList<>();
             Map<String, PolicyConfig> next = policiesOfRunningListeners(loaded, errors);
             if (!errors.isEmpty()) {
                 throw new ConfigException(errors);
             }
-            readyPools = pools.prepare(loaded);
+            PoolReload.Prepared readyPools = pools.prepare(loaded);
             // Pools first: a reloaded policy may route to a pool this reload adds.
             List<String> notes = new ArrayList<>(readyPools.apply());
-            swapIn(next);
+            notes.addAll(swapIn(next));
             List<String> restart = restartNeeded(loaded);
             if (!restart.isEmpty()) {
                 LOG.warn("{}: {} changed; the running ones stay until a restart", configFile, String.join(", ", restart));
@@ -89,13 +87,17 @@ public final class PolicyReloader implements AutoCloseable {
         }
     }
 
-    private void swapIn(Map<String, PolicyConfig> next) {
+    /** Puts the policies in force; one note for each that changed. */
+    private List<String> swapIn(Map<String, PolicyConfig> next) {
         Map<String, PolicyConfig> previous = policies.getAndSet(Map.copyOf(next));
+        List<String> notes = new ArrayList<>();
         next.forEach((name, policy) -> {
             if (!policy.equals(previous.get(name))) {
                 LOG.info("policy {} reloaded from {}", name, policy.file());
+                notes.add("policy " + name + " reloaded");
             }
         });
+        return notes;
     }
 
     /**
