@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import java.nio.charset.StandardCharsets;
+import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mxgate.backend.Backend;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ReloadResult;
@@ -23,7 +28,7 @@ import org.mxgate.config.ReloadResult;
  * mail; a backend removed while a transaction is in flight on it finishes that transaction
  * (delivered once, 250) while new ones go elsewhere; an invalid pools section is refused whole
  * and mail keeps flowing to the running pools; a changed listener or host name is reported as
- * needing a restart while the running listener keeps serving.
+ * needing a restart while the running listener keeps serving; SIGHUP reloads a running process.
  */
 class PoolReloadIT {
 
@@ -228,6 +233,73 @@ class PoolReloadIT {
             assertTrue(reply.startsWith("250 2.0.0") && reply.contains("(backend a1"), reply);
             assertEquals(1, archive.messages().size());
             assertEquals(List.of("mailbox", "archive"), List.copyOf(gateway.gateway().pools().keySet()));
+        }
+    }
+
+    /**
+     * SIGHUP reloads a running process, as MTAs do. The new file goes in place with the old one's
+     * size and time (as {@code cp -p} or {@code rsync -t} can leave it), which the file watch cannot
+     * tell from the old one, so only the signal can have applied it.
+     */
+    @Test
+    void sighupReloadsTheRunningProcessEvenWhereTheWatchSeesNoChange(@TempDir Path dir) throws Exception {
+        Path jar = Path.of("target/mxgate.jar").toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "mvn package builds " + jar + " before the integration tests");
+        try (RecordingBackend b1 = new RecordingBackend(); RecordingBackend b2 = new RecordingBackend()) {
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            String before = conf("mx.test.invalid", "127.0.0.1:" + port, servers(server("b1", b1.port())));
+            String after = conf("mx.test.invalid", "127.0.0.1:" + port, servers(server("b2", b2.port())));
+            int length = Math.max(before.length(), after.length());
+            Path conf = dir.resolve("conf/mxgate.yml");
+            Files.createDirectories(conf.getParent());
+            Files.createDirectories(dir.resolve("policies"));
+            Files.writeString(dir.resolve("policies/internet.yml"), POLICY);
+            Files.writeString(conf, before + "#" + " ".repeat(length - before.length()) + "\n");
+            Path out = dir.resolve("gateway.out");
+            ProcessBuilder run = new ProcessBuilder(LauncherHome.create(dir.resolve("home"), jar).toString(), "run",
+                    "--config", conf.toString()).redirectErrorStream(true).redirectOutput(out.toFile());
+            run.environment().put("MXGATE_JAVA_OPTS", "-Xmx128m");
+            run.environment().put("MXGATE_LOG_DIR", dir.resolve("logs").toString());
+            Process gateway = run.start();
+            try {
+                await("greeting").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(java.io.IOException.class)
+                        .until(() -> {
+                            if (!gateway.isAlive()) {
+                                throw new AssertionError("the gateway did not start: " + Files.readString(out));
+                            }
+                            try (SmtpClient client = new SmtpClient(port)) {
+                                return client.reply().startsWith("220 ");
+                            }
+                        });
+                assertTrue(send(port).contains("(backend b1"));
+
+                FileTime time = Files.getLastModifiedTime(conf);
+                Files.writeString(conf, after + "#" + " ".repeat(length - after.length()) + "\n");
+                Files.setLastModifiedTime(conf, time);
+                assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(gateway.pid())).start().waitFor());
+                await("SIGHUP reload").atMost(Duration.ofSeconds(20))
+                        .until(() -> Files.readString(out).contains("pool mailbox: server b2 (127.0.0.1:" + b2.port() + ") added"));
+                assertTrue(Files.readString(out).contains("SIGHUP: reloading policies and pools"));
+                assertTrue(send(port).contains("(backend b2"));
+                assertEquals(1, b1.messages().size());
+                assertEquals(1, b2.messages().size());
+            } finally {
+                gateway.destroy();
+                assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway stops on SIGTERM");
+            }
+        }
+    }
+
+    private static String send(int port) throws java.io.IOException {
+        try (SmtpClient client = new SmtpClient(port)) {
+            client.hello();
+            String reply = client.sendMessage("a@client.test", List.of("user@example.test"), SMALL);
+            assertTrue(reply.startsWith("250 2.0.0"), reply);
+            client.send("QUIT");
+            return reply;
         }
     }
 }
