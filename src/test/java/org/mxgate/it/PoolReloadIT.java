@@ -237,9 +237,10 @@ class PoolReloadIT {
     }
 
     /**
-     * SIGHUP reloads a running process, as MTAs do. The new file goes in place with the old one's
-     * size and time (as {@code cp -p} or {@code rsync -t} can leave it), which the file watch cannot
-     * tell from the old one, so only the signal can have applied it.
+     * SIGHUP reloads a running process, as MTAs do. The new file is written in place with the old
+     * one's size, and its time set back (as a filesystem with coarse times, or a copy that keeps
+     * times, can leave it): the file watch cannot tell it from the old one, so only the signal can
+     * have applied it.
      */
     @Test
     void sighupReloadsTheRunningProcessEvenWhereTheWatchSeesNoChange(@TempDir Path dir) throws Exception {
