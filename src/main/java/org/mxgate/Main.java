@@ -7,22 +7,18 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.mxgate.auth.Authenticator;
-import org.mxgate.backend.BackendClient;
-import org.mxgate.backend.BackendPool;
+import org.mxgate.backend.PoolSet;
 import org.mxgate.cli.MxgateCommand;
 import org.mxgate.config.GatewayConfig;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.PolicyConfig;
 import org.mxgate.config.PolicyReloader;
-import org.mxgate.config.PoolConfig;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.limits.ClientLimits;
 import org.mxgate.limits.LocalCounters;
@@ -33,7 +29,6 @@ import org.mxgate.mail.SpoolBudget;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.relay.Spool;
-import org.mxgate.tls.BackendTls;
 import org.mxgate.tls.ServerTls;
 import org.mxgate.tls.TlsException;
 import org.slf4j.Logger;
@@ -70,10 +65,10 @@ public final class Main {
         // than cores only add context switches (docs/performance.md).
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 NioIoHandler.newFactory());
-        Map<String, BackendPool> pools;
+        PoolSet pools;
         ServerTls tls;
         try {
-            pools = pools(config);
+            pools = PoolSet.open(config);
             tls = config.usesServerTls() ? ServerTls.open(config.tls(), config.hostname()) : null;
         } catch (TlsException e) {
             acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -90,7 +85,7 @@ public final class Main {
         Authenticator auth = new Authenticator(config.authLimits(), authClock);
         resources.add(auth);
         announceRelaySelfTests(config);
-        PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run);
+        PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run, pools);
         DnsblChecker dnsbl = dnsbl(config);
         ClientLimits limits = new ClientLimits(new LocalCounters(authClock), config.hostname(), config.maxConnections());
         List<Listener> listeners = new ArrayList<>();
@@ -107,19 +102,10 @@ public final class Main {
             }
             throw new IllegalStateException("cannot start listeners: " + e, e);
         }
-        startHealthChecks(config, pools, workers);
-        // Edited policy files take effect within a second of the last write (docs/operations.md).
+        pools.startHealthChecks(config, workers);
+        // Edited policy files and pools take effect within a second of the last write (docs/operations.md).
         policies.watch(Duration.ofMillis(500));
         return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources);
-    }
-
-    private static Map<String, BackendPool> pools(GatewayConfig config) throws TlsException {
-        BackendClient client = new BackendClient(config.hostname());
-        Map<String, BackendPool> pools = new LinkedHashMap<>();
-        for (PoolConfig pool : config.pools().values()) {
-            pools.put(pool.name(), new BackendPool(pool, client, pool.tls().isEnabled() ? BackendTls.create(pool.tls()) : null));
-        }
-        return pools;
     }
 
     /** Spooled bodies are read back for a replay on their own threads, never on an I/O thread. */
@@ -148,19 +134,5 @@ public final class Main {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException("cannot set up the DNS list resolvers: " + e.getMessage(), e);
         }
-    }
-
-    /** Probes leave from each address the pool's mail leaves from (HealthProber, SourceAddressIT). */
-    private static void startHealthChecks(GatewayConfig config, Map<String, BackendPool> pools, EventLoopGroup workers) {
-        for (ListenerConfig listener : config.listeners()) {
-            PolicyConfig policy = config.policies().get(listener.policy());
-            for (String route : policy == null ? List.<String>of() : policy.routes().values()) {
-                BackendPool pool = pools.get(route);
-                if (pool != null) {
-                    pool.carriesMailOf(listener.sourceAddress());
-                }
-            }
-        }
-        pools.values().forEach(pool -> pool.startHealthChecks(workers));
     }
 }

@@ -3,6 +3,7 @@ package org.mxgate.backend;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mxgate.config.HealthCheckConfig;
 import org.mxgate.config.ServerConfig;
 import org.mxgate.log.LogText;
 import org.mxgate.net.HostPort;
@@ -11,26 +12,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One backend mail server as a pool knows it, with its health. Identity is the object: one per
- * configured server. Thread-safe.
+ * configured server, kept across reloads while the server's name and address stay (PoolChange),
+ * which may change its settings in place. Thread-safe.
  */
 public final class Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
 
     private final String pool;
-    private final ServerConfig config;
+    private volatile ServerConfig config;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
-    private final HealthCounter health;
+    private volatile HealthCounter health;
     private volatile String lastFailure;
     private volatile long lastFailureNanos;
-    private final Duration baseCooldown;
-    private final Duration maxCooldown;
+    private Duration baseCooldown;
+    private Duration maxCooldown;
     private long cooldownNanos;
     private volatile long pressureUntilNanos;
     private volatile boolean underPressure;
     private volatile ServerConfig.AdminState adminState;
     private volatile long upSinceNanos = System.nanoTime() - Long.MAX_VALUE / 4;
     private volatile long slowStartNanos;
+    private volatile boolean removed;
     private final java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
@@ -56,7 +59,8 @@ public final class Backend {
     }
 
     public boolean isUp() {
-        return health == null || health.isUp();
+        HealthCounter counter = health;
+        return counter == null || counter.isUp();
     }
 
     /** Up, enabled, not in a back-pressure cooldown and below its max_transactions: may take a new transaction. */
@@ -100,16 +104,18 @@ public final class Backend {
     }
 
     public void transactionEnded() {
-        transactions.decrementAndGet();
+        if (transactions.decrementAndGet() == 0 && removed) {
+            LOG.info("backend {} of pool {} removed: its last transaction has ended", name(), pool);
+        }
     }
 
     public int priority() {
         return config.priority();
     }
 
-    /** Not drained or halted by the admin. */
+    /** Not drained or halted by the admin, nor removed by a reload. */
     boolean isEnabled() {
-        return adminState == ServerConfig.AdminState.UP;
+        return adminState == ServerConfig.AdminState.UP && !removed;
     }
 
     public ServerConfig.AdminState adminState() {
@@ -117,10 +123,67 @@ public final class Backend {
     }
 
     void adminState(ServerConfig.AdminState state) {
+        adminState(state, "admin");
+    }
+
+    private void adminState(ServerConfig.AdminState state, String by) {
         if (adminState != state) {
-            LOG.info("backend {} of pool {}: {} -> {} (admin)", name(), pool, adminState, state);
+            LOG.info("backend {} of pool {}: {} -> {} ({})", name(), pool, adminState, state, by);
             adminState = state;
         }
+    }
+
+    /**
+     * A reload's settings for this server (same name and address). Its admin state follows the
+     * file only when the file's state changed ({@code stateFromFile}); otherwise a drain or halt
+     * set at run time stays (docs/operations.md, Reloading).
+     */
+    void reconfigure(ServerConfig next, boolean stateFromFile) {
+        config = next;
+        if (stateFromFile) {
+            adminState(next.state(), "config reloaded");
+        }
+    }
+
+    /**
+     * A reload changed the pool's health check: rise and fall counted anew from the state the
+     * backend is in; without a check it counts as up.
+     */
+    void healthCheck(HealthCheckConfig check) {
+        health = check == null ? null : new HealthCounter(check.rise(), check.fall(), isUp());
+    }
+
+    /** For a server a reload adds: down until its first probe passes (HealthCounter#startingDown). */
+    void startDown(int rise, int fall) {
+        health = HealthCounter.startingDown(rise, fall);
+    }
+
+    /** For a server a reload adds: its weight ramps up over slow_start from now, as after coming back up. */
+    void startedNow() {
+        upSinceNanos = System.nanoTime();
+    }
+
+    /** The pool's back-pressure cooldowns after a reload; a cooldown already running still runs out. */
+    synchronized void cooldowns(Duration base, Duration max) {
+        if (!base.equals(baseCooldown) || !max.equals(maxCooldown)) {
+            baseCooldown = base;
+            maxCooldown = max;
+            cooldownNanos = base.toNanos();
+        }
+    }
+
+    /**
+     * A reload took this server out of its pool: no new transactions; those in flight finish and
+     * their sessions then close (BackendPool#release), as a drain that never ends.
+     */
+    void remove() {
+        removed = true;
+        LOG.info("backend {} of pool {} removed by a reload; {} transactions in flight finish there", name(), pool,
+                transactions());
+    }
+
+    public boolean isRemoved() {
+        return removed;
     }
 
     public boolean isUnderPressure() {
@@ -166,8 +229,9 @@ public final class Backend {
             lastFailure = what;
             lastFailureNanos = System.nanoTime();
         }
-        if (health != null && health.record(success)) {
-            if (health.isUp()) {
+        HealthCounter counter = health;
+        if (counter != null && counter.record(success)) {
+            if (counter.isUp()) {
                 upSinceNanos = System.nanoTime();
                 LOG.info("backend {} of pool {} is up ({})", name(), pool, LogText.escape(what));
             } else {

@@ -3,55 +3,101 @@ package org.mxgate.backend;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
+import org.mxgate.config.HealthCheckConfig;
 import org.mxgate.config.PoolConfig;
 import org.mxgate.tls.BackendTls;
 import org.mxgate.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The servers of one {@code pools:} entry: which one takes the next transaction, and backend
  * sessions for it, reused after RSET where one is idle on the caller's event loop.
+ * <p>
+ * A reload reconfigures the pool in place ({@link #reconfigure}): what the event loops read on
+ * every transaction (servers, balancer, parked sessions, settings) is one immutable {@link State},
+ * swapped whole, so the hot path takes no lock and a transaction in flight keeps working on the
+ * same pool object. Removed servers drain; kept ones keep their health.
  */
 public final class BackendPool {
 
-    private final PoolConfig config;
-    private final List<Backend> backends;
-    private final Balancer balancer;
+    private static final Logger LOG = LoggerFactory.getLogger(BackendPool.class);
+
+    /**
+     * Everything a reload may replace, read once per use.
+     *
+     * @param startTls the pool's STARTTLS to its servers, or null when its {@code tls} is none
+     * @param prober the active health checks, or null without {@code health_check}
+     */
+    private record State(PoolConfig config, List<Backend> backends, Balancer balancer, IdleConnections idle,
+                         BackendStartTls startTls, HealthProber prober) {
+    }
+
+    private final String name;
     private final BackendClient client;
-    private final IdleConnections idle;
     private final ClientIpForwarding forwarding;
-    private final HealthProber prober;
-    private final BackendStartTls startTls;
+    // Where the pool's mail leaves from (null: the system's choice); every prober of the pool reads it.
+    private final Set<InetAddress> mailSources = new CopyOnWriteArraySet<>();
+    private volatile State state;
+    // The I/O threads the probes run on, once started; reconfigure and the start are synchronized.
+    private EventLoopGroup probeLoops;
 
     /** @param tls the pool's TLS client side, or null when its {@code tls} is none */
     public BackendPool(PoolConfig config, BackendClient client, BackendTls tls) {
-        this.config = config;
-        this.startTls = tls == null ? null : new BackendStartTls(config.tls(), tls, client.heloName());
-        this.forwarding = new ClientIpForwarding(client.heloName());
-        this.backends = config.servers().stream().map(s -> new Backend(config.name(), s, config.healthCheck() == null ? null
-                : new HealthCounter(config.healthCheck().rise(), config.healthCheck().fall()),
-                config.pressureCooldown(), config.maxPressureCooldown())).toList();
-        backends.forEach(b -> b.slowStart(config.slowStart()));
-        this.prober = config.healthCheck() == null ? null
-                : new HealthProber(config.healthCheck(), client, backends, config.sourceAddress());
-        this.balancer = new Balancer(backends, config.balance());
+        this.name = config.name();
         this.client = client;
-        this.idle = new IdleConnections(config.idleConnections(), config.idleTimeout());
+        this.forwarding = new ClientIpForwarding(client.heloName());
+        List<Backend> backends = config.servers().stream().map(s -> backend(config, s)).toList();
+        this.state = new State(config, backends, new Balancer(backends, config.balance()), idle(config),
+                startTls(config, tls), prober(config, backends));
     }
 
+    private Backend backend(PoolConfig config, ServerConfig server) {
+        HealthCheckConfig check = config.healthCheck();
+        Backend backend = new Backend(name, server, check == null ? null : new HealthCounter(check.rise(), check.fall()),
+                config.pressureCooldown(), config.maxPressureCooldown());
+        backend.slowStart(config.slowStart());
+        return backend;
+    }
+
+    private BackendStartTls startTls(PoolConfig config, BackendTls tls) {
+        return tls == null ? null : new BackendStartTls(config.tls(), tls, client.heloName());
+    }
+
+    private static IdleConnections idle(PoolConfig config) {
+        return new IdleConnections(config.idleConnections(), config.idleTimeout());
+    }
+
+    private HealthProber prober(PoolConfig config, List<Backend> backends) {
+        return config.healthCheck() == null ? null
+                : new HealthProber(config.healthCheck(), client, backends, config.sourceAddress(), mailSources);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The settings in force: those of the last reload. */
     public PoolConfig config() {
-        return config;
+        return state.config();
     }
 
+    /** The servers in force; a server a reload removed is no longer among them, even while it drains. */
     public List<Backend> backends() {
-        return backends;
+        return state.backends();
     }
 
     public Backend choose(Set<Backend> excluded) {
-        return balancer.choose(excluded);
+        return state.balancer().choose(excluded);
     }
 
     /**
@@ -65,15 +111,17 @@ public final class BackendPool {
      */
     public CompletableFuture<BackendSession> acquire(Backend backend, EventLoop loop, ForwardedClient forClient,
                                                      InetAddress source, boolean fresh) {
-        InetAddress from = sourceFor(source);
-        if (prober != null) {
-            // Policies reload: a listener routed here later is learnt from its mail.
-            prober.probeFrom(from);
-        }
+        State now = state;
+        PoolConfig config = now.config();
+        InetAddress from = sourceFor(config, source);
+        // Policies reload: a listener routed here later is learnt from its mail.
+        mailSources.add(from);
         ForwardedClient proxyFor = config.forwardClientIp() == PoolConfig.ForwardClientIp.PROXY_V2 ? forClient : null;
-        BackendSession parked = fresh ? null : idle.take(backend, loop, from, proxyFor == null ? null : proxyFor.proxyBinding());
+        BackendSession parked = fresh ? null
+                : now.idle().take(backend, loop, from, proxyFor == null ? null : proxyFor.proxyBinding());
         CompletableFuture<BackendSession> session = parked != null ? CompletableFuture.completedFuture(parked)
                 : client.connect(backend, loop, from, proxyFor, config.connectTimeout(), config.commandTimeout());
+        BackendStartTls startTls = now.startTls();
         if (parked == null && startTls != null) {
             session = session.thenCompose(s -> startTls.negotiate(s, config.commandTimeout()));
         }
@@ -89,13 +137,23 @@ public final class BackendPool {
      * connector for it (HealthProber). Call before {@link #startHealthChecks}.
      */
     public void carriesMailOf(InetAddress listenerSource) {
-        if (prober != null) {
-            prober.probeFrom(sourceFor(listenerSource));
-        }
+        mailSources.add(sourceFor(state.config(), listenerSource));
+    }
+
+    /**
+     * After a reload: the mail of listeners with these {@code source_address}es (null for none)
+     * comes to this pool, and only theirs; an address no longer used is no longer probed from.
+     */
+    void carriesMailOnlyOf(Collection<InetAddress> listenerSources) {
+        PoolConfig config = state.config();
+        Set<InetAddress> from = new HashSet<>();
+        listenerSources.forEach(source -> from.add(sourceFor(config, source)));
+        mailSources.retainAll(from);
+        mailSources.addAll(from);
     }
 
     // A listener's source_address wins; the pool's applies where it has none (null: the system's choice).
-    private InetAddress sourceFor(InetAddress listenerSource) {
+    private static InetAddress sourceFor(PoolConfig config, InetAddress listenerSource) {
         return listenerSource != null ? listenerSource : config.sourceAddress();
     }
 
@@ -104,12 +162,20 @@ public final class BackendPool {
      * so its next user sends RSET first, pipelined with MAIL. A session in doubt is dropped.
      */
     public void release(BackendSession session, boolean transactionOpen) {
-        if (!session.isReusable() || config.idleConnections() == 0) {
+        State now = state;
+        Backend backend = session.backend();
+        if (!session.isReusable() || now.config().idleConnections() == 0 || backend.isRemoved()) {
             session.quit();
             return;
         }
         session.needsReset(transactionOpen);
-        idle.offer(session);
+        now.idle().offer(session);
+        // A reload between the checks above and the offer closed what was parked then; this one too.
+        if (backend.isRemoved()) {
+            now.idle().closeAll(backend);
+        } else if (state.idle() != now.idle()) {
+            now.idle().closeAll();
+        }
     }
 
     /**
@@ -118,9 +184,10 @@ public final class BackendPool {
      * no; a pool with an unlimited server always admits.
      */
     public boolean admits(String listener) {
+        State now = state;
         int capacity = 0;
         int active = 0;
-        for (Backend b : backends) {
+        for (Backend b : now.backends()) {
             active += b.transactions();
             if (b.isEnabled() && b.isUp()) {
                 if (b.maxTransactions() == 0) {
@@ -129,7 +196,7 @@ public final class BackendPool {
                 capacity += b.maxTransactions();
             }
         }
-        int reservedForOthers = config.reserve().entrySet().stream()
+        int reservedForOthers = now.config().reserve().entrySet().stream()
                 .filter(e -> !e.getKey().equals(listener)).mapToInt(Map.Entry::getValue).sum();
         return active < capacity * (100 - reservedForOthers) / 100;
     }
@@ -143,7 +210,7 @@ public final class BackendPool {
     public void halt(String backend) {
         Backend b = find(backend);
         b.adminState(ServerConfig.AdminState.HALT);
-        idle.closeAll(b);
+        state.idle().closeAll(b);
     }
 
     /** Back in rotation after a drain or halt. */
@@ -151,15 +218,114 @@ public final class BackendPool {
         find(backend).adminState(ServerConfig.AdminState.UP);
     }
 
-    private Backend find(String name) {
-        return backends.stream().filter(b -> b.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("pool " + config.name() + " has no backend " + name));
+    private Backend find(String backend) {
+        return state.backends().stream().filter(b -> b.name().equals(backend)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("pool " + name + " has no backend " + backend));
     }
 
     /** Starts the active health checks, if the pool has any, on these I/O threads. */
-    public void startHealthChecks(EventLoopGroup loops) {
+    public synchronized void startHealthChecks(EventLoopGroup loops) {
+        probeLoops = loops;
+        HealthProber prober = state.prober();
         if (prober != null) {
-            prober.start(loops);
+            prober.start(loops, Set.of());
+        }
+    }
+
+    /**
+     * Applies a reloaded entry of this pool and returns what changed, one line each (empty when
+     * nothing did). Added servers join the balancer; with a health check they start down and are
+     * probed at once, without one they are up at once; either way their weight then ramps over
+     * {@code slow_start}. Removed servers drain: no new transactions, those in flight finish,
+     * their parked sessions close now and their busy ones when released. Kept servers keep their
+     * health and counters. A changed health check restarts the probes; changed pool settings
+     * close the parked sessions, which were opened with the old ones. Never on an event loop.
+     *
+     * @param tls the TLS client side for {@code loaded}, built anew (a replaced trust file is read), or null for none
+     */
+    synchronized List<String> reconfigure(PoolConfig loaded, BackendTls tls) {
+        State running = state;
+        PoolChange change = PoolChange.between(running.config(), loaded);
+        List<String> described = change.describe(running.config());
+        if (described.isEmpty() && loaded.equals(running.config())) {
+            return described;
+        }
+        Map<String, Backend> byName = new HashMap<>();
+        running.backends().forEach(b -> byName.put(b.name(), b));
+        Set<Backend> probeNow = new HashSet<>();
+        List<Backend> backends = servers(loaded, change, byName, probeNow);
+        boolean newSessions = change.settingsChanged();
+        IdleConnections idle = newSessions ? idle(loaded) : running.idle();
+        Balancer balancer = change.serversChanged() || loaded.balance() != running.config().balance()
+                ? new Balancer(backends, loaded.balance()) : running.balancer();
+        boolean newProber = change.healthCheckChanged() || change.serversChanged() || newSessions;
+        HealthProber prober = newProber ? prober(loaded, backends) : running.prober();
+        state = new State(loaded, backends, balancer, idle, startTls(loaded, tls), prober);
+        // Only now, with the new servers in force: nothing chooses a removed one any more.
+        for (ServerConfig gone : change.removed()) {
+            Backend backend = byName.get(gone.name());
+            backend.remove();
+            running.idle().closeAll(backend);
+        }
+        if (newSessions) {
+            running.idle().closeAll();
+        }
+        if (newProber) {
+            if (running.prober() != null) {
+                running.prober().stop();
+            }
+            if (prober != null && probeLoops != null) {
+                prober.start(probeLoops, probeNow);
+            }
+        }
+        described.forEach(line -> LOG.info("{}", line));
+        return described;
+    }
+
+    /**
+     * The loaded servers in the file's order: kept ones reconfigured in place, added ones new,
+     * those to probe at once put in {@code probeNow}.
+     */
+    private List<Backend> servers(PoolConfig loaded, PoolChange change, Map<String, Backend> running,
+                                  Set<Backend> probeNow) {
+        Set<ServerConfig> added = Set.copyOf(change.added());
+        HealthCheckConfig check = loaded.healthCheck();
+        List<Backend> backends = new ArrayList<>();
+        for (ServerConfig server : loaded.servers()) {
+            Backend backend;
+            if (added.contains(server)) {
+                backend = backend(loaded, server);
+                backend.startedNow();
+                if (check != null) {
+                    backend.startDown(check.rise(), check.fall());
+                    probeNow.add(backend);
+                }
+            } else {
+                backend = running.get(server.name());
+                backend.reconfigure(server, change.stateFromFile().contains(server.name()));
+                if (change.healthCheckChanged()) {
+                    backend.healthCheck(check);
+                }
+                backend.cooldowns(loaded.pressureCooldown(), loaded.maxPressureCooldown());
+                backend.slowStart(loaded.slowStart());
+            }
+            backends.add(backend);
+        }
+        return List.copyOf(backends);
+    }
+
+    /**
+     * A reload removed the whole pool: every server drains as a removed one does, and the
+     * probes stop. Transactions in flight on it finish.
+     */
+    synchronized void retire() {
+        State now = state;
+        if (now.prober() != null) {
+            now.prober().stop();
+        }
+        for (Backend backend : now.backends()) {
+            backend.remove();
+            now.idle().closeAll(backend);
         }
     }
 
@@ -177,9 +343,10 @@ public final class BackendPool {
     }
 
     public void close() {
-        if (prober != null) {
-            prober.stop();
+        State now = state;
+        if (now.prober() != null) {
+            now.prober().stop();
         }
-        idle.closeAll();
+        now.idle().closeAll();
     }
 }

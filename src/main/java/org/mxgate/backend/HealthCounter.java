@@ -13,8 +13,24 @@ final class HealthCounter {
     private int streak;
 
     HealthCounter(int rise, int fall) {
+        this(rise, fall, true);
+    }
+
+    /** @param up the state to start in: a reload that changes rise or fall keeps the backend's state */
+    HealthCounter(int rise, int fall, boolean up) {
         this.rise = rise;
         this.fall = fall;
+        this.up = up;
+    }
+
+    /**
+     * Down until its first passed probe, as HAProxy's {@code init-state down}: for a server a
+     * reload adds, which has never been seen. A failure first, and it needs {@code rise} in a row.
+     */
+    static HealthCounter startingDown(int rise, int fall) {
+        HealthCounter counter = new HealthCounter(rise, fall, false);
+        counter.streak = rise - 1;
+        return counter;
     }
 
     synchronized boolean isUp() {

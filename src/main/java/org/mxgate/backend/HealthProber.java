@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import org.mxgate.config.HealthCheckConfig;
 
@@ -23,6 +22,9 @@ import org.mxgate.config.HealthCheckConfig;
  * judge another connector than the mail meets (SourceAddressIT). Health stays one state per
  * backend: a round passes only when the probe passes from every address, because a backend
  * that refuses one listener's mail would fail part of the traffic it is given.
+ * <p>
+ * A reload that changes the pool's servers or checks stops this prober and starts another
+ * over the new list (BackendPool#reconfigure); the backends keep their health.
  */
 final class HealthProber {
 
@@ -31,25 +33,26 @@ final class HealthProber {
     private final List<Backend> backends;
     private final InetAddress poolSource;
     // Where the pool's mail leaves from; null stands for the system's choice, as in BackendClient.
-    private final Set<InetAddress> sources = new CopyOnWriteArraySet<>();
+    private final Set<InetAddress> sources;
     private volatile boolean stopped;
 
-    /** @param poolSource the pool's own {@code source_address}, or null: where probes go from until mail is known to leave from elsewhere */
-    HealthProber(HealthCheckConfig config, BackendClient client, List<Backend> backends, InetAddress poolSource) {
+    /**
+     * @param poolSource the pool's own {@code source_address}, or null: where probes go from until mail is known to leave from elsewhere
+     * @param sources the pool's, which it fills as it learns where its mail leaves from; read at each round
+     */
+    HealthProber(HealthCheckConfig config, BackendClient client, List<Backend> backends, InetAddress poolSource,
+                 Set<InetAddress> sources) {
         this.config = config;
         this.client = client;
         this.backends = backends;
         this.poolSource = poolSource;
+        this.sources = sources;
     }
 
-    /** The pool's mail leaves from this address (null: the system's choice); from the next round on, probes do too. */
-    void probeFrom(InetAddress source) {
-        sources.add(source);
-    }
-
-    void start(EventLoopGroup loops) {
+    /** @param probeNow backends probed at once rather than after one interval: those a reload added, down until probed */
+    void start(EventLoopGroup loops, Set<Backend> probeNow) {
         for (Backend backend : backends) {
-            schedule(backend, loops);
+            schedule(backend, loops, probeNow.contains(backend) ? 0 : config.interval().toMillis());
         }
     }
 
@@ -57,16 +60,21 @@ final class HealthProber {
         stopped = true;
     }
 
-    private void schedule(Backend backend, EventLoopGroup loops) {
+    private void schedule(Backend backend, EventLoopGroup loops, long delayMillis) {
         if (stopped) {
             return;
         }
         EventLoop loop = loops.next();
-        loop.schedule(() -> round(backend, loop).whenComplete((problem, error) -> {
-            backend.report(problem == null, problem == null ? config.probe().name().toLowerCase() + " probe passed"
-                    : "probe" + problem);
-            schedule(backend, loops);
-        }), config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(() -> {
+            if (stopped) {
+                return;
+            }
+            round(backend, loop).whenComplete((problem, error) -> {
+                backend.report(problem == null, problem == null ? config.probe().name().toLowerCase() + " probe passed"
+                        : "probe" + problem);
+                schedule(backend, loops, config.interval().toMillis());
+            });
+        }, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** One probe from each source address at once; null when all passed, otherwise the first problem and where from. */

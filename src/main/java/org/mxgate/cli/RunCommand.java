@@ -50,10 +50,10 @@ final class RunCommand implements Callable<Integer> {
             LOG.info("listener {} on {} (policy {})", listener.config().name(), listener.config().listen(),
                     listener.config().policy());
         }
-        // SIGHUP reads the policy files again, as MTAs do (docs/operations.md).
+        // SIGHUP reads the policy files and the pools again, as MTAs do (docs/operations.md).
         Signal.handle(new Signal("HUP"), signal -> {
-            LOG.info("SIGHUP: reloading policies");
-            gateway.reloadPolicies();
+            LOG.info("SIGHUP: reloading policies and pools");
+            gateway.reload();
         });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

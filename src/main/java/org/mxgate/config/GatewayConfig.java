@@ -24,7 +24,8 @@ public record GatewayConfig(Path file, String hostname, List<ListenerConfig> lis
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);
-        pools = Map.copyOf(pools);
+        // In the file's order, for the logs and the status page.
+        pools = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pools));
         policies = Map.copyOf(policies);
     }
 

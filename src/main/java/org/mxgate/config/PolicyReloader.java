@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The policies in force, and their live reload: the whole set of files is read and validated
- * again, then swapped in at once, or refused at once with every {@code file:line: reason} logged
- * while the running policies stay. Listeners, pools, the host name and the DNS list zones need a
- * restart; a reload that changes them applies its policies and says so. Never runs on an event
- * loop: reloads happen on the watcher thread or the caller's (SIGHUP).
+ * The policies in force, and the live reload of the configuration: the whole set of files is
+ * read and validated again, the backend pools made ready ({@link PoolReload}), then policies and
+ * pools are swapped in at once, or refused at once with every {@code file:line: reason} logged
+ * while the running ones stay. Listeners, the host name and the other keys of
+ * {@link #restartNeeded} need a restart; a reload that changes them applies the rest and says
+ * so. Never runs on an event loop: reloads happen on the watcher thread or the caller's (SIGHUP,
+ * the admin endpoint), one at a time.
  */
 public final class PolicyReloader implements AutoCloseable {
 
@@ -28,15 +30,25 @@ public final class PolicyReloader implements AutoCloseable {
     private final Path configFile;
     private final GatewayConfig started;
     private final Function<PolicyConfig, List<ConfigError>> policyCheck;
+    private final PoolReload pools;
     private final AtomicReference<Map<String, PolicyConfig>> policies;
     /** Every file the policies were read from, users.yml too; a change applies once it has settled. */
     private final FileWatch fileWatch;
 
-    /** @param policyCheck run over every policy of a reload (the relay self-test); any error refuses it */
+    /** For policies alone: the pools of a reload are validated and left as they run. */
     public PolicyReloader(GatewayConfig config, Function<PolicyConfig, List<ConfigError>> policyCheck) {
+        this(config, policyCheck, loaded -> List::of);
+    }
+
+    /**
+     * @param policyCheck run over every policy of a reload (the relay self-test); any error refuses it
+     * @param pools the running backend pools, reconfigured with each reload that is applied
+     */
+    public PolicyReloader(GatewayConfig config, Function<PolicyConfig, List<ConfigError>> policyCheck, PoolReload pools) {
         this.configFile = config.file();
         this.started = config;
         this.policyCheck = policyCheck;
+        this.pools = pools;
         this.policies = new AtomicReference<>(config.policies());
         this.fileWatch = new FileWatch(watchedFiles(config), 1);
     }
@@ -46,41 +58,75 @@ public final class PolicyReloader implements AutoCloseable {
         return policies.get().get(name);
     }
 
-    /** Reads and validates every file again; swaps the policies in only when all are valid. */
-    public synchronized List<ConfigError> reload() {
-        GatewayConfig loaded;
+    /**
+     * Reads and validates every file again; swaps the policies and pools in only when all are
+     * valid. Refused: the errors, and nothing changed. Applied: what changed, and what waits for a restart.
+     */
+    public synchronized ReloadResult reload() {
         try {
-            loaded = ConfigLoader.reload(configFile, policyCheck, started);
+            GatewayConfig loaded = ConfigLoader.reload(configFile, policyCheck, started);
+            List<ConfigError> errors = new ArrayList<>();
+            Map<String, PolicyConfig> next = policiesOfRunningListeners(loaded, errors);
+            if (!errors.isEmpty()) {
+                throw new ConfigException(errors);
+            }
+            PoolReload.Prepared readyPools = pools.prepare(loaded);
+            // Pools first: a reloaded policy may route to a pool this reload adds.
+            List<String> notes = new ArrayList<>(readyPools.apply());
+            notes.addAll(swapIn(next));
+            List<String> restart = restartNeeded(loaded);
+            if (!restart.isEmpty()) {
+                LOG.warn("{}: {} changed; the running ones stay until a restart", configFile, String.join(", ", restart));
+                restart.forEach(key -> notes.add(key + " changed: needs a restart"));
+            }
+            fileWatch.took(FileWatch.stamps(watchedFiles(loaded)));
+            return new ReloadResult(List.of(), notes);
         } catch (ConfigException e) {
             refuse(e.errors());
-            return e.errors();
+            return ReloadResult.refused(e.errors());
         }
-        List<ConfigError> errors = new ArrayList<>();
-        Map<String, PolicyConfig> next = policiesOfRunningListeners(loaded, errors);
-        if (!errors.isEmpty()) {
-            refuse(errors);
-            return errors;
-        }
+    }
+
+    /** Puts the policies in force; one note for each that changed. */
+    private List<String> swapIn(Map<String, PolicyConfig> next) {
         Map<String, PolicyConfig> previous = policies.getAndSet(Map.copyOf(next));
+        List<String> notes = new ArrayList<>();
         next.forEach((name, policy) -> {
             if (!policy.equals(previous.get(name))) {
                 LOG.info("policy {} reloaded from {}", name, policy.file());
+                notes.add("policy " + name + " reloaded");
             }
         });
-        if (!loaded.listeners().equals(started.listeners()) || !loaded.pools().equals(started.pools())
-                || !loaded.hostname().equals(started.hostname()) || !Objects.equals(loaded.dnsbl(), started.dnsbl())
-                || loaded.maxConnections() != started.maxConnections()) {
-            LOG.warn("{}: listeners, pools, hostname, dnsbl or max_connections changed; those changes take effect at the"
-                    + " next restart",
-                    configFile);
-        }
-        fileWatch.took(FileWatch.stamps(watchedFiles(loaded)));
-        return List.of();
+        return notes;
     }
 
     /**
-     * The loaded policy of each listener the gateway runs; a listener's policy or a pool that
-     * only a restart could change is an error instead.
+     * The top-level keys of {@code loaded} that differ from what the gateway started with and that
+     * only a restart applies: the sockets, names and process-wide resources built at start.
+     */
+    private List<String> restartNeeded(GatewayConfig loaded) {
+        List<String> keys = new ArrayList<>();
+        addIfChanged(keys, "hostname", loaded.hostname(), started.hostname());
+        addIfChanged(keys, "listeners", loaded.listeners(), started.listeners());
+        addIfChanged(keys, "dnsbl", loaded.dnsbl(), started.dnsbl());
+        addIfChanged(keys, "max_connections", loaded.maxConnections(), started.maxConnections());
+        addIfChanged(keys, "shutdown_grace", loaded.shutdownGrace(), started.shutdownGrace());
+        addIfChanged(keys, "spool", loaded.spool(), started.spool());
+        addIfChanged(keys, "tls", loaded.tls(), started.tls());
+        addIfChanged(keys, "auth", loaded.authLimits(), started.authLimits());
+        return keys;
+    }
+
+    private static void addIfChanged(List<String> keys, String key, Object loaded, Object running) {
+        if (!Objects.equals(loaded, running)) {
+            keys.add(key);
+        }
+    }
+
+    /**
+     * The loaded policy of each listener the gateway runs; a listener's policy that only a
+     * restart could change is an error instead. Routes were checked against the loaded pools
+     * (PolicyFileReader), so a policy still routing to a removed pool refuses the reload.
      */
     private Map<String, PolicyConfig> policiesOfRunningListeners(GatewayConfig loaded, List<ConfigError> errors) {
         Map<String, PolicyConfig> next = new LinkedHashMap<>();
@@ -91,12 +137,6 @@ public final class PolicyReloader implements AutoCloseable {
                         + listener.policy() + "'; changing a listener's policy needs a restart"));
                 continue;
             }
-            for (String pool : policy.routes().values()) {
-                if (!started.pools().containsKey(pool)) {
-                    errors.add(new ConfigError(policy.file(), 1, "routes to pool '" + pool
-                            + "', which the running gateway does not have; new pools need a restart"));
-                }
-            }
             next.put(policy.name(), policy);
         }
         return next;
@@ -106,7 +146,7 @@ public final class PolicyReloader implements AutoCloseable {
         for (ConfigError error : errors) {
             LOG.error("{}", error);
         }
-        LOG.error("policies not reloaded; the running ones stay in force");
+        LOG.error("policies not reloaded, pools left as they run: the running configuration stays in force");
     }
 
     /**

@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mxgate.backend.BackendPool;
+import org.mxgate.backend.PoolSet;
 import org.mxgate.config.ConfigError;
 import org.mxgate.config.GatewayConfig;
 import org.mxgate.config.PolicyReloader;
+import org.mxgate.config.ReloadResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,19 +22,19 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final List<Listener> listeners;
-    private final Map<String, BackendPool> pools;
+    private final PoolSet pools;
     private final PolicyReloader policies;
     private final List<EventLoopGroup> groups;
     private final List<AutoCloseable> resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** @param resources closed last: the certificate watch, the login checker */
-    public Gateway(GatewayConfig config, List<Listener> listeners, Map<String, BackendPool> pools,
+    public Gateway(GatewayConfig config, List<Listener> listeners, PoolSet pools,
                    PolicyReloader policies, List<EventLoopGroup> groups, List<AutoCloseable> resources) {
         this.resources = List.copyOf(resources);
         this.config = config;
         this.listeners = List.copyOf(listeners);
-        this.pools = Map.copyOf(pools);
+        this.pools = pools;
         this.policies = policies;
         this.groups = List.copyOf(groups);
     }
@@ -50,13 +52,27 @@ public final class Gateway implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no listener " + listenerName)).port();
     }
 
-    /** Reads the policy files again now (SIGHUP); the errors, empty when the new policies are in force. */
-    public List<ConfigError> reloadPolicies() {
+    /**
+     * Reads conf/mxgate.yml and the policy files again now (SIGHUP, the admin endpoint): policies
+     * and pools change together, or not at all. What changed, or the errors that refused it.
+     */
+    public ReloadResult reload() {
         return policies.reload();
     }
 
+    /** {@link #reload()}; the errors, empty when the new policies and pools are in force. */
+    public List<ConfigError> reloadPolicies() {
+        return reload().errors();
+    }
+
+    /** The pool of this name now in force (a reload may add, change or remove it), or null. */
     public BackendPool pool(String name) {
         return pools.get(name);
+    }
+
+    /** Every pool now in force, by name, in the file's order: a snapshot that a reload replaces. */
+    public Map<String, BackendPool> pools() {
+        return pools.current();
     }
 
     /**
@@ -82,7 +98,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("shutdown grace of {} over; closing {} sessions still in a transaction", config.shutdownGrace(), cut);
         }
         listeners.forEach(Listener::close);
-        pools.values().forEach(BackendPool::close);
+        pools.close();
         for (EventLoopGroup group : groups) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -21,6 +21,7 @@ import org.mxgate.limits.ClientLimits;
 import org.mxgate.limits.ListenerLimits;
 import org.mxgate.policy.Policy;
 import org.mxgate.relay.Relay;
+import org.mxgate.relay.RemovedPoolRelay;
 import org.mxgate.relay.Spool;
 import org.mxgate.relay.TransactionRelay;
 import org.mxgate.tls.ServerTls;
@@ -69,10 +70,16 @@ public final class Listener {
         return new Listener(config, channel, sessions, listenerLimits);
     }
 
-    /** Each transaction's relay: on the pool of its route, from this listener's source address. */
+    /**
+     * Each transaction's relay: on the pool of its route now in force, from this listener's source
+     * address; a route to a pool a reload removed gets 451 4.4.1 (RemovedPoolRelay).
+     */
     private static TransactionRelay.Opener relays(ListenerConfig config, Function<String, BackendPool> pools, Spool spool) {
-        return (transaction, log, client, loop) -> new Relay(pools.apply(transaction.route()), transaction, loop, spool,
-                log, client, config.sourceAddress(), config.name(), System::nanoTime);
+        return (transaction, log, client, loop) -> {
+            BackendPool pool = pools.apply(transaction.route());
+            return pool == null ? new RemovedPoolRelay(transaction) : new Relay(pool, transaction, loop, spool,
+                    log, client, config.sourceAddress(), config.name(), System::nanoTime);
+        };
     }
 
     public ListenerConfig config() {

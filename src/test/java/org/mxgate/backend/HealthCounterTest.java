@@ -31,4 +31,25 @@ class HealthCounterTest {
         }
         assertEquals(states, seen.toString());
     }
+
+    /** A server a reload adds starts down, and its first passed probe brings it up; a failure first needs rise. */
+    @ParameterizedTest(name = "starting down, rise {0} fall {1}: {2} -> {3}")
+    @CsvSource({
+        "2, 3, S,         U",
+        "3, 3, S,         U",
+        "1, 1, S,         U",
+        "2, 3, FS,        DD",
+        "2, 3, FSS,       DDU",
+        "2, 3, SF,        UU",
+    })
+    void aServerAddedByAReloadIsDownUntilItsFirstPassedProbe(int rise, int fall, String results, String states) {
+        HealthCounter counter = HealthCounter.startingDown(rise, fall);
+        StringBuilder seen = new StringBuilder();
+        for (char r : results.toCharArray()) {
+            counter.record(r == 'S');
+            seen.append(counter.isUp() ? 'U' : 'D');
+        }
+        assertEquals(states, seen.toString());
+        assertEquals(false, HealthCounter.startingDown(rise, fall).isUp());
+    }
 }

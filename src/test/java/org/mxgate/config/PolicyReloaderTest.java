@@ -40,7 +40,7 @@ class PolicyReloaderTest {
             // Zones added to the file, and a policy turning them on: the checker was built at start, without them.
             write("conf/mxgate.yml", CONF + ZONES);
             write("policies/internet.yml", POLICY + "dnsbl:\n  enabled: true\n");
-            List<String> errors = reloader.reload().stream().map(ConfigError::toString).toList();
+            List<String> errors = reloader.reload().errors().stream().map(ConfigError::toString).toList();
             assertEquals(1, errors.size(), String.join("\n", errors));
             assertTrue(errors.get(0).startsWith(policy() + ":3: dnsbl.enabled is true, but the running gateway started"
                     + " without dnsbl zones"), errors.get(0));
@@ -55,12 +55,12 @@ class PolicyReloaderTest {
         write("policies/internet.yml", POLICY);
         try (PolicyReloader reloader = new PolicyReloader(ConfigLoader.load(conf()), policy -> List.of())) {
             write("policies/internet.yml", POLICY + "dnsbl: { enabled: true }\n");
-            assertEquals(List.of(), reloader.reload());
+            assertEquals(List.of(), reloader.reload().errors());
             assertTrue(reloader.current("internet").dnsbl().enabled());
 
             // Zones removed from the file while a policy uses them: refused like at start.
             write("conf/mxgate.yml", CONF);
-            List<String> errors = reloader.reload().stream().map(ConfigError::toString).toList();
+            List<String> errors = reloader.reload().errors().stream().map(ConfigError::toString).toList();
             assertEquals(List.of(policy() + ":2: dnsbl.enabled is true, but " + conf() + " has no dnsbl zones: the lists"
                     + " would never be asked; add zones under 'dnsbl:' there, or set enabled: false"), errors);
         }

@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backend does that dropped an idle connection the gateway still thinks is open; or
  * (SEVEN_BIT_ONLY) offers neither 8BITMIME nor SMTPUTF8, as a minimal MTA, and delivers every
  * message it is given; or (STARTTLS_THEN_CLOSE) offers STARTTLS, says 220 to it and closes the
- * connection instead of a TLS handshake; or (STALL_IN_DATA) says 354 and then reads nothing more.
+ * connection instead of a TLS handshake; or (STALL_IN_DATA) says 354 and then reads nothing more;
+ * or (HOLD_AFTER_DOT) takes the whole message and holds its reply to the final dot until the
+ * test releases it, then delivers it, for a transaction kept in flight as long as a test needs.
  */
 final class ScriptedBackend implements AutoCloseable {
 
-    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED, SEVEN_BIT_ONLY, STARTTLS_THEN_CLOSE, STALL_IN_DATA }
+    enum Script { DROP_IN_DATA, DROP_AFTER_DOT, GREET_421, REFUSE_DATA, TEMPFAIL_DATA, DROP_WHEN_REUSED, SEVEN_BIT_ONLY, STARTTLS_THEN_CLOSE, STALL_IN_DATA, HOLD_AFTER_DOT }
 
     private final Script script;
 
@@ -30,6 +32,9 @@ final class ScriptedBackend implements AutoCloseable {
     private final AtomicInteger dataStarted = new AtomicInteger();
     private final AtomicInteger delivered = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch dotReceived = new CountDownLatch(1);
+    private final CountDownLatch dotReleased = new CountDownLatch(1);
+    private final AtomicInteger openConnections = new AtomicInteger();
     private final java.util.List<String> mailCommands = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     ScriptedBackend(Script script) throws IOException {
@@ -51,6 +56,23 @@ final class ScriptedBackend implements AutoCloseable {
         return delivered.get();
     }
 
+    /** HOLD_AFTER_DOT: waits until a final dot has come and its reply is held. */
+    void awaitHeldDot() throws InterruptedException {
+        if (!dotReceived.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("no final dot reached the backend");
+        }
+    }
+
+    /** HOLD_AFTER_DOT: the held reply (250) goes out now, and every later one at once. */
+    void releaseDot() {
+        dotReleased.countDown();
+    }
+
+    /** Connections to this backend not yet ended. */
+    int openConnections() {
+        return openConnections.get();
+    }
+
     /** Every MAIL command line received, with its parameters. */
     java.util.List<String> mailCommands() {
         synchronized (mailCommands) {
@@ -59,6 +81,7 @@ final class ScriptedBackend implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
+        openConnections.incrementAndGet();
         try (socket) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
@@ -115,7 +138,10 @@ final class ScriptedBackend implements AutoCloseable {
                     while ((line = reader.readLine()) != null && !line.equals(".")) {
                         // the whole message, then silence and a closed connection
                     }
-                    if (script != Script.DROP_WHEN_REUSED && script != Script.SEVEN_BIT_ONLY) {
+                    if (script == Script.HOLD_AFTER_DOT) {
+                        dotReceived.countDown();
+                        dotReleased.await();
+                    } else if (script != Script.DROP_WHEN_REUSED && script != Script.SEVEN_BIT_ONLY) {
                         return;
                     }
                     delivered.incrementAndGet();
@@ -125,12 +151,15 @@ final class ScriptedBackend implements AutoCloseable {
             }
         } catch (IOException | InterruptedException e) {
             // The gateway went away first: nothing to record.
+        } finally {
+            openConnections.decrementAndGet();
         }
     }
 
     @Override
     public void close() throws IOException {
         closed.countDown();
+        dotReleased.countDown();
         server.close();
     }
 }
