@@ -10,6 +10,7 @@ import org.mxgate.backend.BackendPool;
 import org.mxgate.config.ConfigError;
 import org.mxgate.config.GatewayConfig;
 import org.mxgate.config.PolicyReloader;
+import org.mxgate.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,17 @@ public final class Gateway implements AutoCloseable {
     private final PolicyReloader policies;
     private final List<EventLoopGroup> groups;
     private final List<AutoCloseable> resources;
+    private final GatewayMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** @param resources closed last: the certificate watch, the login checker */
+    /**
+     * @param resources closed last: the certificate watch, the login checker
+     * @param metrics what the gateway counts, for /metrics and the status page
+     */
     public Gateway(GatewayConfig config, List<Listener> listeners, Map<String, BackendPool> pools,
-                   PolicyReloader policies, List<EventLoopGroup> groups, List<AutoCloseable> resources) {
+                   PolicyReloader policies, List<EventLoopGroup> groups, List<AutoCloseable> resources,
+                   GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.resources = List.copyOf(resources);
         this.config = config;
         this.listeners = List.copyOf(listeners);
@@ -57,6 +64,11 @@ public final class Gateway implements AutoCloseable {
 
     public BackendPool pool(String name) {
         return pools.get(name);
+    }
+
+    /** The meters and the last hour of traffic: {@code scrape()} is the text /metrics serves. */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     /**

@@ -19,6 +19,8 @@ import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.limits.ClientLimits;
 import org.mxgate.limits.ListenerLimits;
+import org.mxgate.metrics.GatewayMetrics;
+import org.mxgate.metrics.ListenerMeters;
 import org.mxgate.policy.Policy;
 import org.mxgate.relay.Relay;
 import org.mxgate.relay.Spool;
@@ -46,13 +48,17 @@ public final class Listener {
      * @param dnsbl the DNS list checker, or null when no lists are configured
      * @param tls the certificate in force, or null when no listener uses TLS
      * @param limits the gateway's limits on clients, of which this listener counts its own
+     * @param metrics where the listener's sessions and their relays are counted
      */
     public static Listener bind(ListenerConfig config, String hostname, Supplier<Policy> policy,
                                 Function<String, BackendPool> pools, Spool spool, DnsblChecker dnsbl,
                                 ServerTls tls, Authenticator auth, ClientLimits limits,
-                                EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
+                                EventLoopGroup acceptors, EventLoopGroup workers,
+                                GatewayMetrics metrics) throws InterruptedException {
         ChannelGroup sessions = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
         ListenerLimits listenerLimits = limits.forListener(config.name());
+        ListenerMeters meters = metrics.listener(config.name());
+        meters.watchOpenSessions(sessions::size);
         Channel channel = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
@@ -60,9 +66,9 @@ public final class Listener {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ListenerInitializer(
-                        new ListenerServices(config, hostname, relays(config, pools, spool), Clock.systemDefaultZone(),
+                        new ListenerServices(config, hostname, relays(config, pools, spool, metrics), Clock.systemDefaultZone(),
                                 new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth,
-                                listenerLimits, spool.budget()), policy, sessions))
+                                listenerLimits, spool.budget(), new ListenerEvents(meters)), policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();
@@ -70,9 +76,10 @@ public final class Listener {
     }
 
     /** Each transaction's relay: on the pool of its route, from this listener's source address. */
-    private static TransactionRelay.Opener relays(ListenerConfig config, Function<String, BackendPool> pools, Spool spool) {
+    private static TransactionRelay.Opener relays(ListenerConfig config, Function<String, BackendPool> pools, Spool spool,
+                                                  GatewayMetrics metrics) {
         return (transaction, log, client, loop) -> new Relay(pools.apply(transaction.route()), transaction, loop, spool,
-                log, client, config.sourceAddress(), config.name(), System::nanoTime);
+                log, client, config.sourceAddress(), config.name(), System::nanoTime, metrics);
     }
 
     public ListenerConfig config() {
