@@ -112,6 +112,60 @@ class MetricsIT {
         }
     }
 
+    /** Back pressure, a refusal and a backend that is not there, each counted on its backend as what it was. */
+    @Test
+    void attemptsThatDidNotDeliverAreCountedByHowTheyEnded() throws Exception {
+        String missing = PrometheusText.missing();
+        assumeTrue(missing == null, missing);
+        try (RecordingBackend pressured = new RecordingBackend().underPressure();
+             RecordingBackend good = new RecordingBackend();
+             TestGateway gateway = TestGateway.withMailboxPool("""
+                     balance: round_robin
+                     servers:
+                       - { name: pressured, address: 127.0.0.1:%d }
+                       - { name: good, address: 127.0.0.1:%d }
+                     """.formatted(pressured.port(), good.port()))) {
+            send(gateway, 3, "250 2.0.0");
+            List<PrometheusText.Sample> samples = PrometheusText.parse(gateway.gateway().metrics().scrape());
+            assertTrue(pressured.mailCommands() > 0, "round robin tried the pressured backend");
+            assertEquals(pressured.mailCommands(), attempts(samples, "pressured", "pressure"));
+            assertEquals(0, attempts(samples, "pressured", "delivered"));
+            assertEquals(3, attempts(samples, "good", "delivered"));
+            assertEquals(3, good.messages().size());
+        }
+        // No parked sessions: SubEthaSMTP keeps the sender after refusing a message at the dot.
+        try (RecordingBackend spam = new RecordingBackend().rejectingData();
+             TestGateway gateway = TestGateway.withMailboxPool("""
+                     balance: round_robin
+                     idle_connections: 0
+                     servers:
+                       - { name: dead, address: 127.0.0.1:%d }
+                       - { name: spam, address: 127.0.0.1:%d }
+                     """.formatted(InteropTools.freePort(), spam.port()))) {
+            send(gateway, 2, "554 5.7.1");
+            List<PrometheusText.Sample> samples = PrometheusText.parse(gateway.gateway().metrics().scrape());
+            assertEquals(2, attempts(samples, "spam", "refused"), "each message's last word");
+            assertTrue(attempts(samples, "dead", "failed") >= 1, "round robin tried the backend that is not there");
+            assertEquals(2, PrometheusText.value(samples, "mxgate_messages_refused_total",
+                    Map.of("listener", "internet", "reason", "backend_refusal")));
+        }
+    }
+
+    private static void send(TestGateway gateway, int messages, String expected) throws Exception {
+        try (SmtpClient client = new SmtpClient(gateway.gateway().port("internet"))) {
+            client.hello();
+            for (int i = 0; i < messages; i++) {
+                String reply = client.sendMessage("sender@client.test", List.of("user@example.test"), BODY);
+                assertTrue(reply.startsWith(expected), reply);
+            }
+        }
+    }
+
+    private static double attempts(List<PrometheusText.Sample> samples, String backend, String outcome) {
+        return PrometheusText.value(samples, "mxgate_relay_attempts_total",
+                Map.of("pool", "mailbox", "backend", backend, "outcome", outcome));
+    }
+
     private static double delivered(List<PrometheusText.Sample> samples, String backend) {
         return PrometheusText.value(samples, "mxgate_relay_attempts_total",
                 Map.of("pool", "mailbox", "backend", backend, "outcome", "delivered"));
