@@ -26,6 +26,7 @@ import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
 import org.mxgate.log.NonBlockingAppender;
 import org.mxgate.mail.SpoolBudget;
+import org.mxgate.metrics.GatewayMetrics;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.relay.Spool;
@@ -65,6 +66,7 @@ public final class Main {
         // than cores only add context switches (docs/performance.md).
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 NioIoHandler.newFactory());
+        GatewayMetrics metrics = new GatewayMetrics();
         PoolSet pools;
         ServerTls tls;
         try {
@@ -82,21 +84,24 @@ public final class Main {
             resources.add(tls);
         }
         Spool spool = spool(config, resources);
+        metrics.watchSpool(spool.budget());
+        metrics.watchPools(() -> pools.current().values());
         Authenticator auth = new Authenticator(config.authLimits(), authClock);
         resources.add(auth);
         announceRelaySelfTests(config);
         PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run, pools);
-        DnsblChecker dnsbl = dnsbl(config);
-        ClientLimits limits = new ClientLimits(new LocalCounters(authClock), config.hostname(), config.maxConnections());
+        DnsblChecker dnsbl = dnsbl(config, metrics);
+        ClientLimits limits = new ClientLimits(new LocalCounters(authClock), config.hostname(), config.maxConnections(),
+                metrics);
         List<Listener> listeners = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
                 Supplier<Policy> policy = () -> new Policy(policies.current(listener.policy()));
                 listeners.add(Listener.bind(listener, config.hostname(), policy, pools::get,
-                        spool, dnsbl, tls, auth, limits, acceptors, workers));
+                        spool, dnsbl, tls, auth, limits, acceptors, workers, metrics));
             }
         } catch (Exception e) {
-            new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources).close();
+            new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics).close();
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
@@ -105,7 +110,7 @@ public final class Main {
         pools.startHealthChecks(config, workers);
         // Edited policy files and pools take effect within a second of the last write (docs/operations.md).
         policies.watch(Duration.ofMillis(500));
-        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources);
+        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics);
     }
 
     /** Spooled bodies are read back for a replay on their own threads, never on an I/O thread. */
@@ -128,9 +133,9 @@ public final class Main {
         }
     }
 
-    private static DnsblChecker dnsbl(GatewayConfig config) {
+    private static DnsblChecker dnsbl(GatewayConfig config, GatewayMetrics metrics) {
         try {
-            return config.dnsbl() == null ? null : new DnsblChecker(config.dnsbl());
+            return config.dnsbl() == null ? null : new DnsblChecker(config.dnsbl(), Ticker.systemTicker(), metrics);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException("cannot set up the DNS list resolvers: " + e.getMessage(), e);
         }

@@ -8,11 +8,15 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mxgate.config.DnsblConfig;
+import org.mxgate.metrics.GatewayMetrics;
+import org.mxgate.metrics.ZoneMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
@@ -53,6 +57,7 @@ public final class DnsblChecker {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong errorAnswers = new AtomicLong();
     private final AtomicBoolean warnedErrorAnswer = new AtomicBoolean();
+    private final Map<DnsblConfig.Zone, ZoneMeters> meters = new IdentityHashMap<>();
 
     public DnsblChecker(DnsblConfig config) throws UnknownHostException {
         this(config, Ticker.systemTicker());
@@ -60,7 +65,14 @@ public final class DnsblChecker {
 
     /** @param ticker the cache's clock, in nanoseconds; tests pass their own to move time on */
     public DnsblChecker(DnsblConfig config, Ticker ticker) throws UnknownHostException {
+        this(config, ticker, new GatewayMetrics());
+    }
+
+    /** @param metrics where each zone's lookups, cache hits, listings and failures are counted */
+    public DnsblChecker(DnsblConfig config, Ticker ticker, GatewayMetrics metrics) throws UnknownHostException {
         this.config = config;
+        config.zones().forEach(zone -> meters.put(zone, metrics.dnsblZone(zone.zone())));
+        config.allowlists().forEach(zone -> meters.put(zone, metrics.dnsblZone(zone.zone())));
         Resolver r;
         if (config.resolvers().isEmpty()) {
             r = new ExtendedResolver();
@@ -118,21 +130,38 @@ public final class DnsblChecker {
                 DnsblConfig.Zone zone = config.zones().get(i);
                 ZoneAnswer answer = blocks.get(i).join();
                 if (answer.listed()) {
+                    meters.get(zone).listed();
                     listings.add(new DnsblScore.Listing(zone.zone(), zone.weight(), answer.text()));
                 } else if (answer.failed() && zone.failClosed()) {
                     failed.add(zone.zone());
                 }
             }
-            boolean allowlisted = allows.stream().anyMatch(a -> a.join().listed());
+            boolean allowlisted = false;
+            for (int i = 0; i < allows.size(); i++) {
+                if (allows.get(i).join().listed()) {
+                    meters.get(config.allowlists().get(i)).listed();
+                    allowlisted = true;
+                }
+            }
             return new DnsblScore(listings, allowlisted, failed);
         });
     }
 
     private CompletableFuture<ZoneAnswer> answer(InetAddress client, DnsblConfig.Zone zone) {
-        return cache.get(new Key(client, zone), (key, executor) -> lookup(key));
+        // Caffeine runs the lookup on this thread when the answer is neither cached nor on its way.
+        boolean[] looked = new boolean[1];
+        CompletableFuture<ZoneAnswer> answer = cache.get(new Key(client, zone), (key, executor) -> {
+            looked[0] = true;
+            return lookup(key);
+        });
+        if (!looked[0]) {
+            meters.get(zone).cacheHit();
+        }
+        return answer;
     }
 
     private CompletableFuture<ZoneAnswer> lookup(Key key) {
+        meters.get(key.zone()).lookup();
         String queryName = ZoneQueryName.of(key.client(), key.zone().zone());
         ReturnCodes codes = key.zone().codes().isEmpty() ? ReturnCodes.anyListing() : ReturnCodes.parse(key.zone().codes());
         return query(queryName, Type.A).thenCompose(reply -> {
@@ -176,6 +205,7 @@ public final class DnsblChecker {
 
     private ZoneAnswer failed(Key key, String why) {
         failures.incrementAndGet();
+        meters.get(key.zone()).failure();
         LOG.info("DNS list {} lookup for {} failed ({}); {}", key.zone().zone(), key.client().getHostAddress(), why,
                 key.zone().failClosed() ? "failing closed" : "counted as not listed");
         return new ZoneAnswer(false, null, true, 0);
@@ -183,6 +213,7 @@ public final class DnsblChecker {
 
     private void errorAnswer(Key key, InetAddress answer) {
         errorAnswers.incrementAndGet();
+        meters.get(key.zone()).errorAnswer();
         if (warnedErrorAnswer.compareAndSet(false, true)) {
             LOG.warn("DNS list {} answered {}: it refuses our resolver (public lists refuse open or busy"
                     + " resolvers); such answers are never counted as listings", key.zone().zone(), answer.getHostAddress());

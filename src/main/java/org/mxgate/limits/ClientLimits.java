@@ -1,6 +1,7 @@
 package org.mxgate.limits;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mxgate.metrics.GatewayMetrics;
 
 /**
  * The gateway's limits on its clients, shared by every listener: the counters per client
@@ -13,18 +14,28 @@ public final class ClientLimits {
     private final Counters counters;
     private final String hostname;
     private final int maxSessions;
+    private final GatewayMetrics metrics;
     private final AtomicInteger sessions = new AtomicInteger();
 
-    /** @param maxSessions client sessions the process holds at once; 0 is no limit */
+    /** With meters nothing reads: for tests and tools. */
     public ClientLimits(Counters counters, String hostname, int maxSessions) {
+        this(counters, hostname, maxSessions, new GatewayMetrics());
+    }
+
+    /**
+     * @param maxSessions client sessions the process holds at once; 0 is no limit
+     * @param metrics where each listener counts the limits its clients run into
+     */
+    public ClientLimits(Counters counters, String hostname, int maxSessions, GatewayMetrics metrics) {
         this.counters = counters;
         this.hostname = hostname;
         this.maxSessions = maxSessions;
+        this.metrics = metrics;
     }
 
     /** The limits of one listener, which counts its clients apart from the other listeners'. */
     public ListenerLimits forListener(String listener) {
-        return new ListenerLimits(listener, hostname, counters, this);
+        return new ListenerLimits(listener, hostname, counters, this, metrics.listener(listener));
     }
 
     /** Client sessions open now, over every listener. */

@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import org.mxgate.config.ClientLimitsConfig;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
+import org.mxgate.metrics.ListenerMeters;
 
 /**
  * One listener's limits on its clients, under the policy in force (passed in with each question,
@@ -37,13 +38,16 @@ public final class ListenerLimits {
     private final String hostname;
     private final Counters counters;
     private final ClientLimits gateway;
+    private final ListenerMeters meters;
     private final AtomicInteger sessions = new AtomicInteger();
 
-    ListenerLimits(String listener, String hostname, Counters counters, ClientLimits gateway) {
+    /** @param meters where each refusal is counted, by the key of the limit that refused */
+    ListenerLimits(String listener, String hostname, Counters counters, ClientLimits gateway, ListenerMeters meters) {
         this.listener = listener;
         this.hostname = hostname;
         this.counters = counters;
         this.gateway = gateway;
+        this.meters = meters;
     }
 
     /**
@@ -54,11 +58,11 @@ public final class ListenerLimits {
     public Admission admit(InetAddress client, ClientLimitsConfig limits) {
         List<Runnable> slots = new ArrayList<>(3);
         if (!gateway.takeSession()) {
-            return refuse(slots, Replies.tooManyConnections(hostname), "gateway");
+            return refuse(slots, Replies.tooManyConnections(hostname), "gateway", "max_connections");
         }
         slots.add(gateway::giveBackSession);
         if (!ClientLimits.take(sessions, limits.maxConnections())) {
-            return refuse(slots, Replies.tooManyConnections(hostname), "listener");
+            return refuse(slots, Replies.tooManyConnections(hostname), "listener", "limits.max_connections");
         }
         slots.add(sessions::decrementAndGet);
         if (limits.exempt().contains(client)) {
@@ -70,7 +74,8 @@ public final class ListenerLimits {
             Tally open = counters.increment(key, SESSION_SLOT);
             slots.add(() -> counters.release(key));
             if (open.count() > limits.maxConnectionsPerIp()) {
-                return refuse(slots, Replies.tooManyConnectionsFrom(hostname, from), "sessions " + from);
+                return refuse(slots, Replies.tooManyConnectionsFrom(hostname, from), "sessions " + from,
+                        "limits.max_connections_per_ip");
             }
         }
         if (limits.maxConnectionRatePerIp() > 0) {
@@ -78,7 +83,8 @@ public final class ListenerLimits {
             Tally rate = counters.increment(key, limits.rateWindow());
             if (rate.count() > limits.maxConnectionRatePerIp()) {
                 counters.release(key);
-                return refuse(slots, Replies.connectionRateFrom(hostname, from, rate.retrySeconds()), "rate " + from);
+                return refuse(slots, Replies.connectionRateFrom(hostname, from, rate.retrySeconds()), "rate " + from,
+                        "limits.max_connection_rate_per_ip");
             }
         }
         return Admission.admitted(slots);
@@ -87,13 +93,13 @@ public final class ListenerLimits {
     /** A MAIL command: the messages per window of the client's address and of its login (null when none). */
     public Optional<Reply> message(InetAddress client, String login, ClientLimitsConfig limits) {
         return rate("messages", client, login, limits, limits.maxMessageRatePerIp(), limits.maxMessageRatePerUser(),
-                Replies::messageRate);
+                Replies::messageRate, "limits.max_message_rate_per_ip", "limits.max_message_rate_per_user");
     }
 
     /** A RCPT command: the recipients per window of the client's address and of its login (null when none). */
     public Optional<Reply> recipient(InetAddress client, String login, ClientLimitsConfig limits) {
         return rate("recipients", client, login, limits, limits.maxRecipientRatePerIp(), limits.maxRecipientRatePerUser(),
-                Replies::recipientRate);
+                Replies::recipientRate, "limits.max_recipient_rate_per_ip", "limits.max_recipient_rate_per_user");
     }
 
     /** Sessions open now from the client's counted network on this listener (what max_connections_per_ip counts). */
@@ -107,8 +113,9 @@ public final class ListenerLimits {
         return sessions.get();
     }
 
+    /** @param ipLimit the key of the per-address limit, and {@code userLimit} of the per-login one, for the metrics */
     private Optional<Reply> rate(String what, InetAddress client, String login, ClientLimitsConfig limits, int perIp,
-                                 int perUser, BiFunction<String, Long, Reply> refusal) {
+                                 int perUser, BiFunction<String, Long, Reply> refusal, String ipLimit, String userLimit) {
         String addressKey = null;
         if (perIp > 0 && !limits.exempt().contains(client)) {
             String from = AddressKey.of(client, limits.ipv4Prefix(), limits.ipv6Prefix());
@@ -116,6 +123,7 @@ public final class ListenerLimits {
             Tally tally = counters.increment(addressKey, limits.rateWindow());
             if (tally.count() > perIp) {
                 counters.release(addressKey);
+                meters.limitHit(ipLimit);
                 return Optional.of(refusal.apply(from, tally.retrySeconds()));
             }
         }
@@ -127,14 +135,16 @@ public final class ListenerLimits {
                 if (addressKey != null) {
                     counters.release(addressKey);
                 }
+                meters.limitHit(userLimit);
                 return Optional.of(refusal.apply(login, tally.retrySeconds()));
             }
         }
         return Optional.empty();
     }
 
-    private Admission refuse(List<Runnable> slots, Reply reply, String reason) {
+    private Admission refuse(List<Runnable> slots, Reply reply, String reason, String limitKey) {
         slots.forEach(Runnable::run);
+        meters.limitHit(limitKey);
         boolean first = counters.increment(key("refused", reason), LOG_QUIET).count() == 1;
         return Admission.refused(reply, first);
     }

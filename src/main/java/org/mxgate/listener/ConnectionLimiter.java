@@ -10,8 +10,10 @@ import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.mxgate.limits.Admission;
 import org.mxgate.limits.ListenerLimits;
+import org.mxgate.mail.Refusal;
 import org.mxgate.net.ClientAddress;
 import org.mxgate.policy.Policy;
+import org.mxgate.smtp.SessionEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +31,18 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final ListenerLimits limits;
     private final Supplier<Policy> policy;
+    private final SessionEvents events;
     private boolean refused;
 
     ConnectionLimiter(ListenerLimits limits, Supplier<Policy> policy) {
+        this(limits, policy, SessionEvents.NONE);
+    }
+
+    /** @param events where a refused connection is counted (ListenerLimits counts which limit refused it) */
+    ConnectionLimiter(ListenerLimits limits, Supplier<Policy> policy, SessionEvents events) {
         this.limits = limits;
         this.policy = policy;
+        this.events = events;
     }
 
     @Override
@@ -44,6 +53,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         Admission admission = limits.admit(client, policy.get().clientLimits());
         if (!admission.isAdmitted()) {
             refused = true;
+            events.refused(Refusal.LIMITS);
             ctx.channel().config().setAutoRead(false);
             if (admission.isFirstRefusal()) {
                 LOG.info("refused {}: {} (more refusals like it within a minute are not logged)", client.getHostAddress(),

@@ -12,6 +12,7 @@ import org.mxgate.config.ConfigError;
 import org.mxgate.config.GatewayConfig;
 import org.mxgate.config.PolicyReloader;
 import org.mxgate.config.ReloadResult;
+import org.mxgate.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +27,17 @@ public final class Gateway implements AutoCloseable {
     private final PolicyReloader policies;
     private final List<EventLoopGroup> groups;
     private final List<AutoCloseable> resources;
+    private final GatewayMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** @param resources closed last: the certificate watch, the login checker */
+    /**
+     * @param resources closed last: the certificate watch, the login checker
+     * @param metrics what the gateway counts, for /metrics and the status page
+     */
     public Gateway(GatewayConfig config, List<Listener> listeners, PoolSet pools,
-                   PolicyReloader policies, List<EventLoopGroup> groups, List<AutoCloseable> resources) {
+                   PolicyReloader policies, List<EventLoopGroup> groups, List<AutoCloseable> resources,
+                   GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.resources = List.copyOf(resources);
         this.config = config;
         this.listeners = List.copyOf(listeners);
@@ -73,6 +80,11 @@ public final class Gateway implements AutoCloseable {
     /** Every pool now in force, by name, in the file's order: a snapshot that a reload replaces. */
     public Map<String, BackendPool> pools() {
         return pools.current();
+    }
+
+    /** The meters and the last hour of traffic: {@code scrape()} is the text /metrics serves. */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     /**

@@ -19,6 +19,8 @@ import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.limits.ClientLimits;
 import org.mxgate.limits.ListenerLimits;
+import org.mxgate.metrics.GatewayMetrics;
+import org.mxgate.metrics.ListenerMeters;
 import org.mxgate.policy.Policy;
 import org.mxgate.relay.Relay;
 import org.mxgate.relay.RemovedPoolRelay;
@@ -47,13 +49,17 @@ public final class Listener {
      * @param dnsbl the DNS list checker, or null when no lists are configured
      * @param tls the certificate in force, or null when no listener uses TLS
      * @param limits the gateway's limits on clients, of which this listener counts its own
+     * @param metrics where the listener's sessions and their relays are counted
      */
     public static Listener bind(ListenerConfig config, String hostname, Supplier<Policy> policy,
                                 Function<String, BackendPool> pools, Spool spool, DnsblChecker dnsbl,
                                 ServerTls tls, Authenticator auth, ClientLimits limits,
-                                EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
+                                EventLoopGroup acceptors, EventLoopGroup workers,
+                                GatewayMetrics metrics) throws InterruptedException {
         ChannelGroup sessions = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
         ListenerLimits listenerLimits = limits.forListener(config.name());
+        ListenerMeters meters = metrics.listener(config.name());
+        meters.watchOpenSessions(sessions::size);
         Channel channel = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
@@ -61,9 +67,9 @@ public final class Listener {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ListenerInitializer(
-                        new ListenerServices(config, hostname, relays(config, pools, spool), Clock.systemDefaultZone(),
+                        new ListenerServices(config, hostname, relays(config, pools, spool, metrics), Clock.systemDefaultZone(),
                                 new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth,
-                                listenerLimits, spool.budget()), policy, sessions))
+                                listenerLimits, spool.budget(), new ListenerEvents(meters)), policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();
@@ -74,11 +80,12 @@ public final class Listener {
      * Each transaction's relay: on the pool of its route now in force, from this listener's source
      * address; a route to a pool a reload removed gets 451 4.4.1 (RemovedPoolRelay).
      */
-    private static TransactionRelay.Opener relays(ListenerConfig config, Function<String, BackendPool> pools, Spool spool) {
+    private static TransactionRelay.Opener relays(ListenerConfig config, Function<String, BackendPool> pools, Spool spool,
+                                                  GatewayMetrics metrics) {
         return (transaction, log, client, loop) -> {
             BackendPool pool = pools.apply(transaction.route());
             return pool == null ? new RemovedPoolRelay(transaction) : new Relay(pool, transaction, loop, spool,
-                    log, client, config.sourceAddress(), config.name(), System::nanoTime);
+                    log, client, config.sourceAddress(), config.name(), System::nanoTime, metrics);
         };
     }
 

@@ -8,6 +8,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import java.util.function.Supplier;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.config.ProxyProtocolConfig;
+import org.mxgate.metrics.ListenerMeters;
 import org.mxgate.policy.Policy;
 import org.mxgate.smtp.ReplyEncoder;
 import org.mxgate.smtp.SmtpLineDecoder;
@@ -37,6 +38,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel channel) {
         // The group lets a stopping gateway reach every open session; closed channels leave it by themselves.
         sessions.add(channel);
+        countSession(channel);
         // The client's timeouts are fixed for the connection; the other limits are read per transaction.
         Policy snapshot = policy.get();
         SmtpLineDecoder decoder = new SmtpLineDecoder();
@@ -52,16 +54,24 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
             p.addLast("tls", services.tls().newHandler(channel.alloc(), false));
         }
         // After PROXY, keyed on the real address; after implicit TLS, so a refused client reads its 421.
-        p.addLast("limits", new ConnectionLimiter(services.limits(), policy));
+        p.addLast("limits", new ConnectionLimiter(services.limits(), policy, services.events()));
         // After the PROXY handlers: the delay starts once the header is in, and judges the real client.
         if (services.config().pregreet().isEnabled()) {
             p.addLast("pregreet", new PregreetHandler(services.config().pregreet(), services.config().name(),
-                    services.hostname(), earlyTalkers, p.get("proxy-header") != null));
+                    services.hostname(), earlyTalkers, p.get("proxy-header") != null, services.events()));
         }
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);
         // After the encoder: it sees the decoded input and the replies the session writes.
         p.addLast("timeouts", new ClientTimeouts(snapshot.limits()));
         p.addLast("session", new SessionHandler(services, policy, decoder));
+    }
+
+    /** Every accepted connection is a session in the metrics, refused or not; its duration runs to the close. */
+    private void countSession(SocketChannel channel) {
+        ListenerMeters meters = services.events().meters();
+        meters.sessionOpened();
+        long opened = System.nanoTime();
+        channel.closeFuture().addListener(closed -> meters.sessionClosed(System.nanoTime() - opened));
     }
 }

@@ -13,15 +13,17 @@ import org.mxgate.tls.ServerTls;
  * What every session of one listener shares: its config, our hostname, how a transaction gets
  * its relay, the clock, the listener's NAT watch, the DNS list checker (null when no lists are
  * configured), the certificate (null when no listener uses TLS), the login checker and the
- * listener's limits on its clients and the process's spool budget.
+ * listener's limits on its clients, the process's spool budget and what the listener's sessions
+ * report to its metrics.
  */
 record ListenerServices(ListenerConfig config, String hostname, TransactionRelay.Opener relays, Clock clock,
                         NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls, Authenticator auth, ListenerLimits limits,
-                        SpoolBudget budget) {
+                        SpoolBudget budget, ListenerEvents events) {
 
-    /** Without a spool budget of their own: for tests of one session. */
+    /** Without a spool budget of their own, and with meters nothing reads: for tests of one session. */
     ListenerServices(ListenerConfig config, String hostname, TransactionRelay.Opener relays, Clock clock,
                      NatSuspicion nat, DnsblChecker dnsbl, ServerTls tls, Authenticator auth, ListenerLimits limits) {
-        this(config, hostname, relays, clock, nat, dnsbl, tls, auth, limits, SpoolBudget.UNLIMITED);
+        this(config, hostname, relays, clock, nat, dnsbl, tls, auth, limits, SpoolBudget.UNLIMITED,
+                ListenerEvents.unread(config.name()));
     }
 }

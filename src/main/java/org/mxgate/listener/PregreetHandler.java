@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.mxgate.config.PregreetConfig;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.log.SessionId;
+import org.mxgate.mail.Refusal;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
 import org.mxgate.net.ClientAddress;
+import org.mxgate.smtp.SessionEvents;
 
 /**
  * Postscreen's pregreet test: holds the session back (no channelActive, so no banner) for
@@ -34,6 +36,7 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
     private final String hostname;
     private final EarlyTalkers talkers;
     private final boolean behindBalancer;
+    private final SessionEvents events;
 
     private ScheduledFuture<?> greeting;
     private ClientAddress client;
@@ -42,6 +45,13 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
     /** @param behindBalancer whether the connection comes from a trusted PROXY peer (its header came first) */
     PregreetHandler(PregreetConfig config, String listener, String hostname, EarlyTalkers talkers,
                     boolean behindBalancer) {
+        this(config, listener, hostname, talkers, behindBalancer, SessionEvents.NONE);
+    }
+
+    /** @param events where an early talker's refusal is counted, as a protocol error ({@link Refusal#SYNTAX}) */
+    PregreetHandler(PregreetConfig config, String listener, String hostname, EarlyTalkers talkers,
+                    boolean behindBalancer, SessionEvents events) {
+        this.events = events;
         this.config = config;
         this.listener = listener;
         this.hostname = hostname;
@@ -60,6 +70,7 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (talkers.isRemembered(client.real().getAddress())) {
+            events.refused(Refusal.SYNTAX);
             refuse(ctx, Replies.EARLY_TALKER, null);
             return;
         }
@@ -78,6 +89,7 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
         }
         greeting.cancel(false);
         talkers.remember(client.real().getAddress());
+        events.refused(Refusal.SYNTAX);
         // Counted, not quoted: an early talker's bytes may be anything, an AUTH line with a password included.
         refuse(ctx, Replies.PREGREET, "(" + bytes + " bytes before the greeting)");
     }

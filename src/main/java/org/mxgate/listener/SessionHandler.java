@@ -78,7 +78,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
         session = new SmtpSession(services.hostname(), listener, policy, client, services.clock(), services.config().tls(),
-                services.limits(), services.budget()::isNearlySpent);
+                services.limits(), services.budget()::isNearlySpent, services.events());
         // Started now, so the answer is usually in before the first RCPT needs it.
         if (services.dnsbl() != null && policy.get().usesDnsbl()) {
             dnsbl = services.dnsbl().check(client.real().getAddress());
@@ -165,6 +165,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         // A client waiting on a backend's answer, or held back while a backend catches up, is not slow.
         boolean heldBack = waiting || relay != null && relay.isBacklogged();
         if (event instanceof ClientTimeouts.Expired expired && !heldBack && !closing && session != null) {
+            services.events().limitHit(switch (expired.kind()) {
+                case COMMAND -> "limits.idle_timeout";
+                case DATA_BLOCK -> "limits.data_block_timeout";
+                case DATA_RATE -> "limits.min_data_rate";
+                case SESSION -> "limits.max_session_time";
+            });
             apply(switch (expired.kind()) {
                 case COMMAND, DATA_BLOCK -> session.onIdleTimeout();
                 case DATA_RATE -> session.onDataTooSlow();

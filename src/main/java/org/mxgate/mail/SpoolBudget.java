@@ -56,6 +56,14 @@ public final class SpoolBudget {
         return disk.get();
     }
 
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    public long diskBudget() {
+        return diskBudget;
+    }
+
     private static boolean take(AtomicLong used, long budget, long bytes) {
         while (true) {
             long now = used.get();

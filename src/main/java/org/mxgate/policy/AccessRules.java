@@ -8,6 +8,7 @@ import org.mxgate.config.AccessConfig;
 import org.mxgate.config.AccessConfig.Rule;
 import org.mxgate.mail.Domain;
 import org.mxgate.mail.MailAddress;
+import org.mxgate.mail.Refusal;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
 import org.mxgate.net.Cidr;
@@ -80,9 +81,10 @@ final class AccessRules {
             case OK:
                 return Verdict.accept(Replies.RECIPIENT_OK, name + " ok", null);
             case TEMPFAIL:
-                return Verdict.refuse(withText(Replies.ACCESS_TEMPFAIL, rule, Replies.ACCESS_TEMPFAIL.text()), name + " tempfail");
+                return Verdict.refuse(withText(Replies.ACCESS_TEMPFAIL, rule, Replies.ACCESS_TEMPFAIL.text()), name + " tempfail",
+                        Refusal.OTHER);
             default:
-                return Verdict.refuse(withText(Replies.ACCESS_DENIED, rule, standardText), name + " reject");
+                return Verdict.refuse(withText(Replies.ACCESS_DENIED, rule, standardText), name + " reject", Refusal.OTHER);
         }
     }
 

@@ -14,6 +14,7 @@ import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.mail.Domain;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
+import org.mxgate.mail.Refusal;
 import org.mxgate.mail.Replies;
 import org.mxgate.net.Cidr;
 
@@ -85,11 +86,11 @@ public final class Policy {
     public Verdict checkSender(ClientFacts client, MailAddress sender) {
         // RFC 3207 4: with require_tls, no mail before STARTTLS.
         if (config.requireTls() && !client.tls()) {
-            return Verdict.refuse(Replies.TLS_REQUIRED, "require_tls: the session is not encrypted");
+            return Verdict.refuse(Replies.TLS_REQUIRED, "require_tls: the session is not encrypted", Refusal.AUTH);
         }
         if (config.auth().senderLogin() && client.isAuthenticated() && !owns(client.login(), sender)) {
             return Verdict.refuse(Replies.senderNotOwned(sender, client.login()), "auth.sender_login: " + sender
-                    + " is not among the senders of " + client.login() + " in users.yml");
+                    + " is not among the senders of " + client.login() + " in users.yml", Refusal.AUTH);
         }
         return Verdict.accept(Replies.SENDER_OK, "sender accepted", null);
     }
@@ -135,7 +136,7 @@ public final class Policy {
         // RFC 5321 4.5.3.1.8: past the recipient limit the reply is 452, so the client retries the rest.
         int limit = config.limits().maxRecipients();
         if (transaction.recipients().size() >= limit) {
-            return Verdict.refuse(Replies.TOO_MANY_RECIPIENTS, "limits.max_recipients " + limit);
+            return Verdict.refuse(Replies.TOO_MANY_RECIPIENTS, "limits.max_recipients " + limit, Refusal.LIMITS);
         }
         note(trace, "limits.max_recipients: " + transaction.recipients().size() + " accepted so far, limit " + limit);
         // Access rules first (docs/configuration.md, "How a recipient is decided"); "ok" only ends them.
@@ -180,7 +181,8 @@ public final class Policy {
         // Sender-specified routing (user%foreign@ours, a!b@ours, "a@foreign"@ours) from a client
         // that may not relay is refused, so no next hop can be talked into forwarding it.
         if (recipient.hasRoutingCharacters()) {
-            return Verdict.refuse(Replies.relayDenied(recipient), "sender-specified routing (% or ! or a quoted @ in the local part)");
+            return Verdict.refuse(Replies.relayDenied(recipient), "sender-specified routing (% or ! or a quoted @ in the local part)",
+                    Refusal.RELAY_DENIED);
         }
         Domain domain = recipient.domainName();
         for (String pattern : config.acceptDomains()) {
@@ -189,7 +191,7 @@ public final class Policy {
             }
         }
         return Verdict.refuse(Replies.relayDenied(recipient), "relay denied: " + domain + " matches none of accept_domains "
-                + config.acceptDomains());
+                + config.acceptDomains(), Refusal.RELAY_DENIED);
     }
 
     private Optional<Verdict> dnsbl(ClientFacts client, MailAddress recipient) {
@@ -199,12 +201,12 @@ public final class Policy {
         }
         if (!score.failedZones().isEmpty()) {
             return Optional.of(Verdict.refuse(Replies.DNSBL_TEMPFAIL, "dnsbl: lookup failed in " + score.failedZones()
-                    + ", which fail closed"));
+                    + ", which fail closed", Refusal.DNSBL));
         }
         if (score.isBlocked(config.dnsbl().threshold())) {
             DnsblScore.Listing first = score.listings().get(0);
             return Optional.of(Verdict.refuse(Replies.dnsblBlocked(client.client().ip(), first.zone(), first.text()),
-                    "dnsbl: " + describe(score) + ", threshold " + config.dnsbl().threshold()));
+                    "dnsbl: " + describe(score) + ", threshold " + config.dnsbl().threshold(), Refusal.DNSBL));
         }
         return Optional.empty();
     }
@@ -237,7 +239,7 @@ public final class Policy {
         String destination = recipient.isBarePostmaster() ? "postmaster" + as : recipient.domainName().toString();
         if (transaction.route() != null && !transaction.route().equals(route)) {
             return Verdict.refuse(Replies.OTHER_ROUTE, "routes: " + destination + " goes to pool " + route
-                    + ", this transaction to " + transaction.route());
+                    + ", this transaction to " + transaction.route(), Refusal.OTHER);
         }
         return Verdict.accept(Replies.RECIPIENT_OK, rule + ", routes to " + route + as, route);
     }

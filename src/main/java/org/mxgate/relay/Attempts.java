@@ -9,6 +9,8 @@ import org.mxgate.backend.BackendPool;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
+import org.mxgate.metrics.BackendMeters;
+import org.mxgate.metrics.GatewayMetrics;
 import org.mxgate.relay.ReplyClassifier.Meaning;
 
 /**
@@ -24,6 +26,7 @@ final class Attempts {
     private final BackendPool pool;
     private final LongSupplier nanoTime;
     private final ProtocolLog log;
+    private final GatewayMetrics metrics;
     private final Set<Backend> tried = new HashSet<>();
     private int count;
     private long deadline;
@@ -32,11 +35,15 @@ final class Attempts {
     private Reply unsupported;
     private boolean failedOtherwise;
 
-    /** @param nanoTime a monotonic clock in nanoseconds: {@code System::nanoTime}, or a test's own */
-    Attempts(BackendPool pool, LongSupplier nanoTime, ProtocolLog log) {
+    /**
+     * @param nanoTime a monotonic clock in nanoseconds: {@code System::nanoTime}, or a test's own
+     * @param metrics where each attempt's end is counted, by backend and how it ended
+     */
+    Attempts(BackendPool pool, LongSupplier nanoTime, ProtocolLog log, GatewayMetrics metrics) {
         this.pool = pool;
         this.nanoTime = nanoTime;
         this.log = log;
+        this.metrics = metrics;
     }
 
     /** True before the first backend was chosen: the pool's admission control applies then. */
@@ -91,9 +98,16 @@ final class Attempts {
         String what = "failed at " + stage + ": " + (reply == null ? "no reply (connection lost or timed out)" : reply);
         log.backendEvent(backend.name(), what);
         failedOtherwise = true;
+        BackendMeters meters = meters(backend);
         if (meaning == Meaning.PRESSURE) {
+            meters.pressure();
             pool.reportPressure(backend, what);
         } else {
+            if (reply != null && reply.code() / 100 == 4) {
+                meters.deferred();
+            } else {
+                meters.failed();
+            }
             pool.report(backend, false, what);
         }
     }
@@ -102,6 +116,7 @@ final class Attempts {
     void couldNotOpen(Backend backend, String why) {
         String what = "cannot open session: " + why;
         log.backendEvent(backend.name(), what);
+        meters(backend).failed();
         pool.report(backend, false, what);
         failedOtherwise = true;
     }
@@ -112,8 +127,35 @@ final class Attempts {
         log.backendEvent(backend.name(), what);
         failedOtherwise = true;
         if (ReplyClassifier.isPressure(reply)) {
+            meters(backend).pressure();
             pool.reportPressure(backend, what);
+        } else if (reply.code() / 100 == 5) {
+            meters(backend).refused();
+        } else {
+            meters(backend).deferred();
         }
+    }
+
+    /**
+     * The backend's last word on the transaction: 2xx to the final dot (delivered), a 5xx at MAIL,
+     * DATA or the dot (refused), or a reply to the dot out of step with the dialogue (failed).
+     */
+    void answered(Backend backend, Reply reply) {
+        BackendMeters meters = meters(backend);
+        switch (reply.code() / 100) {
+            case 2 -> meters.delivered();
+            case 5 -> meters.refused();
+            default -> meters.failed();
+        }
+    }
+
+    /** The backend answered the final dot, sent at {@code sentNanos} on this clock. */
+    void answeredDot(Backend backend, long sentNanos) {
+        meters(backend).endOfData(nanoTime.getAsLong() - sentNanos);
+    }
+
+    private BackendMeters meters(Backend backend) {
+        return metrics.backend(backend.pool(), backend.name());
     }
 
     /**

@@ -21,6 +21,7 @@ import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
 import org.mxgate.mail.Transaction;
+import org.mxgate.metrics.GatewayMetrics;
 import org.mxgate.relay.ReplyClassifier.Meaning;
 import org.mxgate.relay.ReplyClassifier.Stage;
 
@@ -59,9 +60,11 @@ public final class Relay implements TransactionRelay {
      * @param source the listener's {@code source_address} for backend connections, or null
      * @param listener the listener's name, for the pool's admission control
      * @param nanoTime a monotonic clock for the time budget: {@code System::nanoTime}
+     * @param metrics where each attempt is counted, by backend and how it ended
      */
     public Relay(BackendPool pool, Transaction transaction, EventLoop loop, Spool spool, ProtocolLog log,
-                 ForwardedClient client, InetAddress source, String listener, LongSupplier nanoTime) {
+                 ForwardedClient client, InetAddress source, String listener, LongSupplier nanoTime,
+                 GatewayMetrics metrics) {
         this.pool = pool;
         this.transaction = transaction;
         this.loop = loop;
@@ -70,7 +73,7 @@ public final class Relay implements TransactionRelay {
         this.client = client;
         this.source = source;
         this.listener = listener;
-        this.attempts = new Attempts(pool, nanoTime, log);
+        this.attempts = new Attempts(pool, nanoTime, log, metrics);
     }
 
     // ---- Recipients ----
@@ -178,6 +181,7 @@ public final class Relay implements TransactionRelay {
         Meaning atMail = ReplyClassifier.classify(Stage.MAIL, mail);
         if (atMail == Meaning.VERDICT) {
             // The backend refuses the sender for good: that is the answer to this recipient.
+            attempts.answered(leg.backend(), mail);
             leg.mailClosed();
             end(leg, true);
             return CompletableFuture.completedFuture(mail);
@@ -274,6 +278,7 @@ public final class Relay implements TransactionRelay {
             }
             Meaning meaning = ReplyClassifier.classify(Stage.DATA, reply);
             if (meaning == Meaning.VERDICT) {
+                attempts.answered(leg.backend(), reply);
                 return CompletableFuture.completedFuture(reply);
             }
             if (meaning != Meaning.OK) {
@@ -369,7 +374,8 @@ public final class Relay implements TransactionRelay {
             return replay();
         }
         BackendLeg leg = current;
-        return leg.endData(attempts.dataTimeout()).thenCompose(reply -> afterDot(leg, reply));
+        long dot = attempts.now();
+        return leg.endData(attempts.dataTimeout()).thenCompose(reply -> afterDot(leg, reply, dot));
     }
 
     /** MAIL, the accepted recipients and the kept body, on the next backend, and the final dot. */
@@ -379,15 +385,21 @@ public final class Relay implements TransactionRelay {
                 return CompletableFuture.completedFuture(reply);
             }
             BackendLeg leg = current;
-            return leg.endData(attempts.dataTimeout()).thenCompose(end -> afterDot(leg, end));
+            long dot = attempts.now();
+            return leg.endData(attempts.dataTimeout()).thenCompose(end -> afterDot(leg, end, dot));
         });
     }
 
-    private CompletableFuture<Reply> afterDot(BackendLeg leg, Reply reply) {
+    /** @param dot when the final dot went to the backend, on the attempts' clock */
+    private CompletableFuture<Reply> afterDot(BackendLeg leg, Reply reply, long dot) {
         Meaning meaning = ReplyClassifier.classify(Stage.END_OF_DATA, reply);
         Backend backend = leg.backend();
+        if (reply != null) {
+            attempts.answeredDot(backend, dot);
+        }
         switch (meaning) {
             case OK:
+                attempts.answered(backend, reply);
                 leg.mailClosed();
                 String backendQueueId = backendQueueId(reply);
                 log.delivered(backend.name(), reply, transaction.id().value(), backendQueueId, transaction.messageId());
@@ -395,9 +407,11 @@ public final class Relay implements TransactionRelay {
                 return CompletableFuture.completedFuture(
                         Replies.queued(transaction.id().value(), backend.name(), backendQueueId));
             case VERDICT:
+                attempts.answered(backend, reply);
                 leg.mailClosed();
                 return CompletableFuture.completedFuture(reply);
             case ODD:
+                attempts.answered(backend, reply);
                 log.backendEvent(backend.name(), "odd reply to end of data: " + reply);
                 end(leg, false);
                 return CompletableFuture.completedFuture(Replies.BACKEND_ODD_REPLY);

@@ -14,6 +14,7 @@ import org.mxgate.limits.ListenerLimits;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
 import org.mxgate.mail.QueueId;
+import org.mxgate.mail.Refusal;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
 import org.mxgate.mail.Transaction;
@@ -43,6 +44,7 @@ public final class SmtpSession {
     private final ListenerConfig.Tls tlsMode;
     private final SessionAuth auth = new SessionAuth();
     private final ListenerLimits limits;
+    private final SessionEvents events;
 
     private Phase phase = Phase.AWAIT_HELO;
     private String helo;
@@ -72,6 +74,14 @@ public final class SmtpSession {
     /** @param overloaded true while the gateway is over its own budget: new transactions get 452 4.3.1 at MAIL */
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
                        ListenerConfig.Tls tlsMode, ListenerLimits limits, BooleanSupplier overloaded) {
+        this(hostname, listener, policies, client, clock, tlsMode, limits, overloaded, SessionEvents.NONE);
+    }
+
+    /** @param events told of each command, accepted message, refusal and limit hit: the listener's metrics */
+    public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
+                       ListenerConfig.Tls tlsMode, ListenerLimits limits, BooleanSupplier overloaded,
+                       SessionEvents events) {
+        this.events = events;
         this.overloaded = overloaded;
         this.hostname = hostname;
         this.listener = listener;
@@ -86,7 +96,11 @@ public final class SmtpSession {
     /** RFC 5321 3.1: a client the policy refuses at connect gets a 554 instead of the 220, and is closed. */
     public Step greet() {
         Optional<Verdict> refused = policy.checkClient(facts());
-        return refused.isPresent() ? close(refused.get().reply()) : Step.reply(Replies.greeting(hostname));
+        if (refused.isEmpty()) {
+            return Step.reply(Replies.greeting(hostname));
+        }
+        events.refused(refused.get().refusal());
+        return close(refused.get().reply());
     }
 
     /** True from an accepted MAIL to the end of its transaction: the handler keeps its relay that long. */
@@ -149,6 +163,7 @@ public final class SmtpSession {
             return answer(auth.respond(input.text()));
         }
         Command command = CommandParser.parse(input.text());
+        events.command(command.verb());
         // RFC 3629: 8-bit bytes in a command are UTF-8 or refused, never read as something else.
         // MAIL and RCPT check later, so that an 8-bit address without SMTPUTF8 gets 553 5.6.7 first.
         if (!input.isUtf8() && command.verb() != Verb.MAIL && command.verb() != Verb.RCPT) {
@@ -308,6 +323,7 @@ public final class SmtpSession {
     public Step onAuthResult(AuthResult result) {
         Checked<Reply> reply = auth.onResult(result);
         if (result == AuthResult.BLOCKED) {
+            events.limitHit("auth.max_failures");
             return close(reply.value());
         }
         return reply.isRefused() ? error(reply.refusal()) : Step.reply(reply.value());
@@ -324,6 +340,7 @@ public final class SmtpSession {
         // The back pressure we expect of a backend, applied to ourselves: over our own budget, a
         // new transaction is refused for now (not a client error), one in progress goes on.
         if (overloaded.getAsBoolean()) {
+            events.refused(Refusal.OTHER);
             return Step.reply(Replies.OVERLOADED);
         }
         // A transaction runs under the policy in force at its MAIL; a reload applies to the next one.
@@ -331,15 +348,15 @@ public final class SmtpSession {
         Checked<Envelope> envelope = EnvelopeParser.mailFrom(argument, isUtf8, policy.offersAuth(facts()),
                 policy.limits().maxMessageSize());
         if (envelope.isRefused()) {
-            return error(envelope.refusal());
+            return refuse(envelope.refusal(), envelope.refusal() == Replies.MESSAGE_TOO_BIG ? Refusal.SIZE : Refusal.SYNTAX);
         }
         Verdict verdict = policy.checkSender(facts(), envelope.value().sender());
         if (!verdict.isAccepted()) {
-            return error(verdict.reply());
+            return refuse(verdict.reply(), verdict.refusal());
         }
         Optional<Reply> overRate = limits.message(client.real().getAddress(), auth.login(), policy.clientLimits());
         if (overRate.isPresent()) {
-            return error(overRate.get());
+            return refuse(overRate.get(), Refusal.LIMITS);
         }
         transaction = new Transaction(envelope.value(), QueueId.next());
         return Step.reply(verdict.reply());
@@ -352,17 +369,17 @@ public final class SmtpSession {
         }
         Checked<MailAddress> recipient = EnvelopeParser.rcptTo(argument, isUtf8, transaction.envelope().smtputf8());
         if (recipient.isRefused()) {
-            return error(recipient.refusal());
+            return refuse(recipient.refusal(), Refusal.SYNTAX);
         }
         // Every RCPT counts, as in Postfix's smtpd_client_recipient_rate_limit: refused ones probe addresses too.
         Optional<Reply> overRate = limits.recipient(client.real().getAddress(), auth.login(), policy.clientLimits());
         if (overRate.isPresent()) {
-            return error(overRate.get());
+            return refuse(overRate.get(), Refusal.LIMITS);
         }
         Verdict verdict = policy.checkRecipient(facts(), transaction.envelope(), recipient.value());
         if (!verdict.isAccepted()) {
             transaction.refused();
-            return error(verdict.reply());
+            return refuse(verdict.reply(), verdict.refusal());
         }
         pendingRecipient = recipient.value();
         transaction.routeTo(verdict.route());
@@ -381,7 +398,7 @@ public final class SmtpSession {
             return Step.reply(reply);
         }
         transaction.refused();
-        return error(reply);
+        return refuse(reply, relayRefusal(reply));
     }
 
     private Step data(String argument) {
@@ -409,7 +426,7 @@ public final class SmtpSession {
             return new Step(List.of(Replies.START_DATA), new Effect.ReceiveBody(policy.limits().maxMessageSize()));
         }
         endTransaction();
-        return error(reply);
+        return refuse(reply, relayRefusal(reply));
     }
 
     /** A piece of the message, in wire form: on to the relay, only while a body is expected. */
@@ -433,11 +450,11 @@ public final class SmtpSession {
             return Step.effect(new Effect.FinishData());
         }
         endTransaction();
-        return error(switch (result.refusal()) {
-            case BARE_LINE_ENDING -> Replies.BARE_LINE_ENDING;
-            case NUL -> Replies.NUL_IN_CONTENT;
-            case TOO_BIG -> Replies.MESSAGE_TOO_BIG;
-        });
+        return switch (result.refusal()) {
+            case BARE_LINE_ENDING -> refuse(Replies.BARE_LINE_ENDING, Refusal.SYNTAX);
+            case NUL -> refuse(Replies.NUL_IN_CONTENT, Refusal.SYNTAX);
+            case TOO_BIG -> refuse(Replies.MESSAGE_TOO_BIG, Refusal.SIZE);
+        };
     }
 
     /** 250 means a backend has it: the reply is the relay's, built from the backend's answer to the final dot. */
@@ -447,9 +464,10 @@ public final class SmtpSession {
             // A delivered message clears both counts, as Postfix clears its error and junk command counts.
             errors = 0;
             junk = 0;
+            events.accepted();
             return Step.reply(reply);
         }
-        return error(reply);
+        return refuse(reply, relayRefusal(reply));
     }
 
     /** The transaction is over for the session; the handler's relay releases what it kept ({@link Transaction#close}). */
@@ -464,6 +482,7 @@ public final class SmtpSession {
         if (errors < policy.limits().maxErrors()) {
             return Step.reply(reply);
         }
+        events.limitHit("limits.max_errors");
         endTransaction();
         return close(reply, Replies.tooManyErrors(hostname));
     }
@@ -479,8 +498,35 @@ public final class SmtpSession {
         if (limit == 0 || ++junk <= limit) {
             return step;
         }
+        events.limitHit("limits.max_junk_commands");
         endTransaction();
         return close(Replies.tooManyJunkCommands(hostname));
+    }
+
+    /**
+     * A refused connection, sender, recipient or message: counted by its reason, then an error
+     * reply like any other. Limits the session itself applies are counted as hits too (the
+     * listener's own rates count theirs in ListenerLimits).
+     */
+    private Step refuse(Reply reply, Refusal reason) {
+        events.refused(reason);
+        if (reply == Replies.TOO_MANY_RECIPIENTS) {
+            events.limitHit("limits.max_recipients");
+        } else if (reason == Refusal.SIZE) {
+            events.limitHit("limits.max_message_size");
+        }
+        return error(reply);
+    }
+
+    /**
+     * A refusal the relay answered with: the backend's own word, or one of ours (no backend could
+     * take it, the pool is busy, an odd backend reply, a local error, our own overload, no backend
+     * with the extension the message needs), which the relay gives as the {@link Replies} constant.
+     */
+    static Refusal relayRefusal(Reply reply) {
+        return reply == Replies.RELAY_FAILED || reply == Replies.POOL_BUSY || reply == Replies.BACKEND_ODD_REPLY
+                || reply == Replies.LOCAL_ERROR || reply == Replies.OVERLOADED || reply == Replies.NO_SMTPUTF8_BACKEND
+                || reply == Replies.NO_8BITMIME_BACKEND ? Refusal.OTHER : Refusal.BACKEND_REFUSAL;
     }
 
     /** The step, or the refusal as an error reply. */

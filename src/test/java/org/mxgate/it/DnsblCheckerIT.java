@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mxgate.config.DnsblConfig;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.dnsbl.DnsblScore;
+import org.mxgate.metrics.GatewayMetrics;
 
 /**
  * The DNS list checker against an in-test DNS server on loopback: IPv4 and IPv6 listings with
@@ -159,5 +162,39 @@ class DnsblCheckerIT {
             assertEquals(1, dns.queriesFor("7.113.0.203.bl.test."));
             assertEquals(1, dns.queriesFor("7.113.0.203.other.test."));
         }
+    }
+
+    /** The metrics count per zone what the DNS server saw: one lookup, the rest from the cache, each listing, each failure. */
+    @Test
+    void eachZoneCountsItsLookupsCacheHitsListingsAndFailures() throws Exception {
+        try (TestDnsServer dns = new TestDnsServer(false); TestDnsServer silent = new TestDnsServer(true)) {
+            dns.list("7.113.0.203.bl.test.", "127.0.0.2", "listed", 300);
+            GatewayMetrics metrics = new GatewayMetrics();
+            DnsblChecker checker = new DnsblChecker(config(dns, List.of(zone("bl.test", 1.0), zone("other.test", 1.0)),
+                    List.of()), Ticker.systemTicker(), metrics);
+            List<CompletableFuture<DnsblScore>> all = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                all.add(checker.check(InetAddress.getByName("203.0.113.7")));
+            }
+            for (CompletableFuture<DnsblScore> f : all) {
+                assertTrue(f.get(5, TimeUnit.SECONDS).isBlocked(1.0));
+            }
+            MeterRegistry registry = metrics.registry();
+            assertEquals(1, count(registry, "mxgate.dnsbl.lookups", "bl.test"));
+            assertEquals(1, count(registry, "mxgate.dnsbl.lookups", "other.test"));
+            assertEquals(99, count(registry, "mxgate.dnsbl.cache.hits", "bl.test"));
+            assertEquals(100, count(registry, "mxgate.dnsbl.listed", "bl.test"));
+            assertEquals(0, count(registry, "mxgate.dnsbl.listed", "other.test"));
+            assertEquals(0, count(registry, "mxgate.dnsbl.failures", "bl.test"));
+
+            DnsblChecker deaf = new DnsblChecker(config(silent, List.of(zone("dead.test", 1.0)), List.of()),
+                    Ticker.systemTicker(), metrics);
+            check(deaf, "203.0.113.7");
+            assertEquals(1, count(registry, "mxgate.dnsbl.failures", "dead.test"));
+        }
+    }
+
+    private static double count(MeterRegistry registry, String name, String zone) {
+        return registry.get(name).tag("zone", zone).counter().count();
     }
 }
