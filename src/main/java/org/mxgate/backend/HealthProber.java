@@ -62,11 +62,15 @@ final class HealthProber {
             return;
         }
         EventLoop loop = loops.next();
-        loop.schedule(() -> round(backend, loop).whenComplete((problem, error) -> {
-            backend.report(problem == null, problem == null ? config.probe().name().toLowerCase() + " probe passed"
-                    : "probe" + problem);
-            schedule(backend, loops);
-        }), config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(() -> {
+            long started = System.nanoTime();
+            round(backend, loop).whenComplete((problem, error) -> {
+                String what = problem == null ? config.probe().name().toLowerCase() + " probe passed" : "probe" + problem;
+                backend.probed(problem == null, what, java.time.Duration.ofNanos(System.nanoTime() - started));
+                backend.report(problem == null, what);
+                schedule(backend, loops);
+            });
+        }, config.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One probe from each source address at once; null when all passed, otherwise the first problem and where from. */
@@ -95,6 +99,7 @@ final class HealthProber {
             return session.send("MAIL FROM:<" + config.sender() + ">", config.timeout()).thenApply(mail -> {
                 String problem = mail.code() / 100 == 2 ? null : "MAIL FROM answered " + mail;
                 if (problem == null) {
+                    backend.probeAnswered("MAIL FROM answered " + mail);
                     session.send("RSET", config.timeout());
                 }
                 session.quit();
