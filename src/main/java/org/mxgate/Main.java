@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.mxgate.admin.AdminServer;
+import org.mxgate.admin.TrafficView;
 import org.mxgate.auth.Authenticator;
 import org.mxgate.backend.BackendClient;
 import org.mxgate.backend.BackendPool;
@@ -110,7 +113,23 @@ public final class Main {
         startHealthChecks(config, pools, workers);
         // Edited policy files take effect within a second of the last write (docs/operations.md).
         policies.watch(Duration.ofMillis(500));
-        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources);
+        Gateway gateway = new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources);
+        startAdmin(config, gateway, spool);
+        return gateway;
+    }
+
+    /** The admin listener, when configured; it closes last of all (Gateway.close), after the sessions drained. */
+    private static void startAdmin(GatewayConfig config, Gateway gateway, Spool spool) throws InterruptedException {
+        if (config.admin() == null) {
+            return;
+        }
+        try {
+            AdminServer admin = AdminServer.start(config.admin(), gateway, TrafficView.NONE, () -> "", spool.budget());
+            gateway.attachAdmin(admin, admin.port());
+        } catch (IOException | RuntimeException e) {
+            gateway.close();
+            throw new IllegalStateException("cannot start the admin listener on " + config.admin().listen() + ": " + e, e);
+        }
     }
 
     private static Map<String, BackendPool> pools(GatewayConfig config) throws TlsException {
