@@ -7,6 +7,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -15,6 +17,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +54,13 @@ public final class AdminServer implements AutoCloseable {
             .getBytes(StandardCharsets.US_ASCII);
 
     private final Channel channel;
+    private final ChannelGroup connections;
     private final EventLoopGroup group;
     private final ExecutorService reloads;
 
-    private AdminServer(Channel channel, EventLoopGroup group, ExecutorService reloads) {
+    private AdminServer(Channel channel, ChannelGroup connections, EventLoopGroup group, ExecutorService reloads) {
         this.channel = channel;
+        this.connections = connections;
         this.group = group;
         this.reloads = reloads;
     }
@@ -75,6 +80,7 @@ public final class AdminServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         AdminApi api = new AdminApi(new StatusSource(gateway, traffic, spool, token.isConfigured()), token, metrics, reloads);
         AtomicInteger open = new AtomicInteger();
+        ChannelGroup connections = new DefaultChannelGroup("mxgate-admin", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -84,6 +90,7 @@ public final class AdminServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.closeFuture().addListener(f -> open.decrementAndGet());
+                            connections.add(ch);
                             if (open.incrementAndGet() > MAX_CONNECTIONS) {
                                 ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY)).addListener(ChannelFutureListener.CLOSE);
                                 return;
@@ -100,7 +107,7 @@ public final class AdminServer implements AutoCloseable {
             LOG.info("admin listener on {}: status page, /healthz, /metrics, /api ({})", channel.localAddress(),
                     token.isConfigured() ? "changes need the token in " + config.tokenFile()
                             : "read-only: no admin.token_file");
-            return new AdminServer(channel, group, reloads);
+            return new AdminServer(channel, connections, group, reloads);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             reloads.shutdownNow();
@@ -116,6 +123,8 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        // Kept-alive connections too: a browser or balancer must see the listener gone, not a silent socket.
+        connections.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         reloads.shutdownNow();
     }

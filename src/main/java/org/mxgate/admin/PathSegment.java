@@ -9,12 +9,12 @@ import java.nio.charset.StandardCharsets;
  * RFC 3986's unreserved characters, and decoded on the way in. Unlike form decoding, a
  * {@code +} stays a plus (RFC 3986 2.2: it is literal in a path). Pure.
  */
-final class PathSegment {
+public final class PathSegment {
 
     private PathSegment() {
     }
 
-    static String encode(String text) {
+    public static String encode(String text) {
         StringBuilder out = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xFF;
@@ -31,7 +31,7 @@ final class PathSegment {
     }
 
     /** The segment's text; IllegalArgumentException for a broken escape or bytes that are not UTF-8. */
-    static String decode(String segment) {
+    public static String decode(String segment) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
