@@ -42,17 +42,20 @@ final class StatusPage {
             main{padding:8px 24px 24px;max-width:1400px}
             h2{font-size:16px;margin:20px 0 8px}
             h2 .muted{font-weight:400;margin-left:8px}
-            table{border-collapse:collapse;background:#fff;border:1px solid var(--line);width:100%}
+            table{border-collapse:collapse;background:#fff;border:1px solid var(--line);width:100%;table-layout:fixed}
             th,td{padding:7px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
             th{font-size:12px;font-weight:600;color:var(--muted);background:#f6f8fa;white-space:nowrap}
             .num{text-align:right;font-variant-numeric:tabular-nums}
+            .w-name{width:14%}.w-address{width:18%}.w-count{width:12%}.w-state{width:100px}.w-since{width:184px}
+            .w-flight{width:76px}.w-chart{width:272px}.w-actions{width:220px}
+            .nowrap{white-space:nowrap}
             .muted{color:var(--muted);font-size:12px}
             .name{font-weight:600}
             .badge{display:inline-block;min-width:72px;text-align:center;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
             .up{background:var(--ok)}.down{background:var(--bad)}.pressure{background:var(--warn)}.draining{background:var(--info)}.halted{background:var(--off)}
             .health{padding:3px 12px;border-radius:6px;font-weight:600}
             .health.ok{background:#dafbe1;color:var(--ok)}.health.bad{background:#ffebe9;color:var(--bad)}
-            .probe{max-width:300px;overflow-wrap:anywhere}
+            .probe{overflow-wrap:anywhere}
             .failed{color:var(--bad)}
             svg.chart{display:block;background:#fff}
             svg.chart .plot{fill:#f6f8fa}svg.chart .bar{fill:var(--info)}svg.chart .base{stroke:var(--line)}
@@ -126,9 +129,10 @@ final class StatusPage {
     }
 
     private static void listeners(StringBuilder out, StatusSnapshot status) {
-        out.append("<h2>Listeners</h2>\n<table class=\"listeners\"><thead><tr><th>listener</th><th>address</th>")
-                .append("<th class=\"num\">sessions now</th><th class=\"num\">accepted, last hour</th>")
-                .append("<th class=\"num\">refused, last hour</th><th>refused by reason</th></tr></thead><tbody>\n");
+        out.append("<h2>Listeners</h2>\n<table class=\"listeners\"><thead><tr><th class=\"w-name\">listener</th>")
+                .append("<th class=\"w-address\">address</th><th class=\"num w-count\">sessions now</th>")
+                .append("<th class=\"num w-count\">accepted, last hour</th><th class=\"num w-count\">refused, last hour</th>")
+                .append("<th>refused by reason</th></tr></thead><tbody>\n");
         for (ListenerRow listener : status.listeners()) {
             out.append("<tr data-listener=\"").append(Html.escape(listener.name())).append("\"><td class=\"name\">")
                     .append(Html.escape(listener.name())).append("</td><td>").append(Html.escape(listener.address()))
@@ -182,35 +186,37 @@ final class StatusPage {
                 .append(" messages in the last hour").append(pool.routed() ? "" : " · no listener routes here")
                 .append("</span></h2>\n");
         out.append("<table class=\"backends\" data-pool=\"").append(Html.escape(pool.name())).append("\"><thead><tr>")
-                .append("<th>backend</th><th>state</th><th>since</th><th>last probe</th><th class=\"num\">in flight</th>")
-                .append("<th>messages per minute, last hour</th>").append(status.canChange() ? "<th>actions</th>" : "")
+                .append("<th class=\"w-name\">backend</th><th class=\"w-state\">state</th><th class=\"w-since\">since</th>")
+                .append("<th>last probe</th><th class=\"num w-flight\">in flight</th>")
+                .append("<th class=\"w-chart\">messages per minute, last hour</th>")
+                .append(status.canChange() ? "<th class=\"w-actions\">actions</th>" : "")
                 .append("</tr></thead><tbody>\n");
         long scale = pool.peakPerMinute();
         for (BackendRow backend : pool.backends()) {
             String state = backend.state().name().toLowerCase(Locale.ROOT);
             out.append("<tr data-backend=\"").append(Html.escape(backend.name())).append("\" data-state=\"").append(state)
                     .append("\"><td><span class=\"name\">").append(Html.escape(backend.name()))
-                    .append("</span><br><span class=\"muted\">").append(Html.escape(backend.address())).append(" · weight ")
-                    .append(backend.weight()).append("</span></td>");
+                    .append("</span><br><span class=\"muted\">").append(Html.escape(backend.address()))
+                    .append("</span><br><span class=\"muted\">weight ").append(backend.weight()).append("</span></td>");
             out.append("<td><span class=\"badge state ").append(state).append("\">").append(state).append("</span></td>");
-            out.append("<td>").append(moment(backend.since(), status.now())).append("<br><span class=\"muted\">for ")
+            out.append("<td class=\"nowrap\">").append(moment(backend.since(), status.now())).append("<br><span class=\"muted\">for ")
                     .append(ago(Duration.between(backend.since(), status.now()))).append("</span></td>");
-            out.append("<td class=\"probe\">").append(probe(backend.lastProbe(), status.now())).append("</td>");
+            out.append("<td class=\"probe\">").append(probe(backend.lastProbe(), pool.probed(), status.now())).append("</td>");
             out.append("<td class=\"num\">").append(backend.inFlight()).append("</td>");
             out.append("<td>").append(BarChart.svg(backend.name(), backend.perMinute(), scale))
                     .append("<div class=\"axis\"><span>60 min ago</span><span>now</span></div><span class=\"muted\">")
                     .append(share(backend, pool)).append("</span></td>");
             if (status.canChange()) {
-                out.append("<td class=\"actions\">").append(buttons(pool.name(), backend)).append("</td>");
+                out.append("<td class=\"actions nowrap\">").append(buttons(pool.name(), backend)).append("</td>");
             }
             out.append("</tr>\n");
         }
         out.append("</tbody></table>\n");
     }
 
-    private static String probe(Backend.Probe probe, Instant now) {
+    private static String probe(Backend.Probe probe, boolean probed, Instant now) {
         if (probe == null) {
-            return "<span class=\"muted\">no probe yet</span>";
+            return "<span class=\"muted\">" + (probed ? "no probe yet" : "no health check in this pool") + "</span>";
         }
         return "<span" + (probe.passed() ? "" : " class=\"failed\"") + ">" + Html.escape(probe.reply())
                 + "</span><br><span class=\"muted\">" + probe.latency().toMillis() + " ms · "
@@ -221,7 +227,7 @@ final class StatusPage {
         long total = pool.lastHour();
         long peak = java.util.Arrays.stream(backend.perMinute()).max().orElse(0);
         return backend.lastHour() + " in the last hour" + (total == 0 ? "" : " · " + Math.round(100.0 * backend.lastHour()
-                / total) + " % of the pool") + (peak == 0 ? "" : " · peak " + peak + "/min");
+                / total) + " % of the pool") + (peak == 0 ? "" : "<br>peak " + peak + "/min");
     }
 
     /** Drain, halt, enable: each a submit button posting the form (and its token) to its own API path. */

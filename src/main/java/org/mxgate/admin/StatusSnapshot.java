@@ -33,8 +33,11 @@ public record StatusSnapshot(String hostname, Instant now, GatewayHealth health,
         }
     }
 
-    /** @param routed whether a listener's policy routes mail here (only then does /healthz judge it) */
-    public record PoolRow(String name, String balance, boolean routed, List<BackendRow> backends) {
+    /**
+     * @param routed whether a listener's policy routes mail here (only then does /healthz judge it)
+     * @param probed whether the pool has a health check
+     */
+    public record PoolRow(String name, String balance, boolean routed, boolean probed, List<BackendRow> backends) {
         public PoolRow {
             backends = List.copyOf(backends);
         }

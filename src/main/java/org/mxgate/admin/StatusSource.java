@@ -85,7 +85,7 @@ final class StatusSource {
                 backends.add(row(pool.config().name(), backend));
             }
             pools.add(new StatusSnapshot.PoolRow(pool.config().name(), pool.config().balance().name(),
-                    routed.contains(pool.config().name()), backends));
+                    routed.contains(pool.config().name()), pool.config().healthCheck() != null, backends));
         }
         return new StatusSnapshot(gateway.config().hostname(), Instant.now(), health(), listeners, pools, canChange,
                 lastChange.get());

@@ -32,7 +32,7 @@ final class StatusFixtures {
         return new StatusSnapshot(hostname, NOW, health,
                 List.of(new StatusSnapshot.ListenerRow("internet", "0.0.0.0:2525", 3, 120,
                         Map.of("relay denied", 4L, "dnsbl", 2L))),
-                List.of(new StatusSnapshot.PoolRow(pool, "WEIGHTED_ROUND_ROBIN", true, backends)), canChange, null);
+                List.of(new StatusSnapshot.PoolRow(pool, "WEIGHTED_ROUND_ROBIN", true, true, backends)), canChange, null);
     }
 
     static StatusSnapshot twoBackends(Backend.State second, boolean canChange) {

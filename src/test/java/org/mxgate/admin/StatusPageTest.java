@@ -62,8 +62,8 @@ class StatusPageTest {
         assertEquals(BarChart.HEIGHT, tallestBar(charts.get(0)));
         assertEquals(BarChart.HEIGHT / 2, tallestBar(charts.get(1)));
         assertEquals(59, xml(charts.get(0)).getElementsByTagName("title").getLength(), "one tooltip per minute with mail");
-        assertTrue(page.contains("590 in the last hour · 67 % of the pool · peak 10/min"), page);
-        assertTrue(page.contains("295 in the last hour · 33 % of the pool · peak 5/min"), page);
+        assertTrue(page.contains("590 in the last hour · 67 % of the pool<br>peak 10/min"), page);
+        assertTrue(page.contains("295 in the last hour · 33 % of the pool<br>peak 5/min"), page);
         assertTrue(page.contains("MAIL FROM answered 250 2.1.0 Ok</span><br><span class=\"muted\">12 ms · 3 s ago"));
         assertTrue(page.contains("11:53:00 UTC<br><span class=\"muted\">for 7 min"), page);
         assertTrue(page.contains("relay denied 4 · dnsbl 2"), "refusals by reason, most first");
