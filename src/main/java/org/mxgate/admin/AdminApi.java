@@ -112,12 +112,16 @@ final class AdminApi {
         LOG.info("admin: {} backend {} of pool {}, from {}", action, LogText.escape(name), LogText.escape(pool),
                 request.from());
         source.changed(new StatusSnapshot.Change(action, pool, name, request.from(), Instant.now()));
-        StatusSnapshot.BackendRow row = source.row(pool, backend);
+        return changed(request, pool, source.row(pool, backend));
+    }
+
+    /** The page's form goes back to the page; a script gets the backend as it stands now. */
+    private static AdminResponse changed(AdminRequest request, String pool, StatusSnapshot.BackendRow row) {
         if (request.isForm()) {
             return AdminResponse.seeOther("/");
         }
         if (request.wantsText()) {
-            return AdminResponse.text(OK, LogText.escape(pool + "/" + name) + ": "
+            return AdminResponse.text(OK, LogText.escape(pool + "/" + row.name()) + ": "
                     + row.state().name().toLowerCase(Locale.ROOT) + ", " + row.inFlight() + " in flight");
         }
         return AdminResponse.json(OK, StatusJson.backend(pool, row));

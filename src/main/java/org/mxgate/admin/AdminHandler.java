@@ -49,7 +49,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = request.method().equals(HttpMethod.HEAD);
-        HttpVersion version = request.protocolVersion();
+        // A request line that could not be read has no version of its own: answer in ours.
+        HttpVersion version = request.decoderResult().isSuccess() ? request.protocolVersion() : HttpVersion.HTTP_1_1;
         String uri = request.uri();
         String method = request.method().name();
         CompletableFuture<AdminResponse> response;

@@ -79,28 +79,13 @@ public final class AdminServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mxgate-admin", true),
                 NioIoHandler.newFactory());
         AdminApi api = new AdminApi(new StatusSource(gateway, traffic, spool, token.isConfigured()), token, metrics, reloads);
-        AtomicInteger open = new AtomicInteger();
         ChannelGroup connections = new DefaultChannelGroup("mxgate-admin", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.closeFuture().addListener(f -> open.decrementAndGet());
-                            connections.add(ch);
-                            if (open.incrementAndGet() > MAX_CONNECTIONS) {
-                                ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY)).addListener(ChannelFutureListener.CLOSE);
-                                return;
-                            }
-                            ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
-                                    new HttpServerCodec(4096, 8192, 8192),
-                                    new HttpObjectAggregator(MAX_BODY),
-                                    new AdminHandler(api, config.isLoopback()));
-                        }
-                    })
+                    .childHandler(initializer(api, config.isLoopback(), connections))
                     .bind(config.listen().resolved())
                     .sync()
                     .channel();
@@ -113,6 +98,27 @@ public final class AdminServer implements AutoCloseable {
             reloads.shutdownNow();
             throw e;
         }
+    }
+
+    /** Each connection: counted against the limit, timed for idleness, then HTTP into {@link AdminHandler}. */
+    private static ChannelInitializer<SocketChannel> initializer(AdminApi api, boolean loopbackOnly,
+                                                                 ChannelGroup connections) {
+        AtomicInteger open = new AtomicInteger();
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.closeFuture().addListener(f -> open.decrementAndGet());
+                connections.add(ch);
+                if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                    ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY)).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
+                        new HttpServerCodec(4096, 8192, 8192),
+                        new HttpObjectAggregator(MAX_BODY),
+                        new AdminHandler(api, loopbackOnly));
+            }
+        };
     }
 
     /** The bound port: the configured one, or the one the system chose for port 0. */

@@ -218,6 +218,11 @@ class AdminIT {
                 assertTrue(answer.contains("content-length: 3"), answer);
                 assertTrue(answer.endsWith("\r\n\r\n"), "HEAD has no body: " + answer);
             }
+            String big = admin.raw("POST /api/reload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 9000\r\n"
+                    + "Connection: close\r\n\r\n" + "x".repeat(9000));
+            assertTrue(big.startsWith("HTTP/1.1 413 Request Entity Too Large"), big);
+            String longLine = admin.raw("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertTrue(longLine.startsWith("HTTP/1.1 400 Bad Request"), longLine);
             List<java.net.Socket> open = new java.util.ArrayList<>();
             try {
                 for (int i = 0; i < 32; i++) {
