@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.mxgate.admin.AdminServer;
 import org.mxgate.auth.Authenticator;
 import org.mxgate.backend.PoolSet;
 import org.mxgate.cli.MxgateCommand;
@@ -110,7 +112,24 @@ public final class Main {
         pools.startHealthChecks(config, workers);
         // Edited policy files and pools take effect within a second of the last write (docs/operations.md).
         policies.watch(Duration.ofMillis(500));
-        return new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics);
+        Gateway gateway = new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics);
+        startAdmin(config, gateway, spool, metrics);
+        return gateway;
+    }
+
+    /** The admin listener, when configured; it closes last of all (Gateway.close), after the sessions drained. */
+    private static void startAdmin(GatewayConfig config, Gateway gateway, Spool spool, GatewayMetrics metrics)
+            throws InterruptedException {
+        if (config.admin() == null) {
+            return;
+        }
+        try {
+            AdminServer admin = AdminServer.start(config.admin(), gateway, metrics.history(), metrics::scrape, spool.budget());
+            gateway.attachAdmin(admin, admin.port());
+        } catch (IOException | RuntimeException e) {
+            gateway.close();
+            throw new IllegalStateException("cannot start the admin listener on " + config.admin().listen() + ": " + e, e);
+        }
     }
 
     /** Spooled bodies are read back for a replay on their own threads, never on an I/O thread. */

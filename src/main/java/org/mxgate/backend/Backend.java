@@ -1,6 +1,7 @@
 package org.mxgate.backend;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mxgate.config.HealthCheckConfig;
@@ -35,6 +36,26 @@ public final class Backend {
     private volatile long slowStartNanos;
     private volatile boolean removed;
     private final java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
+    // For the status page: when the admin state, the health and the back pressure last changed (wall clock).
+    private volatile Instant adminSince = Instant.now();
+    private volatile Instant healthSince = adminSince;
+    private volatile Instant pressureSince = adminSince;
+    private volatile Instant pressureEnds;
+    private volatile Probe lastProbe;
+    private volatile String probeAnswer;
+
+    /**
+     * What an admin reads on the status page, one word: the admin's own state first (halted,
+     * draining), then health (down), then a back-pressure cooldown; up when none applies.
+     */
+    public enum State { UP, DOWN, PRESSURE, DRAINING, HALTED }
+
+    /**
+     * The last health probe: passed or not, the reply (or what went wrong), how long the round
+     * took and when it ended.
+     */
+    public record Probe(boolean passed, String reply, Duration latency, Instant at) {
+    }
 
     /**
      * @param health rise/fall counting, or null when the pool has no health check (always up)
@@ -130,6 +151,7 @@ public final class Backend {
         if (adminState != state) {
             LOG.info("backend {} of pool {}: {} -> {} ({})", name(), pool, adminState, state, by);
             adminState = state;
+            adminSince = Instant.now();
         }
     }
 
@@ -197,6 +219,10 @@ public final class Backend {
     synchronized void pressure(String what) {
         lastFailure = what;
         lastFailureNanos = System.nanoTime();
+        if (!isUnderPressure()) {
+            pressureSince = Instant.now();
+        }
+        pressureEnds = Instant.now().plusNanos(cooldownNanos);
         pressureUntilNanos = System.nanoTime() + cooldownNanos;
         LOG.warn("backend {} of pool {} is under back pressure for {} s: {}", name(), pool, cooldownNanos / 1_000_000_000, LogText.escape(what));
         underPressure = true;
@@ -231,6 +257,7 @@ public final class Backend {
         }
         HealthCounter counter = health;
         if (counter != null && counter.record(success)) {
+            healthSince = Instant.now();
             if (counter.isUp()) {
                 upSinceNanos = System.nanoTime();
                 LOG.info("backend {} of pool {} is up ({})", name(), pool, LogText.escape(what));
@@ -242,6 +269,52 @@ public final class Backend {
 
     public String pool() {
         return pool;
+    }
+
+    public State state() {
+        if (adminState == ServerConfig.AdminState.HALT) {
+            return State.HALTED;
+        }
+        if (adminState == ServerConfig.AdminState.DRAIN) {
+            return State.DRAINING;
+        }
+        return !isUp() ? State.DOWN : isUnderPressure() ? State.PRESSURE : State.UP;
+    }
+
+    /** Since when {@link #state()} holds: the latest change that could have led to it. */
+    public Instant stateSince() {
+        State state = state();
+        Instant since = adminSince;
+        if (state == State.HALTED || state == State.DRAINING) {
+            return since;
+        }
+        since = later(since, healthSince);
+        if (state == State.PRESSURE) {
+            return later(since, pressureSince);
+        }
+        Instant ended = pressureEnds;
+        return state == State.UP && ended != null && ended.isBefore(Instant.now()) ? later(since, ended) : since;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /** The last health probe, or null before the first one ends (or when the pool has no health check). */
+    public Probe lastProbe() {
+        return lastProbe;
+    }
+
+    /** A probe's reply to MAIL FROM, shown as the reply of the round it belongs to. */
+    void probeAnswered(String reply) {
+        probeAnswer = reply;
+    }
+
+    /** A probe round ended: {@code what} says why it failed, or that it passed when no reply was recorded. */
+    void probed(boolean passed, String what, Duration latency) {
+        String answer = probeAnswer;
+        probeAnswer = null;
+        lastProbe = new Probe(passed, passed && answer != null ? answer : what, latency, Instant.now());
     }
 
     public String name() {

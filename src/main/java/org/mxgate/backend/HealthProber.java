@@ -69,9 +69,11 @@ final class HealthProber {
             if (stopped) {
                 return;
             }
+            long started = System.nanoTime();
             round(backend, loop).whenComplete((problem, error) -> {
-                backend.report(problem == null, problem == null ? config.probe().name().toLowerCase() + " probe passed"
-                        : "probe" + problem);
+                String what = problem == null ? config.probe().name().toLowerCase() + " probe passed" : "probe" + problem;
+                backend.probed(problem == null, what, java.time.Duration.ofNanos(System.nanoTime() - started));
+                backend.report(problem == null, what);
                 schedule(backend, loops, config.interval().toMillis());
             });
         }, delayMillis, TimeUnit.MILLISECONDS);
@@ -103,6 +105,7 @@ final class HealthProber {
             return session.send("MAIL FROM:<" + config.sender() + ">", config.timeout()).thenApply(mail -> {
                 String problem = mail.code() / 100 == 2 ? null : "MAIL FROM answered " + mail;
                 if (problem == null) {
+                    backend.probeAnswered("MAIL FROM answered " + mail);
                     session.send("RSET", config.timeout());
                 }
                 session.quit();

@@ -24,8 +24,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "demo", description = "Run the gateway with two embedded backends on loopback.")
 final class DemoCommand implements Callable<Integer> {
 
-    static final List<String> FILES = List.of("conf/mxgate.yml", "policies/internet.yml", "policies/internal.yml",
-            "policies/submission.yml");
+    static final List<String> FILES = List.of("conf/mxgate.yml", "conf/admin.token", "policies/internet.yml",
+            "policies/internal.yml", "policies/submission.yml");
+    /** On loopback and on screen, like the demo password; a real installation makes its own. */
+    static final String DEMO_ADMIN_TOKEN = "demo-admin-token-not-for-production";
     static final String DEMO_USER = "demo@example.test";
     static final String DEMO_PASSWORD = "demo";
 
@@ -53,6 +55,10 @@ final class DemoCommand implements Callable<Integer> {
                 "  submission         127.0.0.1:2587   STARTTLS, then AUTH as " + DEMO_USER + " / " + DEMO_PASSWORD + ", then anywhere",
                 "  internal listener  127.0.0.1:10025  relays anywhere for 127.0.0.0/8",
                 "  backends           mx1 (SMTP 3025, IMAP 3143) and mx2 (SMTP 3026, IMAP 3144), GreenMail",
+                "  status page        http://127.0.0.1:8025/  (admin token: " + DEMO_ADMIN_TOKEN + ")",
+                "",
+                "Drain a backend and watch the next messages go to the other one:",
+                "  bin/mxgate backend drain mailbox/mx1 -c " + config.file() + "   (or the page's Drain button)",
                 "",
                 "Send a message:",
                 "  swaks --server 127.0.0.1:2525 --from you@elsewhere.test --to user@example.test",

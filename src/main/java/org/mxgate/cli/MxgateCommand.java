@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mxgate", mixinStandardHelpOptions = true, version = "mxgate 0.1.0",
         description = "SMTP-aware relay proxy and mail gateway.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, ExplainCommand.class,
-                PasswdCommand.class})
+                PasswdCommand.class, StatusCommand.class, BackendCommand.class})
 public final class MxgateCommand implements Runnable {
 
     private final GatewayStarter starter;

@@ -1,5 +1,5 @@
 /**
- * The command line: run, demo, check, explain, passwd. May depend on every package. The only
+ * The command line: run, demo, check, explain, passwd, status, backend. May depend on every package. The only
  * package that uses GreenMail (for the demo).
  */
 package org.mxgate.cli;

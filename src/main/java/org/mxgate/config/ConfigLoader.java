@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.mxgate.net.HostPort;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -28,7 +29,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
 
-    private static final Block TOP = new Block("listeners", "pools", "dnsbl", "spool", "tls", "auth");
+    private static final Block TOP = new Block("listeners", "pools", "dnsbl", "spool", "tls", "auth", "admin");
     private static final Key<String> HOSTNAME = TOP.text("hostname", "localhost");
     /** Relative to this file, as every path in it. */
     private static final Key<String> POLICY_DIR = TOP.text("policy_dir", "../policies");
@@ -57,6 +58,12 @@ public final class ConfigLoader {
     /** 0: a quarter of the JVM's heap (-Xmx). */
     private static final Key<Long> MEMORY_BUDGET = SPOOL.size("memory_budget", 0);
     private static final Key<Long> DISK_BUDGET = SPOOL.size("disk_budget", SpoolConfig.DEFAULT_DISK_BUDGET);
+
+    private static final Block ADMIN = new Block();
+    /** Required when the block is there; the block's absence is what turns the admin listener off. */
+    private static final Key<HostPort> ADMIN_LISTEN = ADMIN.key("listen", null, HostPort::parse);
+    /** Relative to this file; none makes the API read-only. */
+    private static final Key<Path> TOKEN_FILE = ADMIN.key("token_file", null, Path::of);
 
     /** Far above any config file; SnakeYAML refuses a document of more than 3M code points anyway. */
     private static final long MAX_FILE_SIZE = 3L * 1024 * 1024;
@@ -134,9 +141,10 @@ public final class ConfigLoader {
         AuthLimitsConfig authLimits = new AuthLimitsConfig(auth.value(MAX_FAILURES_PER_CLIENT),
                 auth.value(MAX_FAILURES_PER_USER), auth.value(FAILURE_WINDOW), auth.value(FAILURE_DELAY),
                 auth.value(HASH_THREADS));
+        AdminConfig admin = root.get("admin").map(ConfigLoader::admin).orElse(null);
         failIfErrors();
         return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tlsConfig,
-                authLimits, maxConnections);
+                authLimits, maxConnections, admin);
     }
 
     /** Each listener, the policy file it names (read once however many listeners share it), and the two together. */
@@ -235,6 +243,41 @@ public final class ConfigLoader {
             return new UsersConfig(file, Map.of());
         }
         return UsersFileReader.read(parse(file));
+    }
+
+    /**
+     * The admin listener drains and halts backends: reachable from the network only with a
+     * token, and a token file that cannot give one is refused now, not at the first request.
+     */
+    private static AdminConfig admin(ConfigNode node) {
+        node.allowOnly(ADMIN);
+        HostPort listen = node.value(ADMIN_LISTEN);
+        if (node.get("listen").isEmpty()) {
+            node.error("missing key 'listen' (the admin block turns the admin listener on; remove it to keep it off)");
+            return null;
+        }
+        Path tokenFile = node.value(TOKEN_FILE);
+        if (tokenFile != null) {
+            tokenFile = node.resolve(tokenFile);
+            try {
+                TokenFile.read(tokenFile);
+            } catch (java.nio.file.NoSuchFileException e) {
+                node.child("token_file").error("admin.token_file " + tokenFile + " does not exist");
+            } catch (java.nio.file.AccessDeniedException e) {
+                node.child("token_file").error("admin.token_file " + tokenFile + " is not readable by the user mxgate"
+                        + " runs as");
+            } catch (IOException e) {
+                node.child("token_file").error("admin.token_file " + tokenFile + " cannot be read: " + e);
+            } catch (IllegalArgumentException e) {
+                node.child("token_file").error("admin.token_file " + tokenFile + " " + e.getMessage());
+            }
+        }
+        AdminConfig admin = listen == null ? null : new AdminConfig(listen, tokenFile);
+        if (admin != null && tokenFile == null && !admin.isLoopback()) {
+            node.child("listen").error("admin.listen " + listen + " is not a loopback address: set admin.token_file too,"
+                    + " or listen on 127.0.0.1 (the API drains and halts backends)");
+        }
+        return admin;
     }
 
     private static SpoolConfig spool(ConfigNode node) {

@@ -13,14 +13,22 @@ import java.util.Map;
  * @param tls the listeners' certificate and key files (read only when a listener uses TLS)
  * @param authLimits brute-force limits and hashing threads for SMTP AUTH
  * @param maxConnections client sessions the whole process holds at once, over every listener; 0 is no limit
+ * @param admin the admin listener, or null when it is off (no {@code admin:} block)
  */
 public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
                             Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
                             SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl, TlsConfig tls,
-                            AuthLimitsConfig authLimits, int maxConnections) {
+                            AuthLimitsConfig authLimits, int maxConnections, AdminConfig admin) {
 
     /** The default of {@code max_connections}: well below the file descriptors a service is usually given. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+    /** Without the admin listener. */
+    public GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners, Map<String, PoolConfig> pools,
+                         Map<String, PolicyConfig> policies, SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl,
+                         TlsConfig tls, AuthLimitsConfig authLimits, int maxConnections) {
+        this(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tls, authLimits, maxConnections, null);
+    }
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);

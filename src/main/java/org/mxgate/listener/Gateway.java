@@ -29,6 +29,9 @@ public final class Gateway implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final GatewayMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean draining;
+    private volatile AutoCloseable admin;
+    private volatile int adminPort = -1;
 
     /**
      * @param resources closed last: the certificate watch, the login checker
@@ -87,6 +90,34 @@ public final class Gateway implements AutoCloseable {
         return metrics;
     }
 
+    /** True from the first moment of {@link #close()} on: {@code /healthz} then answers 503 at once. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** The pools the listeners' policies in force route to: those that must be able to take mail. */
+    public java.util.Set<String> routedPools() {
+        java.util.Set<String> routed = new java.util.TreeSet<>();
+        for (Listener listener : listeners) {
+            routed.addAll(policies.current(listener.config().policy()).routes().values());
+        }
+        return routed;
+    }
+
+    /**
+     * The admin listener, closed after everything else, so that {@code /healthz} keeps
+     * answering 503 while the sessions drain.
+     */
+    public void attachAdmin(AutoCloseable server, int port) {
+        this.admin = server;
+        this.adminPort = port;
+    }
+
+    /** The admin listener's bound port, or -1 when it is off. */
+    public int adminPort() {
+        return adminPort;
+    }
+
     /**
      * Stops the way an MTA should: no new connections, 421 4.3.2 to every session between
      * transactions, and up to {@code shutdown_grace} for transactions in progress to end with
@@ -98,6 +129,8 @@ public final class Gateway implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // Balancers probing /healthz stop sending here before the listeners close.
+        draining = true;
         policies.close();
         listeners.forEach(Listener::stopAccepting);
         List<ChannelGroupFuture> drained = listeners.stream().map(Listener::drainSessions).toList();
@@ -119,6 +152,14 @@ public final class Gateway implements AutoCloseable {
                 resource.close();
             } catch (Exception e) {
                 LOG.warn("closing {}: {}", resource, e.toString());
+            }
+        }
+        AutoCloseable server = admin;
+        if (server != null) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                LOG.warn("closing the admin listener: {}", e.toString());
             }
         }
     }

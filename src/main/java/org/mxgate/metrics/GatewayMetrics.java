@@ -9,13 +9,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.mxgate.backend.Backend;
 import org.mxgate.backend.BackendPool;
-import org.mxgate.config.ServerConfig;
 import org.mxgate.mail.SpoolBudget;
 
 /**
@@ -37,7 +37,8 @@ public final class GatewayMetrics {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     /** A backend's states, as the {@code state} label of {@code mxgate_backend_state}; one is 1, the others 0. */
-    public static final List<String> BACKEND_STATES = List.of("up", "down", "pressure", "draining", "halted");
+    public static final List<String> BACKEND_STATES = java.util.Arrays.stream(Backend.State.values())
+            .map(state -> state.name().toLowerCase(Locale.ROOT)).toList();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final TrafficHistory history;
@@ -116,9 +117,9 @@ public final class GatewayMetrics {
                 // Every configured backend has its relay series from the start, at zero.
                 backend(pool.config().name(), backend.name());
                 Tags tags = Tags.of("pool", pool.config().name(), "backend", backend.name());
-                for (String name : BACKEND_STATES) {
-                    states.add(MultiGauge.Row.of(tags.and("state", name), backend,
-                            b -> name.equals(state(b)) ? 1 : 0));
+                for (Backend.State state : Backend.State.values()) {
+                    states.add(MultiGauge.Row.of(tags.and("state", state.name().toLowerCase(Locale.ROOT)), backend,
+                            b -> b.state() == state ? 1 : 0));
                 }
                 transactions.add(MultiGauge.Row.of(tags, backend, Backend::transactions));
             }
@@ -126,23 +127,6 @@ public final class GatewayMetrics {
         backendStates.register(states, true);
         backendTransactions.register(transactions, true);
         return registry.scrape();
-    }
-
-    /**
-     * The one state a backend shows: the admin's halt or drain first, as the admin set it on
-     * purpose, then down (its health checks failed), then back pressure, else up.
-     */
-    public static String state(Backend backend) {
-        if (backend.adminState() == ServerConfig.AdminState.HALT) {
-            return "halted";
-        }
-        if (backend.adminState() == ServerConfig.AdminState.DRAIN) {
-            return "draining";
-        }
-        if (!backend.isUp()) {
-            return "down";
-        }
-        return backend.isUnderPressure() ? "pressure" : "up";
     }
 
     /** Messages per minute per backend, and per listener accepted and refused, over the last hour. */

@@ -58,6 +58,13 @@ class CheckCommandTest {
     }
 
     @Test
+    void demoAdminTokenIsTheOneTheDemoPrints() throws Exception {
+        try (var in = getClass().getResourceAsStream("/demo/conf/admin.token")) {
+            assertEquals(DemoCommand.DEMO_ADMIN_TOKEN, new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    @Test
     void shippedConfigurationIsValid() {
         // The files an admin starts from (conf/, policies/ at the project root) must pass check.
         Result result = run("check", "--config", Path.of("conf/mxgate.yml").toAbsolutePath().toString());

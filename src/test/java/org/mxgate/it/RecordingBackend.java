@@ -49,7 +49,12 @@ final class RecordingBackend implements AutoCloseable {
 
     /** @param startTls when not null, STARTTLS is offered with this server context */
     RecordingBackend(javax.net.ssl.SSLContext startTls) {
-        SMTPServer.Builder builder = SMTPServer.port(0).bindAddress(java.net.InetAddress.getLoopbackAddress())
+        this(0, startTls);
+    }
+
+    /** On this port: a backend started again where a stopped one listened (0: the system's choice). */
+    RecordingBackend(int port, javax.net.ssl.SSLContext startTls) {
+        SMTPServer.Builder builder = SMTPServer.port(port).bindAddress(java.net.InetAddress.getLoopbackAddress())
                 .hostName("backend.test").maxConnections(1000).insertReceivedHeaders(false)
                 .messageHandlerFactory(this::handler).sessionHandler(new SessionCount());
         if (startTls != null) {

@@ -1,0 +1,86 @@
+package org.mxgate.admin;
+
+import java.util.Locale;
+import java.util.Map;
+import org.mxgate.admin.StatusSnapshot.BackendRow;
+import org.mxgate.admin.StatusSnapshot.ListenerRow;
+import org.mxgate.admin.StatusSnapshot.PoolRow;
+
+/**
+ * The API's JSON: {@code /api/backends} (the pools and their backends) and {@code /api/status}
+ * (health, listeners and pools). Keys are snake_case as in the config; times are ISO 8601 UTC;
+ * states are the page's words. Pure.
+ */
+final class StatusJson {
+
+    private StatusJson() {
+    }
+
+    static String backends(StatusSnapshot status) {
+        JsonWriter json = new JsonWriter().beginObject();
+        pools(json, status);
+        return json.endObject().toString();
+    }
+
+    static String status(StatusSnapshot status) {
+        JsonWriter json = new JsonWriter().beginObject()
+                .field("hostname", status.hostname())
+                .field("now", status.now().toString())
+                .field("healthy", status.health().isOk())
+                .field("health", status.health().reason())
+                .field("can_change", status.canChange());
+        json.name("listeners").beginArray();
+        for (ListenerRow listener : status.listeners()) {
+            json.beginObject().field("name", listener.name()).field("address", listener.address())
+                    .field("sessions", listener.sessions()).field("accepted_last_hour", listener.acceptedLastHour())
+                    .name("refused_last_hour").beginObject();
+            for (Map.Entry<String, Long> reason : listener.refusedLastHour().entrySet()) {
+                json.field(reason.getKey(), reason.getValue());
+            }
+            json.endObject().endObject();
+        }
+        json.endArray();
+        pools(json, status);
+        return json.endObject().toString();
+    }
+
+    /** One backend after a change: what the API answers to drain, halt and enable. */
+    static String backend(String pool, BackendRow backend) {
+        JsonWriter json = new JsonWriter().beginObject().field("pool", pool);
+        fields(json, backend);
+        return json.endObject().toString();
+    }
+
+    private static void pools(JsonWriter json, StatusSnapshot status) {
+        json.name("pools").beginArray();
+        for (PoolRow pool : status.pools()) {
+            json.beginObject().field("name", pool.name()).field("balance", pool.balance().toLowerCase(Locale.ROOT))
+                    .field("routed", pool.routed()).name("backends").beginArray();
+            for (BackendRow backend : pool.backends()) {
+                json.beginObject();
+                fields(json, backend);
+                json.endObject();
+            }
+            json.endArray().endObject();
+        }
+        json.endArray();
+    }
+
+    private static void fields(JsonWriter json, BackendRow backend) {
+        json.field("name", backend.name()).field("address", backend.address()).field("weight", backend.weight())
+                .field("state", backend.state().name().toLowerCase(Locale.ROOT)).field("since", backend.since().toString())
+                .field("in_flight", backend.inFlight()).field("last_hour", backend.lastHour());
+        json.name("per_minute").beginArray();
+        for (long count : backend.perMinute()) {
+            json.value(count);
+        }
+        json.endArray().name("last_probe");
+        if (backend.lastProbe() == null) {
+            json.value((String) null);
+        } else {
+            json.beginObject().field("passed", backend.lastProbe().passed()).field("reply", backend.lastProbe().reply())
+                    .field("latency_ms", backend.lastProbe().latency().toMillis())
+                    .field("at", backend.lastProbe().at().toString()).endObject();
+        }
+    }
+}
