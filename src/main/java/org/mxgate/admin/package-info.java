@@ -2,6 +2,7 @@
  * The admin listener: the status page, {@code /healthz} for load balancers, {@code /metrics},
  * and the API that drains, halts and enables backends and reloads the configuration, over
  * Netty HTTP on a thread of its own. Depends on listener (the running gateway, read-only but
- * for the admin's own changes), backend, config, mail (the spool budget), net and log.
+ * for the admin's own changes), backend, config, mail (the spool budget), metrics (the last
+ * hour of traffic the page draws), net and log.
  */
 package org.mxgate.admin;

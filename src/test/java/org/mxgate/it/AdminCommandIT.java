@@ -63,10 +63,10 @@ class AdminCommandIT {
             Result status = mxgate("status", "--config", conf);
             assertEquals(0, status.exitCode(), status.err());
             assertTrue(status.out().startsWith("mxgate mx.test.invalid: healthy\n"), status.out());
-            assertTrue(status.out().lines().anyMatch(l -> l.matches("internet +127\\.0\\.0\\.1:\\d+ +1 +0 +0")), status.out());
+            assertTrue(status.out().lines().anyMatch(l -> l.matches("internet +127\\.0\\.0\\.1:\\d+ +1 +3 +0")), status.out());
             assertTrue(status.out().lines().anyMatch(l -> l.matches("mailbox/b1 +127\\.0\\.0\\.1:\\d+ +draining .*")),
                     status.out());
-            assertTrue(status.out().lines().anyMatch(l -> l.matches("mailbox/b2 +127\\.0\\.0\\.1:\\d+ +up .*")), status.out());
+            assertTrue(status.out().lines().anyMatch(l -> l.matches("mailbox/b2 +127\\.0\\.0\\.1:\\d+ +up .* 0 +3  -")), status.out());
             assertTrue(status.out().contains("last change: drain mailbox/b1 at "), status.out());
 
             assertEquals("mailbox/b2: halted, 0 in flight\n", mxgate("backend", "halt", "-c", conf, "mailbox/b2").out());

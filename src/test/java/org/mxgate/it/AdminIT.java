@@ -249,7 +249,7 @@ class AdminIT {
             assertEquals(401, admin.post("/api/reload", null).status());
             AdminHttp.Answer ok = admin.post("/api/reload", AdminHttp.TOKEN);
             assertEquals(200, ok.status());
-            assertEquals("{\"reloaded\":true,\"errors\":[]}\n", ok.body());
+            assertEquals("{\"reloaded\":true,\"errors\":[],\"notes\":[]}\n", ok.body());
             java.nio.file.Files.writeString(gateway.policyFile("internet"),
                     "accept_domains: [example.test]\nroute: mailbox\nlimits:\n  idle_timeout: soon\n");
             AdminHttp.Answer broken = admin.post("/api/reload", AdminHttp.TOKEN);

@@ -89,9 +89,18 @@ class AdminPageBrowserIT {
                 browser.get(page);
                 List<WebElement> rows = browser.findElements(By.cssSelector("table.backends tr[data-backend]"));
                 assertEquals(List.of("b1", "b2"), rows.stream().map(r -> r.getAttribute("data-backend")).toList());
-                for (WebElement row : rows) {
-                    assertEquals(1, row.findElements(By.cssSelector("svg.chart")).size(), "a chart per backend");
+                List<RecordingBackend> backends = List.of(b1, b2);
+                for (int i = 0; i < rows.size(); i++) {
+                    WebElement row = rows.get(i);
+                    List<WebElement> charts = row.findElements(By.cssSelector("svg.chart"));
+                    assertEquals(1, charts.size(), "a chart per backend");
                     assertEquals("up", row.getAttribute("data-state"));
+                    // The chart draws what the backend got this minute: its bar says as many messages.
+                    int received = backends.get(i).messages().size();
+                    assertTrue(received > 0, "round robin gave each backend mail");
+                    assertTrue(charts.get(0).getAttribute("aria-label").contains(": " + received + " messages in the last hour"),
+                            charts.get(0).getAttribute("aria-label"));
+                    assertEquals(1, charts.get(0).findElements(By.cssSelector("rect.bar")).size(), "one minute, one bar");
                 }
                 assertTrue(browser.getTitle().startsWith("mxgate mx.test.invalid"), browser.getTitle());
 
