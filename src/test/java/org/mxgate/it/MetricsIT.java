@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,6 +111,29 @@ class MetricsIT {
             assertEquals(toMx2, LongStream.of(history.backendPerMinute("mailbox", "mx2")).sum());
             assertEquals(MESSAGES, history.listenerAcceptedLastHour("internet"));
             assertEquals(1L, history.listenerRefusedLastHour("internet").get("relay_denied"));
+        }
+    }
+
+    /**
+     * The same over the wire: {@code GET /metrics} on the admin listener, parsed by Prometheus's
+     * parser, counts on each backend what it received.
+     */
+    @Test
+    void slashMetricsOverHttpCountsWhatEachBackendReceived(@TempDir Path dir) throws Exception {
+        String missing = PrometheusText.missing();
+        assumeTrue(missing == null, missing);
+        try (RecordingBackend b1 = new RecordingBackend();
+             RecordingBackend b2 = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(b1.port(), b2.port()), "", "",
+                     "shutdown_grace: 2s\n" + AdminHttp.adminBlock(dir))) {
+            send(gateway, 8, "250 2.0.0");
+            AdminHttp.Answer answer = new AdminHttp(gateway.gateway().adminPort()).get("/metrics");
+            assertEquals(200, answer.status());
+            assertEquals(GatewayMetrics.CONTENT_TYPE, answer.header("Content-Type"));
+            List<PrometheusText.Sample> samples = PrometheusText.parse(answer.body());
+            assertEquals(8, b1.messages().size() + b2.messages().size());
+            assertEquals(b1.messages().size(), delivered(samples, "b1"));
+            assertEquals(b2.messages().size(), delivered(samples, "b2"));
         }
     }
 
