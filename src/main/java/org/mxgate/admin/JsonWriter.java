@@ -2,6 +2,7 @@ package org.mxgate.admin;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.mxgate.log.JsonText;
 
 /**
  * Writes one JSON text (RFC 8259) by hand: objects, arrays, strings, numbers, booleans and null,
@@ -103,29 +104,7 @@ final class JsonWriter {
     }
 
     private void string(String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                        out.append(c).append(text.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        out.append("\\ufffd");
-                    } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '<' || c == '>' || c == '&') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonText.quote(out, text, true);
     }
 
     @Override
