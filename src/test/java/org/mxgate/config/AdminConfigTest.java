@@ -20,24 +20,11 @@ import org.mxgate.net.HostPort;
  */
 class AdminConfigTest {
 
-    private static final String BASE = """
-            listeners:
-              - { name: internet, listen: 127.0.0.1:2525 }
-            pools:
-              mailbox:
-                servers:
-                  - { address: 127.0.0.1:3025 }
-            """;
-
     @TempDir
     Path dir;
 
     private GatewayConfig load(String admin) throws Exception {
-        Files.createDirectories(dir.resolve("conf"));
-        Files.createDirectories(dir.resolve("policies"));
-        Files.writeString(dir.resolve("conf/mxgate.yml"), BASE + admin);
-        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\n");
-        return ConfigLoader.load(dir.resolve("conf/mxgate.yml"));
+        return ConfigLoader.load(ConfigFiles.writeMinimal(dir, admin));
     }
 
     private List<String> refusals(String admin) {

@@ -28,15 +28,8 @@ import org.mxgate.net.NetworkSet;
  */
 class ConfigLoaderTest {
 
-    private static final String MINIMAL = """
-            listeners:
-              - { name: internet, listen: 127.0.0.1:2525 }
-            pools:
-              mailbox:
-                servers:
-                  - { address: 127.0.0.1:3025 }
-            """;
-    private static final String MINIMAL_POLICY = "accept_domains: [example.test]\n";
+    private static final String MINIMAL = ConfigFiles.MINIMAL;
+    private static final String MINIMAL_POLICY = ConfigFiles.MINIMAL_POLICY;
 
     @TempDir
     Path dir;

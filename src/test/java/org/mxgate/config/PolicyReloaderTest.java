@@ -18,16 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PolicyReloaderTest {
 
-    private static final String CONF = """
-            listeners:
-              - { name: internet, listen: 127.0.0.1:2525 }
-            pools:
-              mailbox:
-                servers:
-                  - { address: 127.0.0.1:3025 }
-            """;
+    private static final String CONF = ConfigFiles.MINIMAL;
     private static final String ZONES = "dnsbl:\n  zones: [ { zone: bl.test } ]\n";
-    private static final String POLICY = "accept_domains: [example.test]\n";
+    private static final String POLICY = ConfigFiles.MINIMAL_POLICY;
 
     @TempDir
     Path dir;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mxgate.config.ConfigFiles;
 import org.mxgate.Main;
 import org.mxgate.cli.MxgateCommand;
 import picocli.CommandLine;
@@ -99,25 +100,14 @@ class AdminCommandIT {
                     + " (401): is it the token the gateway started with?\n", wrong.err());
             assertEquals("UP", gateway.gateway().pool("mailbox").backends().get(0).state().name());
         }
-        Files.createDirectories(dir.resolve("conf"));
-        Files.createDirectories(dir.resolve("policies"));
-        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\n");
-        String base = """
-                listeners:
-                  - { name: internet, listen: 127.0.0.1:2525 }
-                pools:
-                  mailbox:
-                    servers:
-                      - { address: 127.0.0.1:3025 }
-                """;
-        Files.writeString(dir.resolve("conf/mxgate.yml"), base + "admin: { listen: \"127.0.0.1:" + adminPort + "\" }\n");
-        Result stopped = mxgate("status", "-c", dir.resolve("conf/mxgate.yml").toString());
+        Path conf = ConfigFiles.writeMinimal(dir, "admin: { listen: \"127.0.0.1:" + adminPort + "\" }\n");
+        Result stopped = mxgate("status", "-c", conf.toString());
         assertEquals(3, stopped.exitCode(), stopped.err());
         assertEquals("mxgate: cannot connect to the admin listener at http://127.0.0.1:" + adminPort
                 + ": is the gateway running with this config?\n", stopped.err());
 
-        Files.writeString(dir.resolve("conf/mxgate.yml"), base);
-        Result off = mxgate("backend", "drain", "-c", dir.resolve("conf/mxgate.yml").toString(), "mailbox/b1");
+        ConfigFiles.writeMinimal(dir, "");
+        Result off = mxgate("backend", "drain", "-c", conf.toString(), "mailbox/b1");
         assertEquals(2, off.exitCode());
         assertTrue(off.err().contains("has no admin block, so the gateway has no admin listener to ask"), off.err());
     }
