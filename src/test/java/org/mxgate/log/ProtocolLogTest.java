@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mxgate.mail.InstanceId;
 import org.mxgate.mail.Reply;
 import org.mxgate.net.ClientAddress;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ class ProtocolLogTest {
 
     private final ThreadSafeListAppender captured = new ThreadSafeListAppender();
     private final Logger logger = (Logger) LoggerFactory.getLogger("mxgate.protocol");
-    private final ProtocolLog log = new ProtocolLog("internet", SessionId.next(),
+    private final ProtocolLog log = new ProtocolLog("internet", new SessionIdFactory(new InstanceId("mx1")).next(),
             ClientAddress.direct(new InetSocketAddress("203.0.113.7", 40000)));
 
     @BeforeEach
