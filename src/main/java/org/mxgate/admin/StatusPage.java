@@ -116,7 +116,9 @@ final class StatusPage {
 
     private static void header(StringBuilder out, StatusSnapshot status, boolean refresh) {
         out.append("<header><h1>mxgate <span class=\"host\">").append(Html.escape(status.hostname()))
-                .append(" · instance <span data-instance>").append(Html.escape(status.instance())).append("</span></span></h1>\n");
+                // Which instance this page is from: each sees the backends through its own probes and sessions.
+                .append(" · instance <span data-instance=\"").append(Html.escape(status.instance())).append("\">")
+                .append(Html.escape(status.instance())).append("</span></span></h1>\n");
         GatewayHealth health = status.health();
         out.append("<span class=\"health ").append(health.isOk() ? "ok\">Healthy" : "bad\">Unhealthy: "
                 + Html.escape(health.reason())).append("</span>\n");

@@ -22,7 +22,11 @@ public final class ApplicationLog {
     /** Called once at start, before the listeners take connections. */
     public static void nameInstance(InstanceId instance) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.putProperty(INSTANCE_PROPERTY, instance.value());
+            nameInstance(context, instance);
         }
+    }
+
+    static void nameInstance(LoggerContext context, InstanceId instance) {
+        context.putProperty(INSTANCE_PROPERTY, instance.value());
     }
 }
