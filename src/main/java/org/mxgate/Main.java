@@ -25,7 +25,9 @@ import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.limits.ClientLimits;
 import org.mxgate.limits.LocalCounters;
 import org.mxgate.listener.Gateway;
+import org.mxgate.listener.InstanceIds;
 import org.mxgate.listener.Listener;
+import org.mxgate.log.ApplicationLog;
 import org.mxgate.log.NonBlockingAppender;
 import org.mxgate.mail.SpoolBudget;
 import org.mxgate.metrics.GatewayMetrics;
@@ -63,6 +65,7 @@ public final class Main {
      *                  system's, or a test's (AuthBruteForceIT)
      */
     public static Gateway start(GatewayConfig config, Ticker authClock) throws InterruptedException {
+        InstanceIds ids = instanceIds(config);
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One I/O thread per core: a client and its backend sessions share one, and more threads
         // than cores only add context switches (docs/performance.md).
@@ -100,10 +103,10 @@ public final class Main {
             for (ListenerConfig listener : config.listeners()) {
                 Supplier<Policy> policy = () -> new Policy(policies.current(listener.policy()));
                 listeners.add(Listener.bind(listener, config.hostname(), policy, pools::get,
-                        spool, dnsbl, tls, auth, limits, acceptors, workers, metrics));
+                        spool, dnsbl, tls, auth, limits, acceptors, workers, metrics, ids));
             }
         } catch (Exception e) {
-            new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics).close();
+            new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics, ids).close();
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
@@ -112,9 +115,21 @@ public final class Main {
         pools.startHealthChecks(config, workers);
         // Edited policy files and pools take effect within a second of the last write (docs/operations.md).
         policies.watch(Duration.ofMillis(500));
-        Gateway gateway = new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics);
+        Gateway gateway = new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics,
+                ids);
         startAdmin(config, gateway, spool, metrics);
         return gateway;
+    }
+
+    /**
+     * One instance id for the whole process's logs and one factory of each id for all listeners,
+     * so ids are unique within the instance; the id ends them all (docs/operations.md).
+     */
+    private static InstanceIds instanceIds(GatewayConfig config) {
+        ApplicationLog.nameInstance(config.instanceId());
+        LOG.info("instance id {}: at the end of every queue id and session id, in every log line (instance_id,"
+                + " docs/configuration.md)", config.instanceId());
+        return InstanceIds.of(config.instanceId());
     }
 
     /** The admin listener, when configured; it closes last of all (Gateway.close), after the sessions drained. */

@@ -17,7 +17,8 @@ final class StatusJson {
     }
 
     static String backends(StatusSnapshot status) {
-        JsonWriter json = new JsonWriter().beginObject();
+        // Which instance answers: each sees the backends through its own probes and sessions.
+        JsonWriter json = new JsonWriter().beginObject().field("instance", status.instance());
         pools(json, status);
         return json.endObject().toString();
     }
@@ -25,6 +26,7 @@ final class StatusJson {
     static String status(StatusSnapshot status) {
         JsonWriter json = new JsonWriter().beginObject()
                 .field("hostname", status.hostname())
+                .field("instance", status.instance())
                 .field("now", status.now().toString())
                 .field("healthy", status.health().isOk())
                 .field("health", status.health().reason())

@@ -99,7 +99,8 @@ final class StatusPage {
         StringBuilder out = new StringBuilder(32 * 1024);
         out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
                 .append(status.health().isOk() ? "" : "\u26a0 ").append("mxgate ").append(Html.escape(status.hostname()))
-                .append("</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+                .append(" (").append(Html.escape(status.instance())).append(")</title>\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         if (refresh) {
             out.append("<noscript><meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\"></noscript>\n");
         }
@@ -114,7 +115,10 @@ final class StatusPage {
     }
 
     private static void header(StringBuilder out, StatusSnapshot status, boolean refresh) {
-        out.append("<header><h1>mxgate <span class=\"host\">").append(Html.escape(status.hostname())).append("</span></h1>\n");
+        out.append("<header><h1>mxgate <span class=\"host\">").append(Html.escape(status.hostname()))
+                // Which instance this page is from: each sees the backends through its own probes and sessions.
+                .append(" · instance <span data-instance=\"").append(Html.escape(status.instance())).append("\">")
+                .append(Html.escape(status.instance())).append("</span></span></h1>\n");
         GatewayHealth health = status.health();
         out.append("<span class=\"health ").append(health.isOk() ? "ok\">Healthy" : "bad\">Unhealthy: "
                 + Html.escape(health.reason())).append("</span>\n");

@@ -10,11 +10,12 @@ import org.mxgate.backend.Backend;
  * status table and the JSON API show. A value: the renderers read only this, never the
  * gateway, so they are tested without one.
  *
+ * @param instance this gateway's instance id (instance_id), which ends its queue and session ids
  * @param canChange whether the API takes changes (a token file is configured)
  * @param lastChange the latest drain, halt or enable through the API, or null
  */
-public record StatusSnapshot(String hostname, Instant now, GatewayHealth health, List<ListenerRow> listeners,
-                             List<PoolRow> pools, boolean canChange, Change lastChange) {
+public record StatusSnapshot(String hostname, String instance, Instant now, GatewayHealth health,
+                             List<ListenerRow> listeners, List<PoolRow> pools, boolean canChange, Change lastChange) {
 
     public StatusSnapshot {
         listeners = List.copyOf(listeners);

@@ -81,8 +81,8 @@ final class StatusSource {
             pools.add(new StatusSnapshot.PoolRow(pool.config().name(), pool.config().balance().name(),
                     routed.contains(pool.config().name()), pool.config().healthCheck() != null, backends));
         }
-        return new StatusSnapshot(gateway.config().hostname(), Instant.now(), health(), listeners, pools, canChange,
-                lastChange.get());
+        return new StatusSnapshot(gateway.config().hostname(), gateway.ids().instance().value(), Instant.now(), health(),
+                listeners, pools, canChange, lastChange.get());
     }
 
     StatusSnapshot.BackendRow row(String pool, Backend backend) {

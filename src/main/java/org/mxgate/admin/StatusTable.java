@@ -13,8 +13,8 @@ import org.mxgate.log.LogText;
 
 /**
  * The status as a compact text table for a terminal ({@code mxgate status}): the health line,
- * then listeners, then backends. Names are escaped as in the log, so a config-defined name
- * cannot move the cursor or forge a line. Pure.
+ * the instance id, then listeners, then backends. Names are escaped as in the log, so a
+ * config-defined name cannot move the cursor or forge a line. Pure.
  */
 final class StatusTable {
 
@@ -28,7 +28,8 @@ final class StatusTable {
         StringBuilder out = new StringBuilder();
         out.append("mxgate ").append(LogText.escape(status.hostname())).append(": ")
                 .append(status.health().isOk() ? "healthy" : "UNHEALTHY: " + LogText.escape(status.health().reason()))
-                .append("\n\n");
+                .append('\n');
+        out.append("instance ").append(LogText.escape(status.instance())).append("\n\n");
         List<String[]> listeners = new ArrayList<>();
         listeners.add(new String[] {"LISTENER", "ADDRESS", "SESSIONS", "ACCEPTED/1H", "REFUSED/1H"});
         for (ListenerRow l : status.listeners()) {

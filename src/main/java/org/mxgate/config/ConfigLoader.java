@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.mxgate.mail.InstanceId;
 import org.mxgate.net.HostPort;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -36,6 +37,8 @@ public final class ConfigLoader {
     private static final Key<Duration> SHUTDOWN_GRACE = TOP.duration("shutdown_grace", Duration.ofSeconds(30));
     private static final Key<Integer> MAX_CONNECTIONS = TOP.integer("max_connections", GatewayConfig.DEFAULT_MAX_CONNECTIONS,
             0, 10_000_000);
+    /** Absent: derived from the machine name, this file's path and the listen addresses (InstanceId.derive). */
+    private static final Key<InstanceId> INSTANCE_ID = TOP.key("instance_id", null, InstanceId::parse);
 
     private static final Block TLS = new Block();
     private static final Key<String> CERTIFICATE = TLS.text("certificate", "../certs/mxgate.crt");
@@ -131,7 +134,12 @@ public final class ConfigLoader {
         SpoolConfig spool = spool(root.child("spool"));
         Duration shutdownGrace = root.value(SHUTDOWN_GRACE);
         int maxConnections = root.value(MAX_CONNECTIONS);
+        InstanceId instanceId = root.value(INSTANCE_ID);
         failIfErrors();
+        if (instanceId == null) {
+            instanceId = InstanceId.derive(machineName(), file.toString(),
+                    listeners.stream().map(l -> l.listen().toString()).toList());
+        }
         ConfigNode tls = root.child("tls");
         tls.allowOnly(TLS);
         TlsConfig tlsConfig = new TlsConfig(root.resolve(Path.of(tls.value(CERTIFICATE))),
@@ -144,7 +152,27 @@ public final class ConfigLoader {
         AdminConfig admin = root.get("admin").map(ConfigLoader::admin).orElse(null);
         failIfErrors();
         return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tlsConfig,
-                authLimits, maxConnections, admin);
+                authLimits, maxConnections, admin, instanceId);
+    }
+
+    /**
+     * The host name of this machine or container: the kernel's on Linux (each container has its
+     * own), else the environment's; never a DNS lookup, which could stall a start.
+     */
+    private static String machineName() {
+        try {
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(kernel)) {
+                return Files.readString(kernel, StandardCharsets.US_ASCII).strip();
+            }
+        } catch (IOException e) {
+            // Not Linux, or a sandbox: the environment's name below.
+        }
+        String name = System.getenv("HOSTNAME");
+        if (name == null) {
+            name = System.getenv("COMPUTERNAME");
+        }
+        return name == null ? "localhost" : name;
     }
 
     /** Each listener, the policy file it names (read once however many listeners share it), and the two together. */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.mxgate.mail.InstanceId;
 
 /**
  * The whole validated configuration: conf/mxgate.yml and the policy files it names.
@@ -14,20 +15,23 @@ import java.util.Map;
  * @param authLimits brute-force limits and hashing threads for SMTP AUTH
  * @param maxConnections client sessions the whole process holds at once, over every listener; 0 is no limit
  * @param admin the admin listener, or null when it is off (no {@code admin:} block)
+ * @param instanceId this instance's name in queue ids, session ids and log lines: {@code instance_id}, or derived
  */
 public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
                             Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
                             SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl, TlsConfig tls,
-                            AuthLimitsConfig authLimits, int maxConnections, AdminConfig admin) {
+                            AuthLimitsConfig authLimits, int maxConnections, AdminConfig admin,
+                            InstanceId instanceId) {
 
     /** The default of {@code max_connections}: well below the file descriptors a service is usually given. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
-    /** Without the admin listener. */
+    /** Without the admin listener, and with an instance id derived as for a host named localhost. */
     public GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners, Map<String, PoolConfig> pools,
                          Map<String, PolicyConfig> policies, SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl,
                          TlsConfig tls, AuthLimitsConfig authLimits, int maxConnections) {
-        this(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tls, authLimits, maxConnections, null);
+        this(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tls, authLimits, maxConnections, null,
+                InstanceId.derive("localhost", file.toString(), listeners.stream().map(l -> l.listen().toString()).toList()));
     }
 
     public GatewayConfig {

@@ -114,6 +114,8 @@ public final class PolicyReloader implements AutoCloseable {
         addIfChanged(keys, "spool", loaded.spool(), started.spool());
         addIfChanged(keys, "tls", loaded.tls(), started.tls());
         addIfChanged(keys, "auth", loaded.authLimits(), started.authLimits());
+        // Every id already given ends in the old one; ids of one run end in one.
+        addIfChanged(keys, "instance_id", loaded.instanceId(), started.instanceId());
         return keys;
     }
 

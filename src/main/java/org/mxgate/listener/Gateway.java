@@ -28,6 +28,7 @@ public final class Gateway implements AutoCloseable {
     private final List<EventLoopGroup> groups;
     private final List<AutoCloseable> resources;
     private final GatewayMetrics metrics;
+    private final InstanceIds ids;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean draining;
     private volatile AutoCloseable admin;
@@ -36,10 +37,12 @@ public final class Gateway implements AutoCloseable {
     /**
      * @param resources closed last: the certificate watch, the login checker
      * @param metrics what the gateway counts, for /metrics and the status page
+     * @param ids the instance id and the factories its listeners take queue and session ids from
      */
     public Gateway(GatewayConfig config, List<Listener> listeners, PoolSet pools,
                    PolicyReloader policies, List<EventLoopGroup> groups, List<AutoCloseable> resources,
-                   GatewayMetrics metrics) {
+                   GatewayMetrics metrics, InstanceIds ids) {
+        this.ids = ids;
         this.metrics = metrics;
         this.resources = List.copyOf(resources);
         this.config = config;
@@ -83,6 +86,11 @@ public final class Gateway implements AutoCloseable {
     /** Every pool now in force, by name, in the file's order: a snapshot that a reload replaces. */
     public Map<String, BackendPool> pools() {
         return pools.current();
+    }
+
+    /** This instance's id, and the factories every queue id and session id of it comes from. */
+    public InstanceIds ids() {
+        return ids;
     }
 
     /** The meters and the last hour of traffic: {@code scrape()} is the text /metrics serves. */

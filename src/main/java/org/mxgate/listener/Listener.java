@@ -50,12 +50,13 @@ public final class Listener {
      * @param tls the certificate in force, or null when no listener uses TLS
      * @param limits the gateway's limits on clients, of which this listener counts its own
      * @param metrics where the listener's sessions and their relays are counted
+     * @param ids the gateway instance's id and the factories of its queue and session ids
      */
     public static Listener bind(ListenerConfig config, String hostname, Supplier<Policy> policy,
                                 Function<String, BackendPool> pools, Spool spool, DnsblChecker dnsbl,
                                 ServerTls tls, Authenticator auth, ClientLimits limits,
                                 EventLoopGroup acceptors, EventLoopGroup workers,
-                                GatewayMetrics metrics) throws InterruptedException {
+                                GatewayMetrics metrics, InstanceIds ids) throws InterruptedException {
         ChannelGroup sessions = new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE);
         ListenerLimits listenerLimits = limits.forListener(config.name());
         ListenerMeters meters = metrics.listener(config.name());
@@ -69,7 +70,7 @@ public final class Listener {
                 .childHandler(new ListenerInitializer(
                         new ListenerServices(config, hostname, relays(config, pools, spool, metrics), Clock.systemDefaultZone(),
                                 new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth,
-                                listenerLimits, spool.budget(), new ListenerEvents(meters)), policy, sessions))
+                                listenerLimits, spool.budget(), new ListenerEvents(meters), ids), policy, sessions))
                 .bind(config.listen().resolved())
                 .sync()
                 .channel();

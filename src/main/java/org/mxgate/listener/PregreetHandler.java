@@ -11,7 +11,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.mxgate.config.PregreetConfig;
 import org.mxgate.log.ProtocolLog;
-import org.mxgate.log.SessionId;
+import org.mxgate.log.SessionIdFactory;
+import org.mxgate.mail.InstanceId;
 import org.mxgate.mail.Refusal;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
@@ -37,6 +38,7 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
     private final EarlyTalkers talkers;
     private final boolean behindBalancer;
     private final SessionEvents events;
+    private final SessionIdFactory sessionIds;
 
     private ScheduledFuture<?> greeting;
     private ClientAddress client;
@@ -45,12 +47,17 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
     /** @param behindBalancer whether the connection comes from a trusted PROXY peer (its header came first) */
     PregreetHandler(PregreetConfig config, String listener, String hostname, EarlyTalkers talkers,
                     boolean behindBalancer) {
-        this(config, listener, hostname, talkers, behindBalancer, SessionEvents.NONE);
+        this(config, listener, hostname, talkers, behindBalancer, SessionEvents.NONE,
+                new SessionIdFactory(new InstanceId("0")));
     }
 
-    /** @param events where an early talker's refusal is counted, as a protocol error ({@link Refusal#SYNTAX}) */
+    /**
+     * @param events where an early talker's refusal is counted, as a protocol error ({@link Refusal#SYNTAX})
+     * @param sessionIds the gateway instance's: a refused early talker is logged as a session of its own
+     */
     PregreetHandler(PregreetConfig config, String listener, String hostname, EarlyTalkers talkers,
-                    boolean behindBalancer, SessionEvents events) {
+                    boolean behindBalancer, SessionEvents events, SessionIdFactory sessionIds) {
+        this.sessionIds = sessionIds;
         this.events = events;
         this.config = config;
         this.listener = listener;
@@ -133,7 +140,7 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
         // Reading goes on, into the bin (channelRead): bytes left unread at the close would turn it
         // into a reset that can overtake the reply.
         refused = true;
-        ProtocolLog log = new ProtocolLog(listener, SessionId.next(), client);
+        ProtocolLog log = new ProtocolLog(listener, sessionIds.next(), client);
         log.connect();
         if (command != null) {
             log.command(command);

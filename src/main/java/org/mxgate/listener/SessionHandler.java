@@ -19,7 +19,6 @@ import org.mxgate.backend.ForwardedClient;
 import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.log.LogText;
 import org.mxgate.log.ProtocolLog;
-import org.mxgate.log.SessionId;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
 import org.mxgate.net.ClientAddress;
@@ -78,7 +77,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         client = proxied != null ? proxied : ClientAddress.direct((InetSocketAddress) ctx.channel().remoteAddress());
         String listener = services.config().name();
         session = new SmtpSession(services.hostname(), listener, policy, client, services.clock(), services.config().tls(),
-                services.limits(), services.budget()::isNearlySpent, services.events());
+                services.limits(), services.budget()::isNearlySpent, services.events(), services.ids().queueIds());
         // Started now, so the answer is usually in before the first RCPT needs it.
         if (services.dnsbl() != null && policy.get().usesDnsbl()) {
             dnsbl = services.dnsbl().check(client.real().getAddress());
@@ -86,7 +85,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (!policy.get().hasRelayNetworks()) {
             services.nat().sessionFrom(client.real().getAddress()).ifPresent(LOG::warn);
         }
-        log = new ProtocolLog(listener, SessionId.next(), client);
+        log = new ProtocolLog(listener, services.ids().sessionIds().next(), client);
         log.connect();
         ctx.fireChannelActive();
         if (dnsbl != null && policy.get().checksDnsblAtConnect()) {

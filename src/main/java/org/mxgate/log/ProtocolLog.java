@@ -8,10 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The protocol log of one session: one JSON line per SMTP event (command, reply, backend event)
- * with listener, session id, real client address, balancer address and backend, on the
- * {@code mxgate.protocol} logger. Message content is never logged. Lines are collected until
- * {@link #flush()}, which the session calls whenever it flushes replies to the client: one
- * logging event per batch instead of per line, each line keeping its own time stamp.
+ * with the gateway instance, listener, session id, real client address, balancer address and
+ * backend, on the {@code mxgate.protocol} logger. Message content is never logged. Lines are
+ * collected until {@link #flush()}, which the session calls whenever it flushes replies to the
+ * client: one logging event per batch instead of per line, each line keeping its own time stamp.
  * What one session can make us log is bounded, so no client fills the disk through it: a
  * command that repeats the one before with the same reply (a NOOP flood) is counted, not
  * logged, and summed up in one {@code repeated} line; past {@link #MAX_LINES} lines a session's
@@ -160,6 +160,8 @@ public final class ProtocolLog {
         lines++;
         StringBuilder json = new StringBuilder(160).append("{\"ts\":\"").append(Instant.now())
                 .append("\",\"event\":\"").append(event)
+                // Which instance wrote it: merged logs of several instances stay apart (docs/operations.md).
+                .append("\",\"instance\":\"").append(session.instance())
                 .append("\",\"listener\":");
         string(json, listener).append(",\"session\":\"").append(session).append("\",\"client\":");
         string(json, client.ip());

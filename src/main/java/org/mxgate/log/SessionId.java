@@ -1,13 +1,14 @@
 package org.mxgate.log;
 
-import java.util.concurrent.ThreadLocalRandom;
+import org.mxgate.mail.InstanceId;
 
-/** A short random id naming one client session in every log line about it. */
-public record SessionId(String value) {
-
-    public static SessionId next() {
-        return new SessionId(Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36));
-    }
+/**
+ * A short id naming one client session in every log line about it: 8 base-36 characters unique
+ * within the instance that made it ({@link SessionIdFactory}), then that instance's id.
+ *
+ * @param instance the instance whose id ends {@code value}
+ */
+public record SessionId(String value, InstanceId instance) {
 
     @Override
     public String toString() {

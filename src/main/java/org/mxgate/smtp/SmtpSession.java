@@ -13,7 +13,8 @@ import org.mxgate.dnsbl.DnsblScore;
 import org.mxgate.limits.ListenerLimits;
 import org.mxgate.mail.Envelope;
 import org.mxgate.mail.MailAddress;
-import org.mxgate.mail.QueueId;
+import org.mxgate.mail.InstanceId;
+import org.mxgate.mail.QueueIdFactory;
 import org.mxgate.mail.Refusal;
 import org.mxgate.mail.Replies;
 import org.mxgate.mail.Reply;
@@ -45,6 +46,7 @@ public final class SmtpSession {
     private final SessionAuth auth = new SessionAuth();
     private final ListenerLimits limits;
     private final SessionEvents events;
+    private final QueueIdFactory queueIds;
 
     private Phase phase = Phase.AWAIT_HELO;
     private String helo;
@@ -81,6 +83,16 @@ public final class SmtpSession {
     public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
                        ListenerConfig.Tls tlsMode, ListenerLimits limits, BooleanSupplier overloaded,
                        SessionEvents events) {
+        // For tests of one session: queue ids of an instance of its own, named "0".
+        this(hostname, listener, policies, client, clock, tlsMode, limits, overloaded, events,
+                new QueueIdFactory(new InstanceId("0")));
+    }
+
+    /** @param queueIds the gateway instance's, which every transaction's id comes from */
+    public SmtpSession(String hostname, String listener, Supplier<Policy> policies, ClientAddress client, Clock clock,
+                       ListenerConfig.Tls tlsMode, ListenerLimits limits, BooleanSupplier overloaded,
+                       SessionEvents events, QueueIdFactory queueIds) {
+        this.queueIds = queueIds;
         this.events = events;
         this.overloaded = overloaded;
         this.hostname = hostname;
@@ -358,7 +370,7 @@ public final class SmtpSession {
         if (overRate.isPresent()) {
             return refuse(overRate.get(), Refusal.LIMITS);
         }
-        transaction = new Transaction(envelope.value(), QueueId.next());
+        transaction = new Transaction(envelope.value(), queueIds.next());
         return Step.reply(verdict.reply());
     }
 

@@ -29,7 +29,7 @@ final class StatusFixtures {
 
     static StatusSnapshot snapshot(String hostname, String pool, List<StatusSnapshot.BackendRow> backends,
                                    boolean canChange, GatewayHealth health) {
-        return new StatusSnapshot(hostname, NOW, health,
+        return new StatusSnapshot(hostname, "mx1", NOW, health,
                 List.of(new StatusSnapshot.ListenerRow("internet", "0.0.0.0:2525", 3, 120,
                         Map.of("relay denied", 4L, "dnsbl", 2L))),
                 List.of(new StatusSnapshot.PoolRow(pool, "WEIGHTED_ROUND_ROBIN", true, true, backends)), canChange, null);

@@ -128,6 +128,14 @@ class StatusPageTest {
     }
 
     @Test
+    void namesTheInstanceInTheHeadingAndTheTitle() {
+        String page = StatusPage.render(StatusFixtures.twoBackends(Backend.State.UP, true), true);
+        assertTrue(page.contains("<title>mxgate mx.example.test (mx1)</title>"), page);
+        assertTrue(page.contains("<h1>mxgate <span class=\"host\">mx.example.test · instance <span data-instance=\"mx1\">mx1"
+                + "</span></span></h1>"), page);
+    }
+
+    @Test
     void refreshesEveryFiveSecondsUnlessPaused() {
         String on = StatusPage.render(StatusFixtures.twoBackends(Backend.State.UP, true), true);
         assertTrue(on.contains("<noscript><meta http-equiv=\"refresh\" content=\"5\"></noscript>"));

@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mxgate.backend.Backend;
 
-/** {@code mxgate status}: the health line, then listeners and backends in aligned columns, names escaped. */
+/** {@code mxgate status}: the health line, the instance, then listeners and backends in aligned columns, names escaped. */
 class StatusTableTest {
 
     @Test
@@ -14,6 +14,7 @@ class StatusTableTest {
         String table = StatusTable.render(StatusFixtures.twoBackends(Backend.State.DRAINING, true));
         assertEquals("""
                 mxgate mx.example.test: healthy
+                instance mx1
 
                 LISTENER  ADDRESS       SESSIONS  ACCEPTED/1H  REFUSED/1H
                 internet  0.0.0.0:2525         3          120           6

@@ -11,12 +11,13 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mxgate.mail.InstanceId;
 import org.mxgate.mail.Reply;
 import org.mxgate.net.ClientAddress;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one session can make the gateway log is bounded: 300,000 NOOPs, each answered alike,
+ * Every line names the instance and the session. What one session can make the gateway log is bounded: 300,000 NOOPs, each answered alike,
  * become a handful of lines (they wrote 86 MB before), and past MAX_LINES a session's lines
  * are counted, not written.
  */
@@ -26,7 +27,7 @@ class ProtocolLogTest {
 
     private final ThreadSafeListAppender captured = new ThreadSafeListAppender();
     private final Logger logger = (Logger) LoggerFactory.getLogger("mxgate.protocol");
-    private final ProtocolLog log = new ProtocolLog("internet", SessionId.next(),
+    private final ProtocolLog log = new ProtocolLog("internet", new SessionIdFactory(new InstanceId("mx1")).next(),
             ClientAddress.direct(new InetSocketAddress("203.0.113.7", 40000)));
 
     @BeforeEach
@@ -104,6 +105,20 @@ class ProtocolLogTest {
                 && line.contains("\"queue_id\":\"3BF7QWGU9\"") && line.contains("\"backend_queue_id\":\"4QXb1\"")
                 && line.contains("\"message_id\":\"<a1@client.test>\"")
                 && line.contains("\"detail\":\"delivered: 250 2.0.0 Ok: queued as 4QXb1\"}"), line);
+    }
+
+    @Test
+    void everyLineNamesTheInstanceAndItsSessionIdEndsInIt() {
+        log.connect();
+        log.command("QUIT");
+        log.reply(Reply.of(221, "2.0.0", "Bye"));
+        log.disconnect();
+        List<String> lines = lines();
+        assertEquals(4, lines.size());
+        for (String line : lines) {
+            assertTrue(line.matches("\\{\"ts\":\"[^\"]+\",\"event\":\"[a-z]+\",\"instance\":\"mx1\",\"listener\":\"internet\","
+                    + "\"session\":\"[0-9a-z]{8}mx1\",.*"), line);
+        }
     }
 
     @Test
