@@ -12,9 +12,16 @@ import org.mxgate.backend.Backend;
  *
  * @param canChange whether the API takes changes (a token file is configured)
  * @param lastChange the latest drain, halt or enable through the API, or null
+ * @param notice a banner above everything (shared state on Redis away), or null
  */
 public record StatusSnapshot(String hostname, Instant now, GatewayHealth health, List<ListenerRow> listeners,
-                             List<PoolRow> pools, boolean canChange, Change lastChange) {
+                             List<PoolRow> pools, boolean canChange, Change lastChange, String notice) {
+
+    /** Without a banner. */
+    public StatusSnapshot(String hostname, Instant now, GatewayHealth health, List<ListenerRow> listeners,
+                          List<PoolRow> pools, boolean canChange, Change lastChange) {
+        this(hostname, now, health, listeners, pools, canChange, lastChange, null);
+    }
 
     public StatusSnapshot {
         listeners = List.copyOf(listeners);

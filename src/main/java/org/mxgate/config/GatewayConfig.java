@@ -14,11 +14,13 @@ import java.util.Map;
  * @param authLimits brute-force limits and hashing threads for SMTP AUTH
  * @param maxConnections client sessions the whole process holds at once, over every listener; 0 is no limit
  * @param admin the admin listener, or null when it is off (no {@code admin:} block)
+ * @param shared the Redis shared with other instances, or null when each instance counts alone (no {@code shared_state:})
  */
 public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
                             Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
                             SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl, TlsConfig tls,
-                            AuthLimitsConfig authLimits, int maxConnections, AdminConfig admin) {
+                            AuthLimitsConfig authLimits, int maxConnections, AdminConfig admin,
+                            SharedStateConfig shared) {
 
     /** The default of {@code max_connections}: well below the file descriptors a service is usually given. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -28,6 +30,14 @@ public record GatewayConfig(Path file, String hostname, List<ListenerConfig> lis
                          Map<String, PolicyConfig> policies, SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl,
                          TlsConfig tls, AuthLimitsConfig authLimits, int maxConnections) {
         this(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tls, authLimits, maxConnections, null);
+    }
+
+    /** Without shared state. */
+    public GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners, Map<String, PoolConfig> pools,
+                         Map<String, PolicyConfig> policies, SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl,
+                         TlsConfig tls, AuthLimitsConfig authLimits, int maxConnections, AdminConfig admin) {
+        this(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tls, authLimits, maxConnections, admin,
+                null);
     }
 
     public GatewayConfig {

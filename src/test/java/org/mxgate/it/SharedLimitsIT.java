@@ -1,0 +1,163 @@
+package org.mxgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Limits across instances that share a Redis: a client gets its connection limit once, not once
+ * per instance (issue 17, acceptance 1); and Redis going away mid-test costs no message and no
+ * client-visible error, and sharing resumes by itself when it is back (acceptance 4).
+ */
+class SharedLimitsIT {
+
+    private static final byte[] BODY = "Subject: shared\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void thirtyConnectionsSpreadOverTwoInstancesGetTenGreetings() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             RecordingBackend backend = new RecordingBackend();
+             SharedGateways gateways = SharedGateways.start(2, redis, List.of(backend.port()), "",
+                     "  max_connections_per_ip: 10\n", "")) {
+            List<SmtpClient> clients = new ArrayList<>();
+            try {
+                // Opened at once, alternating: the two instances decide about the same address concurrently.
+                for (int i = 0; i < 30; i++) {
+                    clients.add(new SmtpClient(gateways.get(i % 2).internet(), "127.0.0.1"));
+                }
+                int greeted = 0;
+                for (SmtpClient client : clients) {
+                    String first = client.reply();
+                    if (first.startsWith("220 ")) {
+                        greeted++;
+                    } else {
+                        assertEquals("421 4.7.0 mx.test.invalid Error: too many connections from 127.0.0.1, try again"
+                                + " later", first);
+                        assertTrue(client.isClosedByServer());
+                    }
+                }
+                assertEquals(10, greeted);
+                assertEquals(0, SharedGateways.fallbacks(gateways.get(0)) + SharedGateways.fallbacks(gateways.get(1)),
+                        "every answer came from Redis");
+            } finally {
+                for (SmtpClient client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void redisStoppedMidTestThenRestartedWithoutAGatewayRestart() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             RecordingBackend backend = new RecordingBackend();
+             SharedGateways gateways = SharedGateways.start(2, redis, List.of(backend.port()), "",
+                     "  max_connections_per_ip: 10\n", "lease_time: 3s")) {
+            int sent = 0;
+            for (TestGateway gateway : gateways.all()) {
+                sent += relay(gateway, 3);
+            }
+            // A session open on each instance when Redis goes.
+            List<SmtpClient> before = new ArrayList<>();
+            List<SmtpClient> held = new ArrayList<>();
+            try {
+                for (TestGateway gateway : gateways.all()) {
+                    SmtpClient client = new SmtpClient(gateway.internet(), "127.0.0.1");
+                    client.hello();
+                    before.add(client);
+                }
+                redis.stop();
+                // At once, before the instances have noticed: each answers within the bounded wait.
+                for (TestGateway gateway : gateways.all()) {
+                    sent += relay(gateway, 3);
+                }
+                for (SmtpClient client : before) {
+                    assertTrue(client.sendMessage("a@client.test", List.of("user@example.test"), BODY).startsWith("250 "));
+                    sent++;
+                }
+                gateways.awaitAway();
+                for (TestGateway gateway : gateways.all()) {
+                    sent += relay(gateway, 3);
+                }
+                // Six sessions held on the first instance while Redis is away: it knows them, Redis will not.
+                for (int i = 0; i < 6; i++) {
+                    SmtpClient client = new SmtpClient(gateways.get(0).internet(), "127.0.0.1");
+                    client.hello();
+                    held.add(client);
+                }
+                redis.restart();
+                gateways.awaitConnected();
+                // Sharing resumed, with the slots the first instance holds written again into the empty Redis:
+                // the second instance may add only four (10 per address, less the two before and six held).
+                int greeted = 0;
+                List<SmtpClient> after = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    SmtpClient client = new SmtpClient(gateways.get(1).internet(), "127.0.0.1");
+                    after.add(client);
+                    greeted += client.reply().startsWith("220 ") ? 1 : 0;
+                }
+                held.addAll(after);
+                assertEquals(2, greeted, "2 + 6 held, so 2 more of 10");
+            } finally {
+                for (SmtpClient client : before) {
+                    client.close();
+                }
+                for (SmtpClient client : held) {
+                    client.close();
+                }
+            }
+            assertEquals(sent, backend.messages().size(), "no message lost");
+        }
+    }
+
+    @Test
+    void whatComesWithTheProxyHeaderWaitsForRedisAndThenReachesTheSession() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.startWith("""
+                     hostname: mx.test.invalid
+                     shutdown_grace: 1s
+                     listeners:
+                       - name: internal
+                         listen: 127.0.0.1:0
+                         policy: internal
+                         proxy_protocol: { trusted: [127.0.0.1], timeout: 1s }
+                     pools:
+                       mailbox:
+                         servers: [ { name: b1, address: 127.0.0.1:%d } ]
+                     """.formatted(backend.port()) + SharedGateways.sharedState(redis, ""), java.util.Map.of("internal", """
+                     accept_domains: [example.test]
+                     relay: { networks: [198.18.0.0/15] }
+                     route: mailbox
+                     limits: { max_connections_per_ip: 10 }
+                     """))) {
+            org.awaitility.Awaitility.await().until(() -> SharedGateways.isConnected(gateway));
+            try (SmtpClient client = new SmtpClient(gateway.gateway().port("internal"))) {
+                // One segment: the header, then a command sent before the greeting, read while Redis is asked.
+                client.write("PROXY TCP4 198.18.0.9 127.0.0.1 40000 25\r\nEHLO client.test\r\n");
+                assertTrue(client.reply().startsWith("220 "));
+                assertTrue(client.reply().startsWith("250"));
+                assertTrue(client.send("MAIL FROM:<a@client.test>").startsWith("250"));
+                assertEquals("1", redis.command("HVALS", "mxgate:slots:internal|sessions|198.18.0.9"),
+                        "the real client's slot is held in Redis");
+            }
+        }
+    }
+
+    /** Messages relayed through the instance, each in a session of its own; every one must get its 250. */
+    private static int relay(TestGateway gateway, int messages) throws Exception {
+        for (int i = 0; i < messages; i++) {
+            try (SmtpClient client = new SmtpClient(gateway.internet(), "127.0.0.1")) {
+                client.hello();
+                String reply = client.sendMessage("a@client.test", List.of("user@example.test"), BODY);
+                assertTrue(reply.startsWith("250 2.0.0"), reply);
+                client.send("QUIT");
+            }
+        }
+        return messages;
+    }
+}
