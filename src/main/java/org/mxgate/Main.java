@@ -33,6 +33,7 @@ import org.mxgate.metrics.GatewayMetrics;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.relay.Spool;
+import org.mxgate.shared.SharedAuthFailures;
 import org.mxgate.shared.SharedCounters;
 import org.mxgate.shared.SharedStore;
 import org.mxgate.tls.ServerTls;
@@ -91,12 +92,13 @@ public final class Main {
         Spool spool = spool(config, resources);
         metrics.watchSpool(spool.budget());
         metrics.watchPools(() -> pools.current().values());
-        Authenticator auth = new Authenticator(config.authLimits(), authClock);
+        SharedStore shared = sharedState(config, metrics, resources);
+        Authenticator auth = new Authenticator(config.authLimits(), authClock,
+                shared == null ? null : new SharedAuthFailures(shared, config.authLimits()));
         resources.add(auth);
         announceRelaySelfTests(config);
         PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run, pools);
         DnsblChecker dnsbl = dnsbl(config, metrics);
-        SharedStore shared = sharedState(config, metrics, resources);
         Counters counters = shared == null ? new LocalCounters(authClock) : new SharedCounters(shared, authClock);
         ClientLimits limits = new ClientLimits(counters, config.hostname(), config.maxConnections(), metrics);
         List<Listener> listeners = new ArrayList<>();

@@ -2,7 +2,8 @@
  * State shared by several instances on Redis (shared_state in conf/mxgate.yml): the Lettuce
  * client and its connection ({@code SharedStore}: asynchronous only, bounded waits, reconnects by
  * itself, connected or away since when), the limit counters as a mirror of the local ones
- * ({@code SharedCounters}), with concurrency slots held as leases. Only counters and flags: no
- * message is ever kept in Redis. Depends on config and limits.
+ * ({@code SharedCounters}), with concurrency slots held as leases, and the AUTH failure counts
+ * ({@code SharedAuthFailures}). Only counters and flags: no message is ever kept in Redis.
+ * Depends on config, limits and auth.
  */
 package org.mxgate.shared;
