@@ -34,6 +34,7 @@ import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.relay.Spool;
 import org.mxgate.shared.SharedAuthFailures;
+import org.mxgate.shared.SharedBackends;
 import org.mxgate.shared.SharedCounters;
 import org.mxgate.shared.SharedStore;
 import org.mxgate.tls.ServerTls;
@@ -92,7 +93,7 @@ public final class Main {
         Spool spool = spool(config, resources);
         metrics.watchSpool(spool.budget());
         metrics.watchPools(() -> pools.current().values());
-        SharedStore shared = sharedState(config, metrics, resources);
+        SharedStore shared = sharedState(config, metrics, resources, pools);
         Authenticator auth = new Authenticator(config.authLimits(), authClock,
                 shared == null ? null : new SharedAuthFailures(shared, config.authLimits()));
         resources.add(auth);
@@ -127,12 +128,14 @@ public final class Main {
      * The Redis shared with other instances, when configured: connecting starts now and never
      * holds up the start (until it answers, limits count here alone). Closed with the resources.
      */
-    private static SharedStore sharedState(GatewayConfig config, GatewayMetrics metrics, List<AutoCloseable> resources) {
+    private static SharedStore sharedState(GatewayConfig config, GatewayMetrics metrics, List<AutoCloseable> resources,
+                                           PoolSet pools) {
         if (config.shared() == null) {
             return null;
         }
         SharedStore shared = SharedStore.open(config.shared(), SharedStore.newInstanceName());
         resources.add(shared);
+        SharedBackends.share(shared, pools);
         metrics.watchSharedState(shared::isConnected, shared::fallbacks);
         return shared;
     }

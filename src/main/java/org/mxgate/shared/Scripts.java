@@ -14,7 +14,14 @@ import java.util.HexFormat;
  * <li>{@code slots:KEY}: a hash, instance → concurrency slots it holds; an instance whose lease
  * has ended counts for nothing and its field is removed by the next check;</li>
  * <li>{@code rate:KEY}: a hash, step number → events in that step, twelve steps a window, as
- * {@code limits.SlidingWindow} counts in process.</li>
+ * {@code limits.SlidingWindow} counts in process;</li>
+ * <li>{@code auth:client:ADDRESS}, {@code auth:login:LOGIN}: failed logins, expiring one failure
+ * window after the latest;</li>
+ * <li>{@code backend:admin:POOL/NAME}: {@code drain} or {@code halt}, set through an instance's
+ * admin API and removed by {@code enable}; {@code backend:pressure:POOL/NAME}: what the backend
+ * answered, expiring when its back-pressure cooldown ends. Each change is also published on the
+ * channel {@code backends}, so the others hear of it at once; the keys tell an instance that was
+ * away or starts later.</li>
  * </ul>
  * Scripts read keys other than those passed in (a slot check reads {@code instances}), which a
  * single Redis or a Sentinel-watched primary allows, and a Redis Cluster would not.
@@ -143,5 +150,42 @@ final class Scripts {
               redis.call('PEXPIRE', KEYS[i], ARGV[1])
             end
             return counts
+            """);
+
+    /** KEYS: backend:admin:POOL/NAME. ARGV: channel, message, state (up removes the key). Sets and publishes. */
+    final Script adminState = Script.of("admin_state", """
+            if ARGV[3] == 'up' then
+              redis.call('DEL', KEYS[1])
+            else
+              redis.call('SET', KEYS[1], ARGV[3])
+            end
+            redis.call('PUBLISH', ARGV[1], ARGV[2])
+            return {1}
+            """);
+
+    /**
+     * KEYS: backend:pressure:POOL/NAME. ARGV: channel, message, cooldown ms, what the backend
+     * answered. Keeps the later of two cooldowns, and publishes.
+     */
+    final Script pressure = Script.of("pressure", """
+            if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then
+              redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[3])
+            end
+            redis.call('PUBLISH', ARGV[1], ARGV[2])
+            return {1}
+            """);
+
+    /**
+     * KEYS: pairs of backend:admin:POOL/NAME, backend:pressure:POOL/NAME. Returns for each pair:
+     * the admin state ('' for none), the ms left of its cooldown (negative for none), what it answered.
+     */
+    final Script backendStates = Script.of("backend_states", """
+            local out = {}
+            for i = 1, #KEYS, 2 do
+              table.insert(out, redis.call('GET', KEYS[i]) or '')
+              table.insert(out, redis.call('PTTL', KEYS[i + 1]))
+              table.insert(out, redis.call('GET', KEYS[i + 1]) or '')
+            end
+            return out
             """);
 }

@@ -166,9 +166,15 @@ public final class SharedStore implements AutoCloseable {
         fallbacks.incrementAndGet();
     }
 
-    /** Run after each (re)connection: whatever Redis lost in an outage is told again. */
+    /** Run after each (re)connection, and now if connected: whatever Redis lost in an outage is told again. */
     void onReconnect(Runnable hook) {
-        reconnectHooks.add(hook);
+        synchronized (this) {
+            reconnectHooks.add(hook);
+            if (!connected) {
+                return;
+            }
+        }
+        hook.run();
     }
 
     /** Messages on this channel (without the prefix) go to {@code listener}, on a Lettuce thread. */

@@ -25,11 +25,16 @@ final class SharedGateways implements AutoCloseable {
      */
     static SharedGateways start(int count, RedisServer redis, List<Integer> backendPorts, String poolKeys,
                                 String limitKeys, String sharedKeys) throws Exception {
+        return start(count, redis, backendPorts, poolKeys, limitKeys, sharedKeys, "");
+    }
+
+    /** @param topKeys extra top-level lines for every instance's conf/mxgate.yml (an admin block) */
+    static SharedGateways start(int count, RedisServer redis, List<Integer> backendPorts, String poolKeys,
+                                String limitKeys, String sharedKeys, String topKeys) throws Exception {
         List<TestGateway> started = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                started.add(TestGateway.start(backendPorts, poolKeys, limitKeys, "shutdown_grace: 2s\n"
-                        + sharedState(redis, sharedKeys)));
+                started.add(instance(redis, backendPorts, poolKeys, limitKeys, sharedKeys, topKeys));
             }
         } catch (Exception e) {
             for (TestGateway gateway : started) {
@@ -40,6 +45,13 @@ final class SharedGateways implements AutoCloseable {
         SharedGateways gateways = new SharedGateways(started);
         gateways.awaitConnected();
         return gateways;
+    }
+
+    /** One instance more, as those of {@link #start} are made: a late joiner. */
+    static TestGateway instance(RedisServer redis, List<Integer> backendPorts, String poolKeys, String limitKeys,
+                                String sharedKeys, String topKeys) throws Exception {
+        return TestGateway.start(backendPorts, poolKeys, limitKeys, "shutdown_grace: 2s\n" + topKeys
+                + sharedState(redis, sharedKeys));
     }
 
     static String sharedState(RedisServer redis, String sharedKeys) {
