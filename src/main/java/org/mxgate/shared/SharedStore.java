@@ -186,11 +186,6 @@ public final class SharedStore implements AutoCloseable {
         }
     }
 
-    /** Publishes a message; a failure is logged at debug and otherwise ignored (the keys carry the state too). */
-    void publish(String channel, String message) {
-        run(commands -> commands.publish(key(channel), message).toCompletableFuture());
-    }
-
     /** A script's answer, or a failed future at once while Redis is away. */
     CompletableFuture<Object> eval(Scripts.Script script, String[] keys, String... args) {
         StatefulRedisConnection<String, String> c = connection;
