@@ -29,20 +29,63 @@ final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path directory;
+    /** What makes this one what it is: TLS on its port, or a Sentinel's config file. */
+    private final List<String> mode;
+    private final String uri;
+    private final boolean tls;
     private Process process;
 
-    private RedisServer(int port, Path directory) {
+    private RedisServer(int port, Path directory, List<String> mode, String uri, boolean tls) {
         this.port = port;
         this.directory = directory;
+        this.mode = mode;
+        this.uri = uri;
+        this.tls = tls;
     }
 
     /** Starts one, or skips the calling test when redis-server is not installed. */
     static RedisServer start() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isExecutable(PROGRAM),
-                "redis-server not installed (Debian package redis-server; .ci/run installs it)");
-        RedisServer redis = new RedisServer(InteropTools.freePort(), Files.createTempDirectory("mxgate-redis-"));
+        int port = freePortOrSkip();
+        RedisServer redis = new RedisServer(port, Files.createTempDirectory("mxgate-redis-"),
+                List.of("--port", String.valueOf(port)), "redis://127.0.0.1:" + port, false);
         redis.startProcess();
         return redis;
+    }
+
+    /**
+     * One that speaks TLS only, with a self-signed certificate for 127.0.0.1; its URI
+     * ({@code rediss://…?verifyPeer=NONE}) does not check that certificate, which no trust store knows.
+     */
+    static RedisServer startTls() throws Exception {
+        int port = freePortOrSkip();
+        Path dir = Files.createTempDirectory("mxgate-redis-");
+        TestTls.Pair pair = TestTls.selfSigned(dir, "127.0.0.1");
+        RedisServer redis = new RedisServer(port, dir, List.of("--port", "0", "--tls-port", String.valueOf(port),
+                "--tls-cert-file", pair.certificate().toString(), "--tls-key-file", pair.key().toString(),
+                "--tls-ca-cert-file", pair.certificate().toString(), "--tls-auth-clients", "no"),
+                "rediss://127.0.0.1:" + port + "?verifyPeer=NONE", true);
+        redis.startProcess();
+        return redis;
+    }
+
+    /** A Sentinel watching {@code primary} under the name {@code master}, with a quorum of one. */
+    static RedisServer startSentinel(RedisServer primary, String master) throws IOException, InterruptedException {
+        int port = freePortOrSkip();
+        Path dir = Files.createTempDirectory("mxgate-sentinel-");
+        Path conf = dir.resolve("sentinel.conf");
+        // Sentinel rewrites its file: it must be its own, and writable.
+        Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\nsentinel monitor " + master + " 127.0.0.1 "
+                + primary.port() + " 1\n");
+        RedisServer sentinel = new RedisServer(port, dir, List.of(conf.toString(), "--sentinel"),
+                "redis-sentinel://127.0.0.1:" + port + "#" + master, false);
+        sentinel.startProcess();
+        return sentinel;
+    }
+
+    private static int freePortOrSkip() {
+        Assumptions.assumeTrue(Files.isExecutable(PROGRAM),
+                "redis-server not installed (Debian package redis-server; .ci/run installs it)");
+        return InteropTools.freePort();
     }
 
     int port() {
@@ -51,7 +94,7 @@ final class RedisServer implements AutoCloseable {
 
     /** The URI a gateway's {@code shared_state.redis} names. */
     String uri() {
-        return "redis://127.0.0.1:" + port;
+        return uri;
     }
 
     boolean isRunning() {
@@ -75,7 +118,8 @@ final class RedisServer implements AutoCloseable {
 
     /** One command and its reply, flattened to text: a bulk string's text, an integer's digits, an array's items one a line. */
     String command(String... args) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = tls ? TestTls.trustingClient().getSocketFactory().createSocket("127.0.0.1", port)
+                : new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
@@ -109,9 +153,12 @@ final class RedisServer implements AutoCloseable {
 
     private void startProcess() throws IOException, InterruptedException {
         Path log = directory.resolve("redis.log");
-        process = new ProcessBuilder(PROGRAM.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", directory.toString(), "--daemonize", "no")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        List<String> command = new ArrayList<>(List.of(PROGRAM.toString()));
+        command.addAll(mode);
+        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.toString(),
+                "--daemonize", "no"));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
