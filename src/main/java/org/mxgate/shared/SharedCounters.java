@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.mxgate.limits.Counters;
 import org.mxgate.limits.LocalCounters;
 import org.mxgate.limits.Tally;
@@ -39,7 +38,7 @@ public final class SharedCounters implements Counters {
     private final LocalCounters own;
     private final Cache<String, Known> others;
     /** The slots this instance holds, by key: what Redis is told again after an outage. */
-    private final Map<String, AtomicLong> slots = new ConcurrentHashMap<>();
+    private final Map<String, Long> slots = new ConcurrentHashMap<>();
 
     public SharedCounters(SharedStore store) {
         this(store, Ticker.systemTicker());
@@ -86,9 +85,13 @@ public final class SharedCounters implements Counters {
     @Override
     public void release(String key) {
         own.release(key);
-        AtomicLong held = slots.get(key);
-        if (held != null && held.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            slots.computeIfPresent(key, (k, n) -> n.get() == 0 ? null : n);
+        boolean[] wasSlot = new boolean[1];
+        // One atomic step per key: a slot taken meanwhile on another thread is never lost.
+        slots.computeIfPresent(key, (k, n) -> {
+            wasSlot[0] = true;
+            return n <= 1 ? null : n - 1;
+        });
+        if (wasSlot[0]) {
             store.eval(store.scripts().releaseSlot, new String[] {slotKey(key)}, store.instance());
         } else {
             store.eval(store.scripts().releaseRate, new String[] {store.key("rate:" + key)});
@@ -118,7 +121,7 @@ public final class SharedCounters implements Counters {
                 return new Tally(held + 1, Duration.ZERO);
             }
             own.increment(key, SLOT);
-            long mine = slots.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            long mine = slots.merge(key, 1L, Long::sum);
             learn(key, held - mine, store.config().leaseTime());
             return new Tally(held, Duration.ZERO);
         });
@@ -132,7 +135,7 @@ public final class SharedCounters implements Counters {
             own.release(key);
             return all;
         }
-        slots.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+        slots.merge(key, 1L, Long::sum);
         return all;
     }
 
@@ -150,9 +153,8 @@ public final class SharedCounters implements Counters {
 
     /** Redis learns again what this instance holds of one key: after an answer came too late, or an outage. */
     private void tellSlots(String key) {
-        AtomicLong held = slots.get(key);
         store.eval(store.scripts().setSlots, new String[] {slotKey(key)}, store.instance(),
-                String.valueOf(held == null ? 0 : held.get()), String.valueOf(SLOT.toMillis()));
+                String.valueOf(slots.getOrDefault(key, 0L)), String.valueOf(SLOT.toMillis()));
     }
 
     /** After an outage Redis may have restarted empty: every slot this instance holds is written again. */
