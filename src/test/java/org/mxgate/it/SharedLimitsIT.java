@@ -182,6 +182,26 @@ class SharedLimitsIT {
         }
     }
 
+    @Test
+    void aSlowRedisHoldsAClientNoLongerThanTheTimeout() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             RecordingBackend backend = new RecordingBackend();
+             SharedGateways gateways = SharedGateways.start(1, redis, List.of(backend.port()), "",
+                     "  max_connections_per_ip: 10\n", "timeout: 200ms")) {
+            TestGateway gateway = gateways.get(0);
+            // Redis answers nobody for 1.5 s: slow, not gone (the connection stays up).
+            redis.command("CLIENT", "PAUSE", "1500", "ALL");
+            long started = System.nanoTime();
+            try (SmtpClient client = new SmtpClient(gateway.internet(), "127.0.0.1")) {
+                client.hello();
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(millis < 1000, "greeted after " + millis + " ms, while Redis was paused for 1500");
+                assertTrue(client.sendMessage("a@client.test", List.of("user@example.test"), BODY).startsWith("250 2.0.0"));
+            }
+            assertEquals(1.0, SharedGateways.fallbacks(gateway), "the slot was decided here, and counted as such");
+        }
+    }
+
     /** Messages relayed through the instance, each in a session of its own; every one must get its 250. */
     private static int relay(TestGateway gateway, int messages) throws Exception {
         for (int i = 0; i < messages; i++) {
