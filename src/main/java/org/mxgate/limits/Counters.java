@@ -70,4 +70,21 @@ public interface Counters {
         }
         return CompletableFuture.completedFuture(held);
     }
+
+    /**
+     * Whether other instances count with this store (shared_state), so that {@link #readEverywhere}
+     * can know more than {@link #read}.
+     */
+    default boolean isShared() {
+        return false;
+    }
+
+    /**
+     * The events counted for {@code key} within {@code window} by every instance that shares this
+     * store: asked of the shared store within its bounded wait, and answered from {@link #read}
+     * past it, on a thread of the store's. This store answers at once. Never completes exceptionally.
+     */
+    default CompletionStage<Tally> readEverywhere(String key, Duration window) {
+        return CompletableFuture.completedFuture(read(key, window));
+    }
 }

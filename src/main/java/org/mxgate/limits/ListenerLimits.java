@@ -131,6 +131,28 @@ public final class ListenerLimits {
                 SESSION_SLOT).count();
     }
 
+    /**
+     * A client talked before the greeting (the pregreet test, which remembers it on this instance):
+     * counted for {@code remember} where other instances share the counters, so they refuse it too.
+     */
+    public void earlyTalker(InetAddress client, Duration remember) {
+        if (counters.isShared() && !remember.isZero()) {
+            counters.increment(key("early", client.getHostAddress()), remember);
+        }
+    }
+
+    /**
+     * Whether any instance sharing the counters saw this client talk early within
+     * {@code remember}: false at once when none share them (the pregreet test's own memory
+     * answers for this instance); otherwise within the shared store's bounded wait.
+     */
+    public CompletionStage<Boolean> isEarlyTalkerAnywhere(InetAddress client, Duration remember) {
+        if (!counters.isShared() || remember.isZero()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return counters.readEverywhere(key("early", client.getHostAddress()), remember).thenApply(t -> t.count() > 0);
+    }
+
     /** Sessions open now on this listener (what max_connections counts). */
     public int openSessions() {
         return sessions.get();

@@ -58,7 +58,8 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         // After the PROXY handlers: the delay starts once the header is in, and judges the real client.
         if (services.config().pregreet().isEnabled()) {
             p.addLast("pregreet", new PregreetHandler(services.config().pregreet(), services.config().name(),
-                    services.hostname(), earlyTalkers, p.get("proxy-header") != null, services.events()));
+                    services.hostname(), earlyTalkers, p.get("proxy-header") != null, services.events(),
+                    services.limits()));
         }
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);

@@ -127,6 +127,28 @@ public final class SharedCounters implements Counters {
         });
     }
 
+    @Override
+    public boolean isShared() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<Tally> readEverywhere(String key, Duration window) {
+        if (!store.isConnected()) {
+            store.fellBack();
+            return CompletableFuture.completedFuture(own.read(key, window));
+        }
+        return store.bounded(store.eval(store.scripts().rate, new String[] {store.key("rate:" + key)},
+                String.valueOf(window.toMillis()), "0")).thenApply(answer -> {
+                    if (answer == null) {
+                        store.fellBack();
+                        return own.read(key, window);
+                    }
+                    long total = number(answer, 0);
+                    return total <= 0 ? Tally.NONE : new Tally(total, Duration.ofMillis(Math.max(0, number(answer, 1))));
+                });
+    }
+
     /** The slots held on this instance, and by the others as last heard while Redis answers. */
     private Tally takeHere(String key, long max) {
         Tally mine = own.increment(key, SLOT);
