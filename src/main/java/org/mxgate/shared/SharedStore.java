@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,16 +65,12 @@ public final class SharedStore implements AutoCloseable {
     private final RedisClient client;
     private final RedisURI uri;
     private final Scripts scripts;
-    private final List<Runnable> reconnectHooks = new CopyOnWriteArrayList<>();
+    private final Presence presence;
     private final Map<String, Consumer<String>> channels = new ConcurrentHashMap<>();
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
-    private volatile Instant awaySince = Instant.now();
-    private volatile boolean connected;
-    private boolean everConnected;
-    private volatile List<String> instances = List.of();
     private volatile ScheduledFuture<?> heartbeat;
 
     private SharedStore(SharedStateConfig config, String instance) {
@@ -95,6 +90,7 @@ public final class SharedStore implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
         this.scripts = new Scripts();
+        this.presence = new Presence(config.redisForLog(), instance);
     }
 
     /**
@@ -133,28 +129,25 @@ public final class SharedStore implements AutoCloseable {
 
     /** Whether Redis answers now; false from the first failed heartbeat or lost connection until one succeeds again. */
     public boolean isConnected() {
-        return connected;
+        return presence.isConnected();
     }
 
     /** Since when Redis is away, or null while it answers. */
     public Instant awaySince() {
-        return connected ? null : awaySince;
+        return presence.awaySince();
     }
 
     /**
-     * The status page's banner while Redis is away ("shared state: Redis away since 10:42:07
-     * UTC, limits per instance"), or null while it answers.
+     * The status page's banner while Redis is away ("shared state: Redis away since 2026-11-27
+     * 10:42:07 UTC, limits per instance"), or null while it answers.
      */
     public String notice() {
-        Instant since = awaySince();
-        return since == null ? null : "shared state: Redis away since "
-                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT)
-                        .withZone(java.time.ZoneOffset.UTC).format(since) + " UTC, limits per instance";
+        return presence.notice();
     }
 
     /** The instances alive in Redis at the last heartbeat, this one included, sorted. */
     public List<String> instances() {
-        return instances;
+        return presence.instances();
     }
 
     /** Answers given from this instance's own counts because Redis was away or slow. */
@@ -168,13 +161,7 @@ public final class SharedStore implements AutoCloseable {
 
     /** Run after each (re)connection, and now if connected: whatever Redis lost in an outage is told again. */
     void onReconnect(Runnable hook) {
-        synchronized (this) {
-            reconnectHooks.add(hook);
-            if (!connected) {
-                return;
-            }
-        }
-        hook.run();
+        presence.onReconnect(hook);
     }
 
     /** Messages on this channel (without the prefix) go to {@code listener}, on a Lettuce thread. */
@@ -303,46 +290,13 @@ public final class SharedStore implements AutoCloseable {
         eval(scripts.heartbeat, new String[] {key("instances")}, instance, String.valueOf(config.leaseTime().toMillis()))
                 .whenComplete((alive, error) -> {
                     if (error != null) {
-                        away(unwrap(error).toString());
-                    } else {
-                        instances = ((List<?>) alive).stream().map(String::valueOf).sorted().toList();
-                        back();
+                        presence.away(unwrap(error).toString());
+                    } else if (!closed.get()) {
+                        presence.answered(((List<?>) alive).stream().map(String::valueOf).sorted().toList());
                     }
                     Duration lease = config.leaseTime().dividedBy(3);
-                    nextBeat(connected ? lease : AWAY_BEAT.compareTo(lease) < 0 ? AWAY_BEAT : lease);
+                    nextBeat(presence.isConnected() ? lease : AWAY_BEAT.compareTo(lease) < 0 ? AWAY_BEAT : lease);
                 });
-    }
-
-    private synchronized void back() {
-        if (connected || closed.get()) {
-            return;
-        }
-        connected = true;
-        if (everConnected) {
-            LOG.info("shared state: Redis {} answers again (away since {}); limits and flags are shared with {} instances",
-                    config.redisForLog(), awaySince, instances.size());
-        } else {
-            LOG.info("shared state: connected to Redis {} as instance {}; {} instances share limits and flags",
-                    config.redisForLog(), instance, instances.size());
-        }
-        everConnected = true;
-        for (Runnable hook : reconnectHooks) {
-            try {
-                hook.run();
-            } catch (RuntimeException e) {
-                LOG.warn("shared state: after reconnecting: {}", e.toString());
-            }
-        }
-    }
-
-    private synchronized void away(String why) {
-        if (!connected) {
-            return;
-        }
-        connected = false;
-        awaySince = Instant.now();
-        LOG.warn("shared state: Redis {} is away ({}); limits count on this instance alone until it answers again",
-                config.redisForLog(), why);
     }
 
     private final class ConnectionWatch implements RedisConnectionStateListener {
@@ -358,7 +312,7 @@ public final class SharedStore implements AutoCloseable {
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
             if (handler == connection && !closed.get()) {
-                away("connection lost");
+                presence.away("connection lost");
             }
         }
     }
@@ -394,7 +348,7 @@ public final class SharedStore implements AutoCloseable {
             c.async().zrem(key("instances"), instance).toCompletableFuture().exceptionally(error -> 0L)
                     .completeOnTimeout(0L, COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
         }
-        connected = false;
+        presence.close();
         // Closes the connections too.
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
