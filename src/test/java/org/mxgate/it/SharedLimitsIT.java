@@ -202,6 +202,37 @@ class SharedLimitsIT {
         }
     }
 
+    @Test
+    void withRedisNeverThereTheInstanceStartsCountsAloneAndSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int nobody = InteropTools.freePort();
+        try (RecordingBackend backend = new RecordingBackend();
+             TestGateway gateway = TestGateway.start(List.of(backend.port()), "", "  max_connections_per_ip: 10\n",
+                     "shutdown_grace: 2s\n" + AdminHttp.adminBlock(dir) + "shared_state: { redis: \"redis://127.0.0.1:"
+                             + nobody + "\" }\n")) {
+            List<SmtpClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    clients.add(new SmtpClient(gateway.internet(), "127.0.0.1"));
+                }
+                int greeted = 0;
+                for (SmtpClient client : clients) {
+                    greeted += client.reply().startsWith("220 ") ? 1 : 0;
+                }
+                assertEquals(10, greeted, "the limit holds on this instance's own counts");
+            } finally {
+                for (SmtpClient client : clients) {
+                    client.close();
+                }
+            }
+            assertEquals(12.0, SharedGateways.fallbacks(gateway));
+            assertEquals(0.0, gateway.gateway().metrics().registry().get("mxgate.shared.state.connected").gauge().value());
+            String status = new AdminHttp(gateway.gateway().adminPort()).get("/api/status").body();
+            assertTrue(status.contains("\"notice\":\"shared state: Redis away since "), status);
+            assertTrue(status.contains(" UTC, limits per instance\""), status);
+        }
+    }
+
     /** Messages relayed through the instance, each in a session of its own; every one must get its 250. */
     private static int relay(TestGateway gateway, int messages) throws Exception {
         for (int i = 0; i < messages; i++) {
