@@ -240,10 +240,15 @@ public final class BackendPool {
                 .ifPresent(b -> applyAdminState(b, to, "another instance"));
     }
 
-    /** Another instance met back pressure from this backend: no new transactions here either, for {@code remaining}. */
+    /**
+     * Another instance met back pressure from this backend: no new transactions here either, for
+     * {@code remaining}, but never longer than this pool's own {@code max_pressure_cooldown}.
+     */
     public void sharedPressure(String backend, Duration remaining, String what) {
-        state.backends().stream().filter(b -> b.name().equals(backend)).findFirst()
-                .ifPresent(b -> b.pressureFor(remaining, what));
+        State now = state;
+        Duration max = now.config().maxPressureCooldown();
+        now.backends().stream().filter(b -> b.name().equals(backend)).findFirst()
+                .ifPresent(b -> b.pressureFor(remaining.compareTo(max) > 0 ? max : remaining, what));
     }
 
     /** Where drains, halts, enables and back pressure seen here are told (shared_state); none by default. */

@@ -32,13 +32,13 @@ public final class SharedAuthFailures implements SharedFailures {
         }
         CompletableFuture<List<io.lettuce.core.KeyValue<String, String>>> asked = store.run(
                 commands -> commands.mget(keys(client, login)).toCompletableFuture());
-        return store.bounded(asked).thenApply(values -> {
-            if (values == null) {
-                store.fellBack();
-                return null;
-            }
-            return new Counts(count(values, 0), values.size() > 1 ? count(values, 1) : 0);
-        });
+        return store.bounded(asked, values -> new Counts(count(values, 0), values.size() > 1 ? count(values, 1) : 0))
+                .thenApply(counts -> {
+                    if (counts == null) {
+                        store.fellBack();
+                    }
+                    return counts;
+                });
     }
 
     @Override

@@ -107,7 +107,7 @@ public final class SharedCounters implements Counters {
         CompletableFuture<Object> asked = store.eval(store.scripts().takeSlot,
                 new String[] {slotKey(key), store.key("instances")}, store.instance(), String.valueOf(max),
                 String.valueOf(SLOT.toMillis()));
-        return store.bounded(asked).thenApply(answer -> {
+        return store.bounded(asked, answer -> new long[] {number(answer, 0), number(answer, 1)}).thenApply(answer -> {
             if (answer == null) {
                 // Too slow or failed: answered here. What Redis does with the question meanwhile is set right once it answers.
                 store.fellBack();
@@ -115,8 +115,8 @@ public final class SharedCounters implements Counters {
                 asked.whenComplete((late, error) -> tellSlots(key));
                 return here;
             }
-            boolean taken = number(answer, 0) == 1;
-            long held = number(answer, 1);
+            boolean taken = answer[0] == 1;
+            long held = answer[1];
             if (!taken) {
                 return new Tally(held + 1, Duration.ZERO);
             }
@@ -139,13 +139,14 @@ public final class SharedCounters implements Counters {
             return CompletableFuture.completedFuture(own.read(key, window));
         }
         return store.bounded(store.eval(store.scripts().rate, new String[] {store.key("rate:" + key)},
-                String.valueOf(window.toMillis()), "0")).thenApply(answer -> {
-                    if (answer == null) {
+                String.valueOf(window.toMillis()), "0"), answer -> number(answer, 0) <= 0 ? Tally.NONE
+                        : new Tally(number(answer, 0), Duration.ofMillis(Math.max(0, number(answer, 1)))))
+                .thenApply(everywhere -> {
+                    if (everywhere == null) {
                         store.fellBack();
                         return own.read(key, window);
                     }
-                    long total = number(answer, 0);
-                    return total <= 0 ? Tally.NONE : new Tally(total, Duration.ofMillis(Math.max(0, number(answer, 1))));
+                    return everywhere;
                 });
     }
 

@@ -211,12 +211,13 @@ public final class SharedStore implements AutoCloseable {
     }
 
     /**
-     * The answer a client session waits for, within {@code timeout}; null when it did not come
-     * in time or failed, and the caller then answers from its own counts. Completes on a Lettuce
-     * or timer thread: the caller goes back to its event loop.
+     * The answer a client session waits for, read by {@code read}, within {@code timeout}; null
+     * when it did not come in time, failed, or could not be read (a Redis that answers what no
+     * script returns is not believed), and the caller then answers from its own counts. Completes
+     * on a Lettuce or timer thread: the caller goes back to its event loop.
      */
-    <T> CompletableFuture<T> bounded(CompletableFuture<T> answer) {
-        return answer.exceptionally(error -> null)
+    <T, R> CompletableFuture<R> bounded(CompletableFuture<T> answer, java.util.function.Function<T, R> read) {
+        return answer.thenApply(read).exceptionally(error -> null)
                 .completeOnTimeout(null, config.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -288,14 +289,19 @@ public final class SharedStore implements AutoCloseable {
     /** Marks this instance alive until now + lease_time, on Redis's clock, and reads who else is. */
     private void beat() {
         eval(scripts.heartbeat, new String[] {key("instances")}, instance, String.valueOf(config.leaseTime().toMillis()))
+                .thenApply(alive -> ((List<?>) alive).stream().map(String::valueOf).sorted().toList())
                 .whenComplete((alive, error) -> {
-                    if (error != null) {
-                        presence.away(unwrap(error).toString());
-                    } else if (!closed.get()) {
-                        presence.answered(((List<?>) alive).stream().map(String::valueOf).sorted().toList());
+                    try {
+                        if (error != null) {
+                            presence.away(unwrap(error).toString());
+                        } else if (!closed.get()) {
+                            presence.answered(alive);
+                        }
+                    } finally {
+                        // Whatever happened, the chain goes on.
+                        Duration lease = config.leaseTime().dividedBy(3);
+                        nextBeat(presence.isConnected() ? lease : AWAY_BEAT.compareTo(lease) < 0 ? AWAY_BEAT : lease);
                     }
-                    Duration lease = config.leaseTime().dividedBy(3);
-                    nextBeat(presence.isConnected() ? lease : AWAY_BEAT.compareTo(lease) < 0 ? AWAY_BEAT : lease);
                 });
     }
 
