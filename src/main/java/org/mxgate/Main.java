@@ -23,6 +23,7 @@ import org.mxgate.config.PolicyConfig;
 import org.mxgate.config.PolicyReloader;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.limits.ClientLimits;
+import org.mxgate.limits.Counters;
 import org.mxgate.limits.LocalCounters;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.InstanceIds;
@@ -34,6 +35,10 @@ import org.mxgate.metrics.GatewayMetrics;
 import org.mxgate.policy.Policy;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.relay.Spool;
+import org.mxgate.shared.SharedAuthFailures;
+import org.mxgate.shared.SharedBackends;
+import org.mxgate.shared.SharedCounters;
+import org.mxgate.shared.SharedStore;
 import org.mxgate.tls.ServerTls;
 import org.mxgate.tls.TlsException;
 import org.slf4j.Logger;
@@ -91,13 +96,15 @@ public final class Main {
         Spool spool = spool(config, resources);
         metrics.watchSpool(spool.budget());
         metrics.watchPools(() -> pools.current().values());
-        Authenticator auth = new Authenticator(config.authLimits(), authClock);
+        SharedStore shared = sharedState(config, metrics, resources, pools);
+        Authenticator auth = new Authenticator(config.authLimits(), authClock,
+                shared == null ? null : new SharedAuthFailures(shared, config.authLimits()));
         resources.add(auth);
         announceRelaySelfTests(config);
         PolicyReloader policies = new PolicyReloader(config, RelaySelfTest::run, pools);
         DnsblChecker dnsbl = dnsbl(config, metrics);
-        ClientLimits limits = new ClientLimits(new LocalCounters(authClock), config.hostname(), config.maxConnections(),
-                metrics);
+        Counters counters = shared == null ? new LocalCounters(authClock) : new SharedCounters(shared, authClock);
+        ClientLimits limits = new ClientLimits(counters, config.hostname(), config.maxConnections(), metrics);
         List<Listener> listeners = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
@@ -117,7 +124,7 @@ public final class Main {
         policies.watch(Duration.ofMillis(500));
         Gateway gateway = new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics,
                 ids);
-        startAdmin(config, gateway, spool, metrics);
+        startAdmin(config, gateway, spool, metrics, shared);
         return gateway;
     }
 
@@ -132,14 +139,31 @@ public final class Main {
         return InstanceIds.of(config.instanceId());
     }
 
+    /**
+     * The Redis shared with other instances, when configured: connecting starts now and never
+     * holds up the start (until it answers, limits count here alone). Closed with the resources.
+     */
+    private static SharedStore sharedState(GatewayConfig config, GatewayMetrics metrics, List<AutoCloseable> resources,
+                                           PoolSet pools) {
+        if (config.shared() == null) {
+            return null;
+        }
+        SharedStore shared = SharedStore.open(config.shared(), SharedStore.newInstanceName());
+        resources.add(shared);
+        SharedBackends.share(shared, pools);
+        metrics.watchSharedState(shared::isConnected, shared::fallbacks);
+        return shared;
+    }
+
     /** The admin listener, when configured; it closes last of all (Gateway.close), after the sessions drained. */
-    private static void startAdmin(GatewayConfig config, Gateway gateway, Spool spool, GatewayMetrics metrics)
-            throws InterruptedException {
+    private static void startAdmin(GatewayConfig config, Gateway gateway, Spool spool, GatewayMetrics metrics,
+                                   SharedStore shared) throws InterruptedException {
         if (config.admin() == null) {
             return;
         }
         try {
-            AdminServer admin = AdminServer.start(config.admin(), gateway, metrics.history(), metrics::scrape, spool.budget());
+            AdminServer admin = AdminServer.start(config.admin(), gateway, metrics.history(), metrics::scrape, spool.budget(),
+                    shared == null ? () -> null : shared::notice);
             gateway.attachAdmin(admin, admin.port());
         } catch (IOException | RuntimeException e) {
             gateway.close();

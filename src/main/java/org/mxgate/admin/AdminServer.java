@@ -75,11 +75,17 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminConfig config, Gateway gateway, TrafficHistory traffic, Supplier<String> metrics,
                                     SpoolBudget spool) throws IOException, InterruptedException {
+        return start(config, gateway, traffic, metrics, spool, () -> null);
+    }
+
+    /** @param notice the status page's banner (shared state on Redis away), or null when there is none */
+    public static AdminServer start(AdminConfig config, Gateway gateway, TrafficHistory traffic, Supplier<String> metrics,
+                                    SpoolBudget spool, Supplier<String> notice) throws IOException, InterruptedException {
         BearerToken token = new BearerToken(config.tokenFile() == null ? null : TokenFile.read(config.tokenFile()));
         ExecutorService reloads = Executors.newSingleThreadExecutor(new DefaultThreadFactory("mxgate-admin-reload", true));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mxgate-admin", true),
                 NioIoHandler.newFactory());
-        AdminApi api = new AdminApi(new StatusSource(gateway, traffic, spool, token.isConfigured()), token, metrics, reloads);
+        AdminApi api = new AdminApi(new StatusSource(gateway, traffic, spool, token.isConfigured(), notice), token, metrics, reloads);
         ChannelGroup connections = new DefaultChannelGroup("mxgate-admin", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap()

@@ -31,6 +31,9 @@ final class StatusJson {
                 .field("healthy", status.health().isOk())
                 .field("health", status.health().reason())
                 .field("can_change", status.canChange());
+        if (status.notice() != null) {
+            json.field("notice", status.notice());
+        }
         json.name("listeners").beginArray();
         for (ListenerRow listener : status.listeners()) {
             json.beginObject().field("name", listener.name()).field("address", listener.address())

@@ -108,6 +108,9 @@ final class StatusPage {
                 .append(refresh ? REFRESH_SECONDS : 0).append("\">\n");
         header(out, status, refresh);
         out.append("<main>\n");
+        if (status.notice() != null) {
+            out.append("<p class=\"note\" data-notice=\"shared-state\">").append(Html.escape(status.notice())).append("</p>\n");
+        }
         listeners(out, status);
         pools(out, status);
         out.append("</main>\n<script>").append(SCRIPT).append("</script>\n</body></html>\n");

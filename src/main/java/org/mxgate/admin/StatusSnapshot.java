@@ -13,9 +13,17 @@ import org.mxgate.backend.Backend;
  * @param instance this gateway's instance id (instance_id), which ends its queue and session ids
  * @param canChange whether the API takes changes (a token file is configured)
  * @param lastChange the latest drain, halt or enable through the API, or null
+ * @param notice a banner above everything (shared state on Redis away), or null
  */
 public record StatusSnapshot(String hostname, String instance, Instant now, GatewayHealth health,
-                             List<ListenerRow> listeners, List<PoolRow> pools, boolean canChange, Change lastChange) {
+                             List<ListenerRow> listeners, List<PoolRow> pools, boolean canChange, Change lastChange,
+                             String notice) {
+
+    /** Without a banner. */
+    public StatusSnapshot(String hostname, String instance, Instant now, GatewayHealth health,
+                          List<ListenerRow> listeners, List<PoolRow> pools, boolean canChange, Change lastChange) {
+        this(hostname, instance, now, health, listeners, pools, canChange, lastChange, null);
+    }
 
     public StatusSnapshot {
         listeners = List.copyOf(listeners);

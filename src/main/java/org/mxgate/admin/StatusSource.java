@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.mxgate.backend.Backend;
 import org.mxgate.backend.BackendPool;
 import org.mxgate.listener.Gateway;
@@ -27,9 +28,16 @@ final class StatusSource {
     private final TrafficHistory traffic;
     private final SpoolBudget spool;
     private final boolean canChange;
+    private final Supplier<String> notice;
     private final AtomicReference<StatusSnapshot.Change> lastChange = new AtomicReference<>();
 
     StatusSource(Gateway gateway, TrafficHistory traffic, SpoolBudget spool, boolean canChange) {
+        this(gateway, traffic, spool, canChange, () -> null);
+    }
+
+    /** @param notice the banner for the top of the page (shared state away), null when there is none */
+    StatusSource(Gateway gateway, TrafficHistory traffic, SpoolBudget spool, boolean canChange, Supplier<String> notice) {
+        this.notice = notice;
         this.gateway = gateway;
         this.traffic = traffic;
         this.spool = spool;
@@ -82,7 +90,7 @@ final class StatusSource {
                     routed.contains(pool.config().name()), pool.config().healthCheck() != null, backends));
         }
         return new StatusSnapshot(gateway.config().hostname(), gateway.ids().instance().value(), Instant.now(), health(),
-                listeners, pools, canChange, lastChange.get());
+                listeners, pools, canChange, lastChange.get(), notice.get());
     }
 
     StatusSnapshot.BackendRow row(String pool, Backend backend) {

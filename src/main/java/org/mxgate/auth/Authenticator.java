@@ -44,7 +44,10 @@ public final class Authenticator implements AutoCloseable {
             HexFormat.of().formatHex(randomBytes()).toCharArray(), 4);
 
     private final AuthFailures failures;
+    // Null when failures are counted on this instance alone.
+    private final SharedFailures shared;
     private final ThreadPoolExecutor hashing;
+    private final AuthLimitsConfig limits;
     private final Executor afterFailureDelay;
     // The unknown-user hash of the users file seen last: a reload brings a new UsersConfig, and a new hash.
     private volatile UnknownUser unknownUser = new UnknownUser(null, null);
@@ -65,7 +68,21 @@ public final class Authenticator implements AutoCloseable {
         this(limits, queueCapacity, Ticker.systemTicker());
     }
 
+    /**
+     * @param clock what the failure window is measured with
+     * @param shared the failure counts of every instance, or null when this one counts alone
+     */
+    public Authenticator(AuthLimitsConfig limits, Ticker clock, SharedFailures shared) {
+        this(limits, QUEUE_PER_THREAD * limits.hashThreads(), clock, shared);
+    }
+
     private Authenticator(AuthLimitsConfig limits, int queueCapacity, Ticker clock) {
+        this(limits, queueCapacity, clock, null);
+    }
+
+    private Authenticator(AuthLimitsConfig limits, int queueCapacity, Ticker clock, SharedFailures shared) {
+        this.limits = limits;
+        this.shared = shared;
         this.failures = new AuthFailures(limits, clock);
         this.hashing = new ThreadPoolExecutor(limits.hashThreads(), limits.hashThreads(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), hashThreads());
@@ -79,10 +96,33 @@ public final class Authenticator implements AutoCloseable {
     public CompletableFuture<AuthResult> authenticate(UsersConfig users, InetAddress client, String login,
                                                       char[] password) {
         if (failures.isBlocked(client, login)) {
-            Arrays.fill(password, '\0');
-            LOG.debug("login {} from {} blocked: too many failures", LogText.escape(login), client.getHostAddress());
-            return CompletableFuture.completedFuture(AuthResult.BLOCKED);
+            return refuse(password, AuthResult.BLOCKED, "blocked: too many failures", login, client);
         }
+        if (shared == null) {
+            return hash(users, client, login, password);
+        }
+        // Every instance's failures count: asked first, within shared_state.timeout.
+        return shared.read(client, login).thenCompose(counts -> {
+            if (counts == null && !shared.failsOpen()) {
+                return refuse(password, AuthResult.UNAVAILABLE, "shared failure counts unavailable (auth_when_away: closed)",
+                        login, client);
+            }
+            if (counts != null && (counts.client() >= limits.maxFailuresPerClient()
+                    || login != null && counts.login() >= limits.maxFailuresPerUser())) {
+                return refuse(password, AuthResult.BLOCKED, "blocked: too many failures over the instances", login, client);
+            }
+            return hash(users, client, login, password);
+        });
+    }
+
+    private static CompletableFuture<AuthResult> refuse(char[] password, AuthResult result, String why, String login,
+                                                        InetAddress client) {
+        Arrays.fill(password, '\0');
+        LOG.debug("login {} from {} {}", LogText.escape(login), client.getHostAddress(), why);
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private CompletableFuture<AuthResult> hash(UsersConfig users, InetAddress client, String login, char[] password) {
         CompletableFuture<AuthResult> result = new CompletableFuture<>();
         try {
             hashing.execute(() -> check(users, client, login, password, result));
@@ -128,6 +168,9 @@ public final class Authenticator implements AutoCloseable {
         }
         // Counted before the delay, so a client firing logins in parallel meets its limit at once.
         failures.recordFailure(client, login);
+        if (shared != null) {
+            shared.record(client, login);
+        }
         LOG.debug("login {} from {} rejected", LogText.escape(login), client.getHostAddress());
         // The delay holds no hash thread: a scheduler completes the future when it is over.
         afterFailureDelay.execute(() -> result.complete(AuthResult.REJECTED));

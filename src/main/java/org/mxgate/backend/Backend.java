@@ -147,7 +147,7 @@ public final class Backend {
         adminState(state, "admin");
     }
 
-    private void adminState(ServerConfig.AdminState state, String by) {
+    void adminState(ServerConfig.AdminState state, String by) {
         if (adminState != state) {
             LOG.info("backend {} of pool {}: {} -> {} ({})", name(), pool, adminState, state, by);
             adminState = state;
@@ -214,9 +214,10 @@ public final class Backend {
 
     /**
      * Back pressure (a 4.3.x or 421 reply): no new transactions for the cooldown, which doubles
-     * on each repeat; transactions in flight finish. Not a failure towards {@code fall}.
+     * on each repeat; transactions in flight finish. Not a failure towards {@code fall}. Returns
+     * the cooldown it started.
      */
-    synchronized void pressure(String what) {
+    synchronized Duration pressure(String what) {
         lastFailure = what;
         lastFailureNanos = System.nanoTime();
         if (!isUnderPressure()) {
@@ -226,7 +227,30 @@ public final class Backend {
         pressureUntilNanos = System.nanoTime() + cooldownNanos;
         LOG.warn("backend {} of pool {} is under back pressure for {} s: {}", name(), pool, cooldownNanos / 1_000_000_000, LogText.escape(what));
         underPressure = true;
+        Duration started = Duration.ofNanos(cooldownNanos);
         cooldownNanos = Math.min(cooldownNanos * 2, maxCooldown.toNanos());
+        return started;
+    }
+
+    /**
+     * Back pressure another instance met (shared_state): no new transactions here either until
+     * its cooldown ends; a longer one already running here stays. This instance's own doubling
+     * is left alone: it follows the replies seen here.
+     */
+    synchronized void pressureFor(Duration remaining, String what) {
+        long until = System.nanoTime() + remaining.toNanos();
+        if (isUnderPressure() && until - pressureUntilNanos <= 0) {
+            return;
+        }
+        if (!isUnderPressure()) {
+            pressureSince = Instant.now();
+        }
+        lastFailure = what;
+        pressureEnds = Instant.now().plus(remaining);
+        pressureUntilNanos = until;
+        underPressure = true;
+        LOG.warn("backend {} of pool {} is under back pressure for {} s, as another instance found: {}", name(), pool,
+                remaining.toSeconds(), LogText.escape(what));
     }
 
     /** The cooldown the next back pressure would get. */

@@ -3,6 +3,7 @@ package org.mxgate.backend;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,6 +49,7 @@ public final class BackendPool {
     // Where the pool's mail leaves from (null: the system's choice); every prober of the pool reads it.
     private final Set<InetAddress> mailSources = new CopyOnWriteArraySet<>();
     private volatile State state;
+    private volatile BackendNews news = BackendNews.NONE;
     // The I/O threads the probes run on, once started; reconfigure and the start are synchronized.
     private EventLoopGroup probeLoops;
 
@@ -203,19 +205,55 @@ public final class BackendPool {
 
     /** No new transactions for this backend; those in flight finish. */
     public void drain(String backend) {
-        find(backend).adminState(ServerConfig.AdminState.DRAIN);
+        adminState(backend, ServerConfig.AdminState.DRAIN);
     }
 
     /** No new transactions, and its idle sessions are closed now. */
     public void halt(String backend) {
-        Backend b = find(backend);
-        b.adminState(ServerConfig.AdminState.HALT);
-        state.idle().closeAll(b);
+        adminState(backend, ServerConfig.AdminState.HALT);
     }
 
     /** Back in rotation after a drain or halt. */
     public void enable(String backend) {
-        find(backend).adminState(ServerConfig.AdminState.UP);
+        adminState(backend, ServerConfig.AdminState.UP);
+    }
+
+    /** An admin's change here (the API, the command line), which the other instances are told of. */
+    private void adminState(String backend, ServerConfig.AdminState to) {
+        applyAdminState(find(backend), to, "admin");
+        news.adminState(name, backend, to);
+    }
+
+    private void applyAdminState(Backend b, ServerConfig.AdminState to, String by) {
+        b.adminState(to, by);
+        if (to == ServerConfig.AdminState.HALT) {
+            state.idle().closeAll(b);
+        }
+    }
+
+    /**
+     * Another instance's admin set this state (shared_state): applied as if set here, and not
+     * told on. A backend this pool does not have is ignored: instances may differ in their pools.
+     */
+    public void sharedAdminState(String backend, ServerConfig.AdminState to) {
+        state.backends().stream().filter(b -> b.name().equals(backend)).findFirst()
+                .ifPresent(b -> applyAdminState(b, to, "another instance"));
+    }
+
+    /**
+     * Another instance met back pressure from this backend: no new transactions here either, for
+     * {@code remaining}, but never longer than this pool's own {@code max_pressure_cooldown}.
+     */
+    public void sharedPressure(String backend, Duration remaining, String what) {
+        State now = state;
+        Duration max = now.config().maxPressureCooldown();
+        now.backends().stream().filter(b -> b.name().equals(backend)).findFirst()
+                .ifPresent(b -> b.pressureFor(remaining.compareTo(max) > 0 ? max : remaining, what));
+    }
+
+    /** Where drains, halts, enables and back pressure seen here are told (shared_state); none by default. */
+    void tell(BackendNews news) {
+        this.news = news;
     }
 
     private Backend find(String backend) {
@@ -339,7 +377,7 @@ public final class BackendPool {
 
     /** A reply that says the backend is overloaded: RFC 3463 4.3.x, or 421. */
     public void reportPressure(Backend backend, String what) {
-        backend.pressure(what);
+        news.pressure(name, backend.name(), backend.pressure(what), what);
     }
 
     public void close() {

@@ -36,6 +36,7 @@ public final class PoolSet implements PoolReload {
     private volatile Map<String, BackendPool> pools;
     // Guarded by this: the I/O threads of the probes, once started.
     private EventLoopGroup probeLoops;
+    private BackendNews news = BackendNews.NONE;
 
     private PoolSet(BackendClient client, List<ListenerConfig> listeners, Map<String, BackendPool> pools) {
         this.client = client;
@@ -118,6 +119,7 @@ public final class PoolSet implements PoolReload {
             BackendPool pool = pools.get(config.name());
             if (pool == null) {
                 pool = new BackendPool(config, client, tls.get(config.name()));
+                pool.tell(news);
                 started.add(pool);
                 changes.add("pool " + config.name() + " added");
                 LOG.info("pool {} added by a reload, with {} servers", config.name(), config.servers().size());
@@ -140,6 +142,15 @@ public final class PoolSet implements PoolReload {
             started.forEach(pool -> pool.startHealthChecks(probeLoops));
         }
         return changes;
+    }
+
+    /**
+     * Where every pool, those a reload adds included, tells of the drains, halts, enables and back
+     * pressure seen here: the other instances, through shared_state.
+     */
+    public synchronized void tell(BackendNews news) {
+        this.news = news;
+        pools.values().forEach(pool -> pool.tell(news));
     }
 
     /** At shutdown: the probes stop and parked sessions close. */

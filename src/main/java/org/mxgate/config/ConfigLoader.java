@@ -30,7 +30,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
 
-    private static final Block TOP = new Block("listeners", "pools", "dnsbl", "spool", "tls", "auth", "admin");
+    private static final Block TOP = new Block("listeners", "pools", "dnsbl", "spool", "tls", "auth", "admin",
+            "shared_state");
     private static final Key<String> HOSTNAME = TOP.text("hostname", "localhost");
     /** Relative to this file, as every path in it. */
     private static final Key<String> POLICY_DIR = TOP.text("policy_dir", "../policies");
@@ -67,6 +68,17 @@ public final class ConfigLoader {
     private static final Key<HostPort> ADMIN_LISTEN = ADMIN.key("listen", null, HostPort::parse);
     /** Relative to this file; none makes the API read-only. */
     private static final Key<Path> TOKEN_FILE = ADMIN.key("token_file", null, Path::of);
+
+    private static final Block SHARED = new Block();
+    /** Required when the block is there; the block's absence is what keeps every instance to itself. */
+    private static final Key<String> REDIS = SHARED.key("redis", null, SharedStates::redisUri);
+    private static final Key<String> KEY_PREFIX = SHARED.text("key_prefix", "mxgate:");
+    private static final Key<Duration> SHARED_TIMEOUT = SHARED.key("timeout", Duration.ofMillis(250),
+            text -> SharedStates.within("timeout", Key.parseDuration(text), Duration.ofMillis(10), Duration.ofSeconds(5)));
+    private static final Key<Duration> LEASE_TIME = SHARED.key("lease_time", Duration.ofSeconds(30),
+            text -> SharedStates.within("lease_time", Key.parseDuration(text), Duration.ofSeconds(3), Duration.ofHours(1)));
+    private static final Key<SharedStateConfig.AuthWhenAway> AUTH_WHEN_AWAY = SHARED.choice("auth_when_away",
+            SharedStateConfig.AuthWhenAway.OPEN);
 
     /** Far above any config file; SnakeYAML refuses a document of more than 3M code points anyway. */
     private static final long MAX_FILE_SIZE = 3L * 1024 * 1024;
@@ -150,9 +162,10 @@ public final class ConfigLoader {
                 auth.value(MAX_FAILURES_PER_USER), auth.value(FAILURE_WINDOW), auth.value(FAILURE_DELAY),
                 auth.value(HASH_THREADS));
         AdminConfig admin = root.get("admin").map(ConfigLoader::admin).orElse(null);
+        SharedStateConfig shared = root.get("shared_state").map(ConfigLoader::sharedState).orElse(null);
         failIfErrors();
         return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tlsConfig,
-                authLimits, maxConnections, admin, instanceId);
+                authLimits, maxConnections, admin, instanceId, shared);
     }
 
     /**
@@ -306,6 +319,19 @@ public final class ConfigLoader {
                     + " or listen on 127.0.0.1 (the API drains and halts backends)");
         }
         return admin;
+    }
+
+    /** The Redis the instances share their counters and flags on (docs/scaling.md). */
+    private static SharedStateConfig sharedState(ConfigNode node) {
+        node.allowOnly(SHARED);
+        String redis = node.value(REDIS);
+        if (node.get("redis").isEmpty()) {
+            node.error("missing key 'redis' (the shared_state block turns sharing on; remove it to keep each instance"
+                    + " to itself)");
+            return null;
+        }
+        return redis == null ? null : new SharedStateConfig(redis, node.value(KEY_PREFIX), node.value(SHARED_TIMEOUT),
+                node.value(LEASE_TIME), node.value(AUTH_WHEN_AWAY));
     }
 
     private static SpoolConfig spool(ConfigNode node) {

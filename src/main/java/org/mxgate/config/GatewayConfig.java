@@ -16,12 +16,13 @@ import org.mxgate.mail.InstanceId;
  * @param maxConnections client sessions the whole process holds at once, over every listener; 0 is no limit
  * @param admin the admin listener, or null when it is off (no {@code admin:} block)
  * @param instanceId this instance's name in queue ids, session ids and log lines: {@code instance_id}, or derived
+ * @param shared the Redis shared with other instances, or null when each instance counts alone (no {@code shared_state:})
  */
 public record GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners,
                             Map<String, PoolConfig> pools, Map<String, PolicyConfig> policies,
                             SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl, TlsConfig tls,
                             AuthLimitsConfig authLimits, int maxConnections, AdminConfig admin,
-                            InstanceId instanceId) {
+                            InstanceId instanceId, SharedStateConfig shared) {
 
     /** The default of {@code max_connections}: well below the file descriptors a service is usually given. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -30,8 +31,16 @@ public record GatewayConfig(Path file, String hostname, List<ListenerConfig> lis
     public GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners, Map<String, PoolConfig> pools,
                          Map<String, PolicyConfig> policies, SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl,
                          TlsConfig tls, AuthLimitsConfig authLimits, int maxConnections) {
-        this(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tls, authLimits, maxConnections, null,
-                InstanceId.derive("localhost", file.toString(), listeners.stream().map(l -> l.listen().toString()).toList()));
+        this(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tls, authLimits, maxConnections, null);
+    }
+
+    /** Without shared state, and with the instance id derived as for a host named localhost. */
+    public GatewayConfig(Path file, String hostname, List<ListenerConfig> listeners, Map<String, PoolConfig> pools,
+                         Map<String, PolicyConfig> policies, SpoolConfig spool, Duration shutdownGrace, DnsblConfig dnsbl,
+                         TlsConfig tls, AuthLimitsConfig authLimits, int maxConnections, AdminConfig admin) {
+        this(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tls, authLimits, maxConnections, admin,
+                InstanceId.derive("localhost", file.toString(), listeners.stream().map(l -> l.listen().toString()).toList()),
+                null);
     }
 
     public GatewayConfig {

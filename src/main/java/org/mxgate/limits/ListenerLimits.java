@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.mxgate.config.ClientLimitsConfig;
@@ -29,7 +31,7 @@ public final class ListenerLimits {
      * session lasts, and a shared store's safety net for an instance that stopped while holding
      * slots.
      */
-    static final Duration SESSION_SLOT = Duration.ofDays(1);
+    static final Duration SESSION_SLOT = Counters.SLOT;
 
     /** Refusals of one kind and client are logged once within this, so they cannot fill the log. */
     static final Duration LOG_QUIET = Duration.ofMinutes(1);
@@ -51,33 +53,54 @@ public final class ListenerLimits {
     }
 
     /**
-     * A new connection from {@code client} (the real address, after any PROXY header): the
-     * process's cap, the listener's, the client's concurrent sessions, then its connection rate.
-     * Each slot taken is given back when a later check refuses.
+     * {@link #admitAsync} with counters that answer at once (in process): for tests and tools,
+     * never on an event loop with a shared store.
      */
     public Admission admit(InetAddress client, ClientLimitsConfig limits) {
+        return admitAsync(client, limits).toCompletableFuture().join();
+    }
+
+    /**
+     * A new connection from {@code client} (the real address, after any PROXY header): the
+     * process's cap, the listener's, the client's concurrent sessions, then its connection rate.
+     * Each slot taken is given back when a later check refuses. Complete at once with counters
+     * in process; with a shared store the concurrent sessions are asked of it, within its bounded
+     * wait, and the answer completes on the store's thread.
+     */
+    public CompletionStage<Admission> admitAsync(InetAddress client, ClientLimitsConfig limits) {
         List<Runnable> slots = new ArrayList<>(3);
         if (!gateway.takeSession()) {
-            return refuse(slots, Replies.tooManyConnections(hostname), "gateway", "max_connections");
+            return done(refuse(slots, Replies.tooManyConnections(hostname), "gateway", "max_connections"));
         }
         slots.add(gateway::giveBackSession);
         if (!ClientLimits.take(sessions, limits.maxConnections())) {
-            return refuse(slots, Replies.tooManyConnections(hostname), "listener", "limits.max_connections");
+            return done(refuse(slots, Replies.tooManyConnections(hostname), "listener", "limits.max_connections"));
         }
         slots.add(sessions::decrementAndGet);
         if (limits.exempt().contains(client)) {
-            return Admission.admitted(slots);
+            return done(Admission.admitted(slots));
         }
         String from = AddressKey.of(client, limits.ipv4Prefix(), limits.ipv6Prefix());
-        if (limits.maxConnectionsPerIp() > 0) {
-            String key = key("sessions", from);
-            Tally open = counters.increment(key, SESSION_SLOT);
-            slots.add(() -> counters.release(key));
+        if (limits.maxConnectionsPerIp() <= 0) {
+            return done(connectionRate(slots, from, limits));
+        }
+        String key = key("sessions", from);
+        return counters.takeSlot(key, limits.maxConnectionsPerIp()).thenApply(open -> {
             if (open.count() > limits.maxConnectionsPerIp()) {
                 return refuse(slots, Replies.tooManyConnectionsFrom(hostname, from), "sessions " + from,
                         "limits.max_connections_per_ip");
             }
-        }
+            slots.add(() -> counters.release(key));
+            return connectionRate(slots, from, limits);
+        });
+    }
+
+    private static CompletionStage<Admission> done(Admission admission) {
+        return CompletableFuture.completedFuture(admission);
+    }
+
+    /** The connection rate of the client's network, once the caps and its concurrent sessions let it in. */
+    private Admission connectionRate(List<Runnable> slots, String from, ClientLimitsConfig limits) {
         if (limits.maxConnectionRatePerIp() > 0) {
             String key = key("connections", from);
             Tally rate = counters.increment(key, limits.rateWindow());
@@ -106,6 +129,28 @@ public final class ListenerLimits {
     public long sessionsFrom(InetAddress client, ClientLimitsConfig limits) {
         return counters.read(key("sessions", AddressKey.of(client, limits.ipv4Prefix(), limits.ipv6Prefix())),
                 SESSION_SLOT).count();
+    }
+
+    /**
+     * A client talked before the greeting (the pregreet test, which remembers it on this instance):
+     * counted for {@code remember} where other instances share the counters, so they refuse it too.
+     */
+    public void earlyTalker(InetAddress client, Duration remember) {
+        if (counters.isShared() && !remember.isZero()) {
+            counters.increment(key("early", client.getHostAddress()), remember);
+        }
+    }
+
+    /**
+     * Whether any instance sharing the counters saw this client talk early within
+     * {@code remember}: false at once when none share them (the pregreet test's own memory
+     * answers for this instance); otherwise within the shared store's bounded wait.
+     */
+    public CompletionStage<Boolean> isEarlyTalkerAnywhere(InetAddress client, Duration remember) {
+        if (!counters.isShared() || remember.isZero()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return counters.readEverywhere(key("early", client.getHostAddress()), remember).thenApply(t -> t.count() > 0);
     }
 
     /** Sessions open now on this listener (what max_connections counts). */

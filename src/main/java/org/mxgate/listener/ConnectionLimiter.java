@@ -7,6 +7,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.mxgate.limits.Admission;
 import org.mxgate.limits.ListenerLimits;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * client can read why), it asks the listener's limits under the policy in force. Admitted: the
  * session starts, the slots are given back when the connection closes, and this handler leaves
  * the pipeline. Refused: the 421 goes out instead of the greeting, the connection closes, and
- * nothing the client sent reaches the session. Decides nothing itself; never blocks.
+ * nothing the client sent reaches the session. With limits shared between instances the
+ * answer may come a little later (shared_state.timeout at most); meanwhile nothing is read.
+ * Decides nothing itself; never blocks.
  */
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
@@ -33,6 +38,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final Supplier<Policy> policy;
     private final SessionEvents events;
     private boolean refused;
+    /** While a shared store is asked: what arrived meanwhile, to pass on in order once admitted; null otherwise. */
+    private List<Runnable> held;
 
     ConnectionLimiter(ListenerLimits limits, Supplier<Policy> policy) {
         this(limits, policy, SessionEvents.NONE);
@@ -50,7 +57,40 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         ClientAddress proxied = ctx.channel().attr(ProxyHeaderHandler.CLIENT).get();
         InetAddress client = proxied != null ? proxied.real().getAddress()
                 : ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        Admission admission = limits.admit(client, policy.get().clientLimits());
+        CompletableFuture<Admission> admission = limits.admitAsync(client, policy.get().clientLimits()).toCompletableFuture();
+        if (admission.isDone()) {
+            decide(ctx, client, admission.join());
+            return;
+        }
+        // Shared limits ask Redis, within shared_state.timeout: until then nothing is read and
+        // what already came (behind a PROXY header, or a TLS handshake's end) waits here.
+        held = new ArrayList<>();
+        ctx.channel().config().setAutoRead(false);
+        admission.whenCompleteAsync((admitted, error) -> {
+            if (error != null) {
+                LOG.warn("admitting {}: {}", client.getHostAddress(), error.toString());
+                ctx.close();
+                return;
+            }
+            List<Runnable> replay = held;
+            held = null;
+            if (!ctx.channel().isActive()) {
+                admitted.release();
+                refused = true;
+            } else {
+                ctx.channel().config().setAutoRead(true);
+                decide(ctx, client, admitted);
+            }
+            // In order, after the session's start, and then the end of that read (which flushes the
+            // replies); a refused connection's are dropped.
+            replay.forEach(Runnable::run);
+            if (!replay.isEmpty() && !refused) {
+                ctx.fireChannelReadComplete();
+            }
+        }, ctx.executor());
+    }
+
+    private void decide(ChannelHandlerContext ctx, InetAddress client, Admission admission) {
         if (!admission.isAdmitted()) {
             refused = true;
             events.refused(Refusal.LIMITS);
@@ -75,6 +115,10 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (held != null) {
+            held.add(() -> channelRead(ctx, msg));
+            return;
+        }
         ctx.fireChannelRead(msg);
     }
 
@@ -84,6 +128,10 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         // would close the connection before the 421 waiting for that handshake is written.
         if (refused) {
             ReferenceCountUtil.release(event);
+            return;
+        }
+        if (held != null) {
+            held.add(() -> userEventTriggered(ctx, event));
             return;
         }
         ctx.fireUserEventTriggered(event);

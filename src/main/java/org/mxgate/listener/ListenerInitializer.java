@@ -59,7 +59,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         if (services.config().pregreet().isEnabled()) {
             p.addLast("pregreet", new PregreetHandler(services.config().pregreet(), services.config().name(),
                     services.hostname(), earlyTalkers, p.get("proxy-header") != null, services.events(),
-                    services.ids().sessionIds()));
+                    services.ids().sessionIds(), services.limits()));
         }
         p.addLast("lines", decoder);
         p.addLast("replies", ReplyEncoder.INSTANCE);

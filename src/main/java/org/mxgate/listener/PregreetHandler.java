@@ -8,8 +8,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.mxgate.config.PregreetConfig;
+import org.mxgate.limits.ListenerLimits;
 import org.mxgate.log.ProtocolLog;
 import org.mxgate.log.SessionIdFactory;
 import org.mxgate.mail.InstanceId;
@@ -28,7 +30,9 @@ import org.mxgate.smtp.SessionEvents;
  * {@code 220 host ESMTP} ends it after the delay: a client that talks after the first line has
  * not waited for the reply to end (RFC 5321 4.2.1). Never blocks: the delay is a task scheduled
  * on the channel's event loop. Sits after the PROXY handlers, so the delay starts once the header
- * has named the real client, and the real client is what is remembered.
+ * has named the real client, and the real client is what is remembered. With limits shared
+ * between instances (shared_state) an early talker is remembered by all of them: each new
+ * client is first looked up there, within shared_state.timeout, before its delay starts.
  */
 final class PregreetHandler extends ChannelInboundHandlerAdapter {
 
@@ -39,8 +43,12 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
     private final boolean behindBalancer;
     private final SessionEvents events;
     private final SessionIdFactory sessionIds;
+    // Null without limits shared between instances (and in tests of this handler alone).
+    private final ListenerLimits limits;
 
     private ScheduledFuture<?> greeting;
+    /** While the other instances are asked whether they remember this client: it must not talk yet either. */
+    private boolean asking;
     private ClientAddress client;
     private boolean refused;
 
@@ -57,7 +65,17 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
      */
     PregreetHandler(PregreetConfig config, String listener, String hostname, EarlyTalkers talkers,
                     boolean behindBalancer, SessionEvents events, SessionIdFactory sessionIds) {
+        this(config, listener, hostname, talkers, behindBalancer, events, sessionIds, null);
+    }
+
+    /**
+     * @param limits the listener's limits, through which early talkers are shared with the other
+     *               instances (shared_state), or null
+     */
+    PregreetHandler(PregreetConfig config, String listener, String hostname, EarlyTalkers talkers,
+                    boolean behindBalancer, SessionEvents events, SessionIdFactory sessionIds, ListenerLimits limits) {
         this.sessionIds = sessionIds;
+        this.limits = limits;
         this.events = events;
         this.config = config;
         this.listener = listener;
@@ -81,6 +99,29 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, Replies.EARLY_TALKER, null);
             return;
         }
+        CompletableFuture<Boolean> elsewhere = limits == null ? null
+                : limits.isEarlyTalkerAnywhere(client.real().getAddress(), config.remember()).toCompletableFuture();
+        if (elsewhere == null || elsewhere.isDone()) {
+            hold(ctx, elsewhere != null && elsewhere.join());
+            return;
+        }
+        // Another instance may remember it (shared_state): asked within shared_state.timeout, far below the delay.
+        asking = true;
+        elsewhere.whenCompleteAsync((remembered, error) -> {
+            asking = false;
+            if (!refused && ctx.channel().isActive()) {
+                hold(ctx, Boolean.TRUE.equals(remembered));
+            }
+        }, ctx.executor());
+    }
+
+    /** Refuses a client another instance remembers; holds back anyone else's greeting for the delay. */
+    private void hold(ChannelHandlerContext ctx, boolean rememberedElsewhere) {
+        if (rememberedElsewhere) {
+            events.refused(Refusal.SYNTAX);
+            refuse(ctx, Replies.EARLY_TALKER, null);
+            return;
+        }
         if (config.teaser()) {
             ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), "220-" + Replies.greeting(hostname).text() + "\r\n"));
         }
@@ -91,11 +132,16 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
         ReferenceCountUtil.release(msg);
-        if (refused || greeting == null) {
+        if (refused || greeting == null && !asking) {
             return;
         }
-        greeting.cancel(false);
+        if (greeting != null) {
+            greeting.cancel(false);
+        }
         talkers.remember(client.real().getAddress());
+        if (limits != null) {
+            limits.earlyTalker(client.real().getAddress(), config.remember());
+        }
         events.refused(Refusal.SYNTAX);
         // Counted, not quoted: an early talker's bytes may be anything, an AUTH line with a password included.
         refuse(ctx, Replies.PREGREET, "(" + bytes + " bytes before the greeting)");

@@ -48,6 +48,7 @@ public final class GatewayMetrics {
     private final MultiGauge backendStates;
     private final MultiGauge backendTransactions;
     private volatile Supplier<? extends Collection<BackendPool>> pools = List::of;
+    private volatile LongSupplier sharedFallbacks;
 
     /** With the system's clock for the traffic history. */
     public GatewayMetrics() {
@@ -106,6 +107,23 @@ public final class GatewayMetrics {
      */
     public void watchPools(Supplier<? extends Collection<BackendPool>> pools) {
         this.pools = pools;
+    }
+
+    /**
+     * Gauges of the shared state on Redis: 1 while it answers, 0 while this instance counts
+     * alone, and how many answers were given from this instance's own counts because it was away
+     * or slower than {@code shared_state.timeout}.
+     */
+    public void watchSharedState(java.util.function.BooleanSupplier connected, LongSupplier fallbacks) {
+        // A function counter holds what it reads weakly: this field keeps it.
+        this.sharedFallbacks = fallbacks;
+        Gauge.builder("mxgate.shared.state.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
+                .description("1 while the shared Redis answers, 0 while limits count on this instance alone")
+                .strongReference(true).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("mxgate.shared.state.fallbacks", fallbacks,
+                        LongSupplier::getAsLong)
+                .description("Answers given from this instance's own counts because Redis was away or slow")
+                .register(registry);
     }
 
     /** Prometheus text of every meter, to be served with {@link #CONTENT_TYPE}. */

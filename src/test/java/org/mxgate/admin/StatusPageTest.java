@@ -85,6 +85,18 @@ class StatusPageTest {
     }
 
     @Test
+    void aBannerSaysSharedStateIsAwayAndNothingWhenItIsNot() {
+        StatusSnapshot usual = StatusFixtures.twoBackends(Backend.State.UP, true);
+        assertFalse(StatusPage.render(usual, true).contains("data-notice"));
+        StatusSnapshot away = new StatusSnapshot(usual.hostname(), usual.instance(), usual.now(), usual.health(), usual.listeners(),
+                usual.pools(), usual.canChange(), usual.lastChange(),
+                "shared state: Redis away since 2026-11-27 11:58:02 UTC, limits per instance");
+        assertTrue(StatusPage.render(away, true).contains("<p class=\"note\" data-notice=\"shared-state\">shared state:"
+                + " Redis away since 2026-11-27 11:58:02 UTC, limits per instance</p>"));
+        assertTrue(StatusJson.status(away).contains("\"notice\":\"shared state: Redis away since"), StatusJson.status(away));
+    }
+
+    @Test
     void readOnlyPageHasNoButtonsAndSaysWhy() {
         String page = StatusPage.render(StatusFixtures.twoBackends(Backend.State.UP, false), true);
         assertFalse(page.contains("<button"));
