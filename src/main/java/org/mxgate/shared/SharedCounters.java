@@ -23,7 +23,9 @@ import org.mxgate.limits.Tally;
  * share of a hash that counts only while the instance's lease lasts, so the slots of an
  * instance that died end with its lease. While Redis is away, or slower than the timeout, every
  * answer is this instance's own count (fail open: mail keeps flowing), and when it is back the
- * slots this instance holds are written there again. Never blocks; thread-safe.
+ * slots this instance holds are written there again. Whatever Redis answers, this instance's own
+ * counts still hold it to each limit: Redis can add the others' events, never remove its own.
+ * Never blocks; thread-safe.
  */
 public final class SharedCounters implements Counters {
 
@@ -120,10 +122,17 @@ public final class SharedCounters implements Counters {
             if (!taken) {
                 return new Tally(held + 1, Duration.ZERO);
             }
-            own.increment(key, SLOT);
-            long mine = slots.merge(key, 1L, Long::sum);
-            learn(key, held - mine, store.config().leaseTime());
-            return new Tally(held, Duration.ZERO);
+            Tally mine = own.increment(key, SLOT);
+            if (max > 0 && mine.count() > max) {
+                // Redis may only add the others' slots to this instance's, never take its own away:
+                // whatever it answers, one instance alone holds no more than the limit.
+                own.release(key);
+                store.eval(store.scripts().releaseSlot, new String[] {slotKey(key)}, store.instance());
+                return mine;
+            }
+            long heldHere = slots.merge(key, 1L, Long::sum);
+            learn(key, held - heldHere, store.config().leaseTime());
+            return new Tally(Math.max(held, mine.count()), Duration.ZERO);
         });
     }
 
