@@ -20,6 +20,7 @@ final class SharedStates {
                 throw new IllegalArgumentException("no host");
             }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // Lettuce refuses a scheme it does not know with UnsupportedOperationException.
             throw new IllegalArgumentException("shared_state.redis must be a Redis URI such as redis://127.0.0.1:6379,"
                     + " rediss://redis.example.test:6380 or redis-sentinel://sentinel1:26379,sentinel2:26379#mymaster ("
                     + e.getMessage() + ")");

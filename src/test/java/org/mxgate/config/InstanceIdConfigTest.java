@@ -20,14 +20,7 @@ import org.mxgate.mail.InstanceId;
  */
 class InstanceIdConfigTest {
 
-    private static final String CONF = """
-            listeners:
-              - { name: internet, listen: 127.0.0.1:2525 }
-            pools:
-              mailbox:
-                servers:
-                  - { address: 127.0.0.1:3025 }
-            """;
+    private static final String CONF = ConfigFiles.MINIMAL;
 
     @TempDir
     Path dir;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,24 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SharedStateConfigTest {
 
-    private static final String BASE = """
-            listeners:
-              - { name: internet, listen: 127.0.0.1:2525 }
-            pools:
-              mailbox:
-                servers:
-                  - { address: 127.0.0.1:3025 }
-            """;
-
     @TempDir
     Path dir;
 
     private GatewayConfig load(String shared) throws Exception {
-        Files.createDirectories(dir.resolve("conf"));
-        Files.createDirectories(dir.resolve("policies"));
-        Files.writeString(dir.resolve("conf/mxgate.yml"), BASE + shared);
-        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\n");
-        return ConfigLoader.load(dir.resolve("conf/mxgate.yml"));
+        return ConfigLoader.load(ConfigFiles.writeMinimal(dir, shared));
     }
 
     private List<String> refusals(String shared) {

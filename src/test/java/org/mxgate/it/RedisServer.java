@@ -1,5 +1,7 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -151,6 +154,18 @@ final class RedisServer implements AutoCloseable {
         return calls;
     }
 
+    /** Whether the server answers yet; a server that exited ends the wait with its log. */
+    private boolean answersPing(Path log) throws IOException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("redis-server exited with " + process.exitValue() + ":\n" + Files.readString(log));
+        }
+        try {
+            return "PONG".equals(command("PING"));
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
     private void startProcess() throws IOException, InterruptedException {
         Path log = directory.resolve("redis.log");
         List<String> command = new ArrayList<>(List.of(PROGRAM.toString()));
@@ -159,24 +174,14 @@ final class RedisServer implements AutoCloseable {
                 "--daemonize", "no"));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + START_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited with " + process.exitValue() + ":\n"
-                        + Files.readString(log));
-            }
-            try {
-                if ("PONG".equals(command("PING"))) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            }
-            Thread.sleep(20);
+        try {
+            await("redis-server answering PING").atMost(START_LIMIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> answersPing(log));
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("redis-server did not answer PING within " + START_LIMIT + ":\n"
+                    + Files.readString(log));
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("redis-server did not answer PING within " + START_LIMIT + ":\n"
-                + Files.readString(log));
     }
 
     private static String read(InputStream in) throws IOException {
