@@ -51,10 +51,14 @@ stop_postfix() {
     /usr/sbin/postfix -c "$1/etc" stop >/dev/null 2>&1 || true
 }
 
-# start_mxgate DIR LISTEN_PORT BACKEND_PORT: mxgate relaying for 127.0.0.0/8 to one backend.
+# start_mxgate DIR LISTEN_PORT BACKEND_PORT [CONFIG_LINES [LIMITS]]: mxgate relaying for
+# 127.0.0.0/8 to one backend; CONFIG_LINES are appended to conf/mxgate.yml, LIMITS (", key: value"
+# pairs) to the policy's limits. Every client here is 127.0.0.1, so the limit of concurrent
+# sessions per address is lifted: at the default 20, a client that reconnects at once after QUIT
+# can be counted before its previous session's end is, and gets 421 4.7.0.
 # Sets MXGATE_PID.
 start_mxgate() {
-    local dir="$1" port="$2" backend="$3"
+    local dir="$1" port="$2" backend="$3" extra="${4:-}" limits="${5:-}"
     mkdir -p "$dir/conf" "$dir/policies" "$dir/logs"
     cat > "$dir/conf/mxgate.yml" <<YAML
 hostname: mxgate.bench.test
@@ -64,10 +68,12 @@ pools:
   sink:
     servers:
       - { name: sink, address: 127.0.0.1:$backend }
+$extra
 YAML
     cat > "$dir/policies/bench.yml" <<YAML
 relay: { networks: [127.0.0.0/8] }
 route: sink
+limits: { max_connections_per_ip: 1000$limits }
 YAML
     # shellcheck disable=SC2086 # options list
     java ${MXGATE_JAVA_OPTS:-} -Dmxgate.log.dir="$dir/logs" -jar "$JAR" run --config "$dir/conf/mxgate.yml" \

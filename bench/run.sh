@@ -4,13 +4,17 @@
 #   haproxy  smtp-source -> HAProxy mode tcp -> smtp-sink  (the layer-4 limit)
 #   postfix  smtp-source -> Postfix relay -> smtp-sink     (the MTA peer)
 #   mxgate   smtp-source -> mxgate -> smtp-sink
+#   shared   smtp-source -> mxgate -> smtp-sink, with shared_state on a local redis-server and
+#            the message and recipient rates per address counted (limits too high to refuse),
+#            so every session and every message goes to Redis; skipped without redis-server
 # Shapes: a new session per message with 20 in parallel; 20 persistent sessions (-d); one
 # persistent session. Every run checks the sink's counter rose by exactly the messages sent.
 # Prints one line per run, then the medians and the ratios (docs/performance.md).
 #
 # Needs root (a private Postfix instance), postfix, haproxy, smtp-source/smtp-sink, a JDK, Maven.
 # Environment: BENCH_MESSAGES (per parallel run, default 20000), BENCH_SINGLE (one-session run,
-# default 3000), BENCH_RUNS (default 3), BENCH_PORT_BASE (default 21025), MXGATE_JAVA_OPTS.
+# default 3000), BENCH_RUNS (default 3), BENCH_PORT_BASE (default 21025), BENCH_SHARED (0 skips
+# the shared target), MXGATE_JAVA_OPTS.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -19,12 +23,18 @@ SINGLE="${BENCH_SINGLE:-3000}"
 RUNS="${BENCH_RUNS:-3}"
 BASE="${BENCH_PORT_BASE:-21025}"
 SINK_PORT=$BASE; HAPROXY_PORT=$((BASE + 1)); POSTFIX_PORT=$((BASE + 2)); MXGATE_PORT=$((BASE + 3))
+SHARED_PORT=$((BASE + 4)); REDIS_PORT=$((BASE + 5))
 TARGETS=(direct haproxy postfix mxgate)
+if [ "${BENCH_SHARED:-1}" != 0 ] && command -v redis-server >/dev/null 2>&1; then
+    TARGETS+=(shared)
+else
+    echo "bench: no redis-server (or BENCH_SHARED=0): the shared target is skipped" >&2
+fi
 SIZE=4096
 
 need smtp-source smtp-sink haproxy postfix java
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (the Postfix relay is a private instance)" >&2; exit 2; }
-for port in $SINK_PORT $HAPROXY_PORT $POSTFIX_PORT $MXGATE_PORT; do
+for port in $SINK_PORT $HAPROXY_PORT $POSTFIX_PORT $MXGATE_PORT $SHARED_PORT $REDIS_PORT; do
     port_free "$port" || { echo "bench: port $port is in use; set BENCH_PORT_BASE" >&2; exit 2; }
 done
 build_jar
@@ -66,10 +76,21 @@ start_postfix "$WORK/postfix" relay "$POSTFIX_PORT" "relayhost = [127.0.0.1]:$SI
 start_mxgate "$WORK/mxgate" "$MXGATE_PORT" "$SINK_PORT"
 pids+=("$MXGATE_PID")
 
+if [[ " ${TARGETS[*]} " == *" shared "* ]]; then
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+        > "$WORK/redis.out" 2>&1 &
+    pids+=($!)
+    await_port "$REDIS_PORT"
+    start_mxgate "$WORK/shared" "$SHARED_PORT" "$SINK_PORT" \
+        "shared_state: { redis: \"redis://127.0.0.1:$REDIS_PORT\" }" \
+        ", max_message_rate_per_ip: 1000000, max_recipient_rate_per_ip: 1000000"
+    pids+=("$MXGATE_PID")
+fi
+
 port_of() {
     case "$1" in
         direct) echo "$SINK_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;;
-        postfix) echo "$POSTFIX_PORT" ;; mxgate) echo "$MXGATE_PORT" ;;
+        postfix) echo "$POSTFIX_PORT" ;; mxgate) echo "$MXGATE_PORT" ;; shared) echo "$SHARED_PORT" ;;
     esac
 }
 
@@ -120,7 +141,7 @@ run_once() {
 # its compiler has settled (measured: CPU per message falls by half over the first 40 000).
 for target in "${TARGETS[@]}"; do
     warm=2000
-    [ "$target" = mxgate ] && warm=40000
+    [[ "$target" = mxgate || "$target" = shared ]] && warm=40000
     MESSAGES=$warm run_once "$target" persistent20 >/dev/null
     MESSAGES=$((warm / 4)) run_once "$target" new20 >/dev/null
 done
@@ -147,7 +168,7 @@ median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {
 
 echo
 echo "medians of $RUNS runs ($MESSAGES messages per parallel run, $SINGLE in one session, $SIZE-byte bodies)"
-printf '%-13s %10s %10s %10s %10s\n' shape "${TARGETS[@]}"
+printf '%-13s' shape; printf ' %10s' "${TARGETS[@]}"; echo
 for shape in new20 persistent20 single; do
     row=()
     for target in "${TARGETS[@]}"; do
@@ -156,7 +177,7 @@ for shape in new20 persistent20 single; do
         if [ "$shape" = single ]; then row+=("$(printf '%.3f' "$m")"); else row+=("$(printf '%.0f' "$m")"); fi
     done
     unit="msg/s"; [ "$shape" = single ] && unit="ms/msg"
-    printf '%-13s %10s %10s %10s %10s  %s\n' "$shape" "${row[@]}" "$unit"
+    printf '%-13s' "$shape"; printf ' %10s' "${row[@]}"; echo "  $unit"
 done
 
 ratio() { calc "${results[median.$1]} / ${results[median.$2]}"; }
@@ -168,4 +189,17 @@ printf 'new20         mxgate/haproxy %.2f (>= 1.0)    mxgate/postfix %.1f (>= 10
     "$(ratio mxgate.new20 haproxy.new20)" "$(ratio mxgate.new20 postfix.new20)"
 printf 'single        mxgate - direct %.3f ms/msg added (<= 0.25)\n' \
     "$(calc "${results[median.mxgate.single]} - ${results[median.direct.single]}")"
+if [[ " ${TARGETS[*]} " == *" shared "* ]]; then
+    printf 'shared state  shared/mxgate   persistent20 %.2f   new20 %.2f   single %.3f ms/msg added\n' \
+        "$(ratio shared.persistent20 mxgate.persistent20)" "$(ratio shared.new20 mxgate.new20)" \
+        "$(calc "${results[median.shared.single]} - ${results[median.mxgate.single]}")"
+    # Every message the shared target took, warm-up included, against what Redis ran and spent.
+    shared_messages=$((40000 + 10000 + RUNS * (2 * MESSAGES + SINGLE)))
+    redis-cli -p "$REDIS_PORT" info commandstats | tr -d '\r' | grep '^cmdstat_' \
+        | awk -F'[:=,]' -v m="$shared_messages" '{ calls += $3 }
+            END { printf "redis         %.1f commands run per message (INFO commandstats, %d messages)\n", calls / m, m }'
+    redis-cli -p "$REDIS_PORT" info cpu | tr -d '\r' | grep -E '^used_cpu_(sys|user):' \
+        | awk -F: -v m="$shared_messages" '{ cpu += $2 }
+            END { printf "redis         %.1f us of CPU per message: one Redis core carries about %.0f msg/s\n", cpu * 1e6 / m, m / cpu }'
+fi
 echo "loss: none (every run's sink count matched the messages sent)"
