@@ -38,6 +38,7 @@ import org.mxgate.relay.Spool;
 import org.mxgate.shared.SharedAuthFailures;
 import org.mxgate.shared.SharedBackends;
 import org.mxgate.shared.SharedCounters;
+import org.mxgate.shared.InstanceView;
 import org.mxgate.shared.SharedStore;
 import org.mxgate.tls.ServerTls;
 import org.mxgate.tls.TlsException;
@@ -124,6 +125,11 @@ public final class Main {
         policies.watch(Duration.ofMillis(500));
         Gateway gateway = new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics,
                 ids);
+        if (shared != null) {
+            // What the other instances' status pages show of this one.
+            shared.describeWith(() -> new InstanceView(shared.instance(),
+                    listeners.stream().mapToInt(Listener::openSessions).sum(), InstanceView.seen(pools.current().values())));
+        }
         startAdmin(config, gateway, spool, metrics, shared);
         return gateway;
     }
@@ -148,7 +154,7 @@ public final class Main {
         if (config.shared() == null) {
             return null;
         }
-        SharedStore shared = SharedStore.open(config.shared(), SharedStore.newInstanceName());
+        SharedStore shared = SharedStore.open(config.shared(), SharedStore.newInstanceName(config.instanceId().value()));
         resources.add(shared);
         SharedBackends.share(shared, pools);
         metrics.watchSharedState(shared::isConnected, shared::fallbacks);
@@ -163,7 +169,7 @@ public final class Main {
         }
         try {
             AdminServer admin = AdminServer.start(config.admin(), gateway, metrics.history(), metrics::scrape, spool.budget(),
-                    shared == null ? () -> null : shared::notice);
+                    shared == null ? () -> null : shared::notice, shared == null ? () -> null : shared::peers);
             gateway.attachAdmin(admin, admin.port());
         } catch (IOException | RuntimeException e) {
             gateway.close();

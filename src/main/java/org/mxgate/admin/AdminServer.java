@@ -29,6 +29,7 @@ import java.util.function.Supplier;
 import org.mxgate.config.AdminConfig;
 import org.mxgate.config.TokenFile;
 import org.mxgate.listener.Gateway;
+import org.mxgate.shared.Peers;
 import org.mxgate.mail.SpoolBudget;
 import org.mxgate.metrics.TrafficHistory;
 import org.slf4j.Logger;
@@ -75,17 +76,21 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminConfig config, Gateway gateway, TrafficHistory traffic, Supplier<String> metrics,
                                     SpoolBudget spool) throws IOException, InterruptedException {
-        return start(config, gateway, traffic, metrics, spool, () -> null);
+        return start(config, gateway, traffic, metrics, spool, () -> null, () -> null);
     }
 
-    /** @param notice the status page's banner (shared state on Redis away), or null when there is none */
+    /**
+     * @param notice the status page's banner (shared state on Redis away), or null when there is none
+     * @param peers the instances sharing state on Redis and what each sees, or null without shared state
+     */
     public static AdminServer start(AdminConfig config, Gateway gateway, TrafficHistory traffic, Supplier<String> metrics,
-                                    SpoolBudget spool, Supplier<String> notice) throws IOException, InterruptedException {
+                                    SpoolBudget spool, Supplier<String> notice, Supplier<Peers> peers)
+            throws IOException, InterruptedException {
         BearerToken token = new BearerToken(config.tokenFile() == null ? null : TokenFile.read(config.tokenFile()));
         ExecutorService reloads = Executors.newSingleThreadExecutor(new DefaultThreadFactory("mxgate-admin-reload", true));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mxgate-admin", true),
                 NioIoHandler.newFactory());
-        AdminApi api = new AdminApi(new StatusSource(gateway, traffic, spool, token.isConfigured(), notice), token, metrics, reloads);
+        AdminApi api = new AdminApi(new StatusSource(gateway, traffic, spool, token.isConfigured(), notice, peers), token, metrics, reloads);
         ChannelGroup connections = new DefaultChannelGroup("mxgate-admin", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap()

@@ -5,10 +5,12 @@ import java.util.Map;
 import org.mxgate.admin.StatusSnapshot.BackendRow;
 import org.mxgate.admin.StatusSnapshot.ListenerRow;
 import org.mxgate.admin.StatusSnapshot.PoolRow;
+import org.mxgate.shared.InstanceView;
+import org.mxgate.shared.Peers;
 
 /**
  * The API's JSON: {@code /api/backends} (the pools and their backends) and {@code /api/status}
- * (health, listeners and pools). Keys are snake_case as in the config; times are ISO 8601 UTC;
+ * (health, listeners and pools), both with the instances sharing state and what each sees. Keys are snake_case as in the config; times are ISO 8601 UTC;
  * states are the page's words. Pure.
  */
 final class StatusJson {
@@ -20,6 +22,7 @@ final class StatusJson {
         // Which instance answers: each sees the backends through its own probes and sessions.
         JsonWriter json = new JsonWriter().beginObject().field("instance", status.instance());
         pools(json, status);
+        instances(json, status.peers());
         return json.endObject().toString();
     }
 
@@ -46,7 +49,27 @@ final class StatusJson {
         }
         json.endArray();
         pools(json, status);
+        instances(json, status.peers());
         return json.endObject().toString();
+    }
+
+    /** With shared state: the instances alive at the last heartbeat, and what each sees. */
+    private static void instances(JsonWriter json, Peers peers) {
+        if (peers == null) {
+            return;
+        }
+        json.field("instances_as_of", peers.at() == null ? null : peers.at().toString()).name("instances").beginArray();
+        for (InstanceView view : peers.alive()) {
+            json.beginObject().field("name", view.name()).field("instance_id", view.instanceId())
+                    .field("self", view.name().equals(peers.self())).field("sessions", view.sessions())
+                    .name("backends").beginArray();
+            for (InstanceView.BackendSeen seen : view.backends()) {
+                json.beginObject().field("pool", seen.pool()).field("name", seen.backend()).field("state", seen.state())
+                        .endObject();
+            }
+            json.endArray().endObject();
+        }
+        json.endArray();
     }
 
     /** One backend after a change: what the API answers to drain, halt and enable. */

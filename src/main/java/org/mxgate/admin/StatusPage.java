@@ -8,16 +8,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.mxgate.admin.StatusSnapshot.BackendRow;
 import org.mxgate.admin.StatusSnapshot.ListenerRow;
 import org.mxgate.admin.StatusSnapshot.PoolRow;
 import org.mxgate.backend.Backend;
+import org.mxgate.shared.InstanceView;
+import org.mxgate.shared.Peers;
 
 /**
  * The status page: one HTML document, read at a glance, from a {@link StatusSnapshot}. Health
- * first, then the listeners, then each pool's backends with their state, last probe, load and a
+ * first, then the listeners, the instances sharing state (if any), then each pool's backends with their state, last probe, load and a
  * chart of the last hour. Drain, halt and enable are plain form buttons that post to the API with
  * the token typed into the page, so it works without JavaScript; a small inline script only keeps
  * the token for the browser tab and holds the refresh while it is typed. Every config-defined
@@ -66,6 +69,7 @@ final class StatusPage {
             button:hover:enabled{background:#eaeef2}
             button:disabled{opacity:.4;cursor:default}
             .note{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:6px 12px;margin:12px 0 0}
+            .wide{overflow-x:auto}table.instances{table-layout:auto}
             """;
 
     static final String SCRIPT = """
@@ -112,6 +116,7 @@ final class StatusPage {
             out.append("<p class=\"note\" data-notice=\"shared-state\">").append(Html.escape(status.notice())).append("</p>\n");
         }
         listeners(out, status);
+        instances(out, status);
         pools(out, status);
         out.append("</main>\n<script>").append(SCRIPT).append("</script>\n</body></html>\n");
         return out.toString();
@@ -148,6 +153,52 @@ final class StatusPage {
                     .append("</td><td>").append(reasons(listener.refusedLastHour())).append("</td></tr>\n");
         }
         out.append("</tbody></table>\n");
+    }
+
+    /**
+     * With shared state: every instance alive at the last heartbeat, one row each, and the state
+     * each sees every backend in, one column per backend, so an instance that disagrees stands out.
+     */
+    private static void instances(StringBuilder out, StatusSnapshot status) {
+        Peers peers = status.peers();
+        if (peers == null) {
+            return;
+        }
+        out.append("<h2>Instances<span class=\"muted\">sharing state on Redis · ").append(peers.alive().size())
+                .append(" alive").append(peers.at() == null ? ", Redis not reached yet" : " as of "
+                        + TIME.format(peers.at()) + " UTC (each heartbeat)").append("</span></h2>\n");
+        Map<String, String[]> columns = new LinkedHashMap<>();
+        for (InstanceView view : peers.alive()) {
+            for (InstanceView.BackendSeen seen : view.backends()) {
+                columns.putIfAbsent(seen.pool() + "\u0000" + seen.backend(), new String[] {seen.pool(), seen.backend()});
+            }
+        }
+        out.append("<div class=\"wide\"><table class=\"instances\"><thead><tr><th>instance</th>")
+                .append("<th class=\"num\">sessions now</th>");
+        for (String[] column : columns.values()) {
+            out.append("<th>").append(Html.escape(column[1])).append("<br><span class=\"muted\">pool ")
+                    .append(Html.escape(column[0])).append("</span></th>");
+        }
+        out.append("</tr></thead><tbody>\n");
+        for (InstanceView view : peers.alive()) {
+            boolean self = view.name().equals(peers.self());
+            out.append("<tr data-instance-name=\"").append(Html.escape(view.name())).append("\"><td><span class=\"name\">")
+                    .append(Html.escape(view.instanceId())).append("</span>").append(self ? " (this page)" : "")
+                    .append("<br><span class=\"muted\">").append(Html.escape(view.name())).append("</span></td>")
+                    .append("<td class=\"num\">").append(view.sessions() < 0 ? "?" : Integer.toString(view.sessions()))
+                    .append("</td>");
+            Map<String, String> states = new LinkedHashMap<>();
+            view.backends().forEach(seen -> states.put(seen.pool() + "\u0000" + seen.backend(), seen.state()));
+            for (Map.Entry<String, String[]> column : columns.entrySet()) {
+                String state = states.get(column.getKey());
+                out.append("<td data-sees=\"").append(Html.escape(column.getValue()[0] + "/" + column.getValue()[1]))
+                        .append("\">").append(state == null ? "<span class=\"muted\">not configured</span>"
+                                : "<span class=\"badge state " + Html.escape(state) + "\">" + Html.escape(state) + "</span>")
+                        .append("</td>");
+            }
+            out.append("</tr>\n");
+        }
+        out.append("</tbody></table></div>\n");
     }
 
     private static String reasons(Map<String, Long> refused) {

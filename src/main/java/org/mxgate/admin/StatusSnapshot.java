@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.mxgate.backend.Backend;
+import org.mxgate.shared.Peers;
 
 /**
  * One reading of the running gateway, taken for one response: what the status page, the
@@ -14,15 +15,16 @@ import org.mxgate.backend.Backend;
  * @param canChange whether the API takes changes (a token file is configured)
  * @param lastChange the latest drain, halt or enable through the API, or null
  * @param notice a banner above everything (shared state on Redis away), or null
+ * @param peers the instances sharing state on Redis and what each sees, or null without shared state
  */
 public record StatusSnapshot(String hostname, String instance, Instant now, GatewayHealth health,
                              List<ListenerRow> listeners, List<PoolRow> pools, boolean canChange, Change lastChange,
-                             String notice) {
+                             String notice, Peers peers) {
 
-    /** Without a banner. */
+    /** Without a banner, alone (no shared state). */
     public StatusSnapshot(String hostname, String instance, Instant now, GatewayHealth health,
                           List<ListenerRow> listeners, List<PoolRow> pools, boolean canChange, Change lastChange) {
-        this(hostname, instance, now, health, listeners, pools, canChange, lastChange, null);
+        this(hostname, instance, now, health, listeners, pools, canChange, lastChange, null, null);
     }
 
     public StatusSnapshot {

@@ -15,6 +15,7 @@ import org.mxgate.listener.Gateway;
 import org.mxgate.listener.Listener;
 import org.mxgate.mail.SpoolBudget;
 import org.mxgate.metrics.TrafficHistory;
+import org.mxgate.shared.Peers;
 
 /**
  * Reads the running gateway into a {@link StatusSnapshot}, and the facts {@code /healthz}
@@ -29,15 +30,21 @@ final class StatusSource {
     private final SpoolBudget spool;
     private final boolean canChange;
     private final Supplier<String> notice;
+    private final Supplier<Peers> peers;
     private final AtomicReference<StatusSnapshot.Change> lastChange = new AtomicReference<>();
 
     StatusSource(Gateway gateway, TrafficHistory traffic, SpoolBudget spool, boolean canChange) {
-        this(gateway, traffic, spool, canChange, () -> null);
+        this(gateway, traffic, spool, canChange, () -> null, () -> null);
     }
 
-    /** @param notice the banner for the top of the page (shared state away), null when there is none */
-    StatusSource(Gateway gateway, TrafficHistory traffic, SpoolBudget spool, boolean canChange, Supplier<String> notice) {
+    /**
+     * @param notice the banner for the top of the page (shared state away), null when there is none
+     * @param peers the instances sharing state and what each sees, null without shared state
+     */
+    StatusSource(Gateway gateway, TrafficHistory traffic, SpoolBudget spool, boolean canChange, Supplier<String> notice,
+                 Supplier<Peers> peers) {
         this.notice = notice;
+        this.peers = peers;
         this.gateway = gateway;
         this.traffic = traffic;
         this.spool = spool;
@@ -90,7 +97,7 @@ final class StatusSource {
                     routed.contains(pool.config().name()), pool.config().healthCheck() != null, backends));
         }
         return new StatusSnapshot(gateway.config().hostname(), gateway.ids().instance().value(), Instant.now(), health(),
-                listeners, pools, canChange, lastChange.get(), notice.get());
+                listeners, pools, canChange, lastChange.get(), notice.get(), peers.get());
     }
 
     StatusSnapshot.BackendRow row(String pool, Backend backend) {

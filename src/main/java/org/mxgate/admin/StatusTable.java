@@ -6,14 +6,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.mxgate.admin.StatusSnapshot.BackendRow;
 import org.mxgate.admin.StatusSnapshot.ListenerRow;
 import org.mxgate.admin.StatusSnapshot.PoolRow;
 import org.mxgate.log.LogText;
+import org.mxgate.shared.InstanceView;
 
 /**
  * The status as a compact text table for a terminal ({@code mxgate status}): the health line,
- * the instance id, then listeners, then backends. Names are escaped as in the log, so a
+ * the instance id, then listeners, then backends, then (with shared state) the live instances,
+ * this one starred, and the backends each sees in a state other than up. Names are escaped as in the log, so a
  * config-defined name cannot move the cursor or forge a line. Pure.
  */
 final class StatusTable {
@@ -49,6 +52,20 @@ final class StatusTable {
             }
         }
         table(out, backends, false, false, false, false, true, true, false);
+        if (status.peers() != null) {
+            out.append('\n');
+            List<String[]> instances = new ArrayList<>();
+            instances.add(new String[] {"INSTANCE", "NAME", "SESSIONS", "SEES (NOT UP)"});
+            for (InstanceView view : status.peers().alive()) {
+                String notUp = view.backends().stream().filter(seen -> !seen.state().equals("up"))
+                        .map(seen -> LogText.escape(seen.pool() + "/" + seen.backend()) + " " + LogText.escape(seen.state()))
+                        .collect(Collectors.joining(", "));
+                instances.add(new String[] {LogText.escape(view.instanceId())
+                    + (view.name().equals(status.peers().self()) ? " *" : ""), LogText.escape(view.name()),
+                    view.sessions() < 0 ? "?" : num(view.sessions()), notUp.isEmpty() ? "all up" : notUp});
+            }
+            table(out, instances, false, false, true, false);
+        }
         if (status.lastChange() != null) {
             StatusSnapshot.Change c = status.lastChange();
             out.append("\nlast change: ").append(c.action()).append(' ').append(LogText.escape(c.pool() + "/" + c.backend()))

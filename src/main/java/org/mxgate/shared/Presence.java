@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ final class Presence {
     private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
     private volatile boolean connected;
     private volatile Instant awaySince = Instant.now();
-    private volatile List<String> instances = List.of();
+    private volatile Peers peers;
+    // Guarded by this: the instance_ids shared with another live instance, as last warned about.
+    private Set<String> sharedIds = Set.of();
     // Guarded by this.
     private boolean everConnected;
     private boolean closed;
@@ -36,6 +39,7 @@ final class Presence {
     Presence(String redis, String instance) {
         this.redis = redis;
         this.instance = instance;
+        this.peers = new Peers(instance, null, List.of());
     }
 
     boolean isConnected() {
@@ -46,14 +50,23 @@ final class Presence {
         return connected ? null : awaySince;
     }
 
-    /** "shared state: Redis away since 2026-11-27 10:42:07 UTC, limits per instance", or null while it answers. */
+    /**
+     * "shared state: Redis away since 2026-11-27 10:42:07 UTC, limits per instance"; or, while it
+     * answers, a warning when another live instance has this one's instance_id; else null.
+     */
     String notice() {
         Instant since = awaySince();
-        return since == null ? null : "shared state: Redis away since " + SINCE.format(since) + " UTC, limits per instance";
+        if (since != null) {
+            return "shared state: Redis away since " + SINCE.format(since) + " UTC, limits per instance";
+        }
+        Set<String> twice = peers.sharedIds();
+        return twice.isEmpty() ? null : "shared state: instance_id " + String.join(", ", twice)
+                + " is used by more than one live instance, so their queue and session ids can collide;"
+                + " give each instance its own (docs/scaling.md)";
     }
 
-    List<String> instances() {
-        return instances;
+    Peers peers() {
+        return peers;
     }
 
     /** Run after each (re)connection, and now if connected. */
@@ -68,9 +81,20 @@ final class Presence {
     }
 
     /** A heartbeat succeeded: these instances are alive, this one included. */
-    void answered(List<String> alive) {
-        instances = alive;
+    void answered(List<InstanceView> alive) {
+        Peers now = new Peers(instance, Instant.now(), alive);
+        peers = now;
+        warnOfSharedIds(now.sharedIds());
         back();
+    }
+
+    /** Once per change: two instances with one instance_id write ids that can collide in merged logs. */
+    private synchronized void warnOfSharedIds(Set<String> twice) {
+        if (!twice.equals(sharedIds) && !twice.isEmpty()) {
+            LOG.warn("shared state: instance_id {} is used by more than one live instance on Redis {}; their queue and"
+                    + " session ids can collide: give each instance its own instance_id", String.join(", ", twice), redis);
+        }
+        sharedIds = twice;
     }
 
     private synchronized void back() {
@@ -80,10 +104,10 @@ final class Presence {
         connected = true;
         if (everConnected) {
             LOG.info("shared state: Redis {} answers again (away since {}); limits and flags are shared with {} instances",
-                    redis, awaySince, instances.size());
+                    redis, awaySince, peers.alive().size());
         } else {
             LOG.info("shared state: connected to Redis {} as instance {}; {} instances share limits and flags", redis,
-                    instance, instances.size());
+                    instance, peers.alive().size());
         }
         everConnected = true;
         for (Runnable hook : hooks) {

@@ -11,6 +11,8 @@ import java.util.HexFormat;
  * for every instance. What the keys hold (every name below is put after {@code key_prefix}):
  * <ul>
  * <li>{@code instances}: a sorted set, each instance scored with the time its lease ends (ms);</li>
+ * <li>{@code views}: a hash, live instance → what it sees (a JSON array of strings: its sessions,
+ * then pool, backend and state of each backend), written with each heartbeat;</li>
  * <li>{@code slots:KEY}: a hash, instance → concurrency slots it holds; an instance whose lease
  * has ended counts for nothing and its field is removed by the next check;</li>
  * <li>{@code rate:KEY}: a hash, step number → events in that step, twelve steps a window, as
@@ -45,11 +47,30 @@ final class Scripts {
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             """;
 
-    /** KEYS: instances. ARGV: instance, lease ms. Renews the lease, drops ended ones, returns the instances alive. */
+    /**
+     * KEYS: instances, views. ARGV: instance, lease ms, then what the instance sees
+     * ({@link InstanceView}'s fields). Renews the lease, drops ended ones and their views, keeps
+     * this one's view, and returns each live instance with its view: {{name, {fields}}, …}.
+     */
     final Script heartbeat = Script.of("heartbeat", NOW + """
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
             redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-            return redis.call('ZRANGE', KEYS[1], 0, -1)
+            local view = {}
+            for i = 3, #ARGV do view[#view + 1] = ARGV[i] end
+            redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(view))
+            redis.call('PEXPIRE', KEYS[2], ARGV[2])
+            local alive = redis.call('ZRANGE', KEYS[1], 0, -1)
+            local live = {}
+            local out = {}
+            for _, name in ipairs(alive) do
+              live[name] = true
+              local seen = redis.call('HGET', KEYS[2], name)
+              out[#out + 1] = {name, seen and cjson.decode(seen) or {}}
+            end
+            for _, name in ipairs(redis.call('HKEYS', KEYS[2])) do
+              if not live[name] then redis.call('HDEL', KEYS[2], name) end
+            end
+            return out
             """);
 
     /**

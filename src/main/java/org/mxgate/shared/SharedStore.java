@@ -19,6 +19,8 @@ import io.lettuce.core.resource.Delay;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.mxgate.config.SharedStateConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +75,7 @@ public final class SharedStore implements AutoCloseable {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private volatile ScheduledFuture<?> heartbeat;
+    private volatile Supplier<InstanceView> view;
 
     private SharedStore(SharedStateConfig config, String instance) {
         this.config = config;
@@ -91,6 +95,7 @@ public final class SharedStore implements AutoCloseable {
                 .build());
         this.scripts = new Scripts();
         this.presence = new Presence(config.redisForLog(), instance);
+        this.view = () -> new InstanceView(instance, 0, List.of());
     }
 
     /**
@@ -107,11 +112,20 @@ public final class SharedStore implements AutoCloseable {
         return store;
     }
 
-    /** A name for this process in Redis, different from every other's: a few random bytes after the process id. */
-    public static String newInstanceName() {
+    /**
+     * A name for this process in Redis, different from every other's: its instance_id (what the
+     * status page shows), a dot, then the process id and a few random bytes, so two instances
+     * given the same instance_id by mistake still hold their slots apart (and are told of it).
+     */
+    public static String newInstanceName(String instanceId) {
         byte[] random = new byte[3];
         new SecureRandom().nextBytes(random);
-        return Long.toString(ProcessHandle.current().pid(), 36) + "-" + HexFormat.of().formatHex(random);
+        return instanceId + "." + Long.toString(ProcessHandle.current().pid(), 36) + "-" + HexFormat.of().formatHex(random);
+    }
+
+    /** What this instance tells the others with each heartbeat; until this is called it tells an empty view. */
+    public void describeWith(Supplier<InstanceView> view) {
+        this.view = view;
     }
 
     public String instance() {
@@ -139,15 +153,16 @@ public final class SharedStore implements AutoCloseable {
 
     /**
      * The status page's banner while Redis is away ("shared state: Redis away since 2026-11-27
-     * 10:42:07 UTC, limits per instance"), or null while it answers.
+     * 10:42:07 UTC, limits per instance") or while another live instance has this one's
+     * instance_id; null otherwise.
      */
     public String notice() {
         return presence.notice();
     }
 
-    /** The instances alive in Redis at the last heartbeat, this one included, sorted. */
-    public List<String> instances() {
-        return presence.instances();
+    /** The instances alive in Redis at the last heartbeat, this one included, each with what it sees. */
+    public Peers peers() {
+        return presence.peers();
     }
 
     /** Answers given from this instance's own counts because Redis was away or slow. */
@@ -286,10 +301,19 @@ public final class SharedStore implements AutoCloseable {
         }
     }
 
-    /** Marks this instance alive until now + lease_time, on Redis's clock, and reads who else is. */
+    /** Marks this instance alive until now + lease_time, on Redis's clock, with what it sees, and reads who else is. */
     private void beat() {
-        eval(scripts.heartbeat, new String[] {key("instances")}, instance, String.valueOf(config.leaseTime().toMillis()))
-                .thenApply(alive -> ((List<?>) alive).stream().map(String::valueOf).sorted().toList())
+        List<String> args = new ArrayList<>();
+        args.add(instance);
+        args.add(String.valueOf(config.leaseTime().toMillis()));
+        try {
+            args.addAll(view.get().fields());
+        } catch (RuntimeException e) {
+            // The view is for people; the lease must be renewed whatever went wrong reading it.
+            LOG.debug("shared state: cannot describe this instance: {}", e.toString());
+        }
+        eval(scripts.heartbeat, new String[] {key("instances"), key("views")}, args.toArray(String[]::new))
+                .thenApply(SharedStore::views)
                 .whenComplete((alive, error) -> {
                     try {
                         if (error != null) {
@@ -323,6 +347,18 @@ public final class SharedStore implements AutoCloseable {
         }
     }
 
+    /** The heartbeat script's answer, sorted by name; an entry that does not read as written is left out. */
+    private static List<InstanceView> views(Object answer) {
+        List<InstanceView> views = new ArrayList<>();
+        for (Object entry : (List<?>) answer) {
+            if (entry instanceof List<?> pair && pair.size() == 2 && pair.get(1) instanceof List<?> fields) {
+                views.add(InstanceView.read(String.valueOf(pair.get(0)), fields));
+            }
+        }
+        views.sort(Comparator.comparing(InstanceView::name));
+        return views;
+    }
+
     static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
@@ -351,7 +387,9 @@ public final class SharedStore implements AutoCloseable {
         StatefulRedisConnection<String, String> c = connection;
         if (c != null && c.isOpen()) {
             // Leaving now: the others stop counting this instance's slots at once, not when its lease ends.
-            c.async().zrem(key("instances"), instance).toCompletableFuture().exceptionally(error -> 0L)
+            CompletableFuture.allOf(c.async().zrem(key("instances"), instance).toCompletableFuture(),
+                            c.async().hdel(key("views"), instance).toCompletableFuture())
+                    .handle((done, error) -> 0L)
                     .completeOnTimeout(0L, COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
         }
         presence.close();

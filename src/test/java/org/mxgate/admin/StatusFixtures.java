@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.mxgate.backend.Backend;
+import org.mxgate.shared.InstanceView;
+import org.mxgate.shared.Peers;
 
 /** Snapshots for the renderers' tests: one listener, one pool of two backends with uneven traffic. */
 final class StatusFixtures {
@@ -33,6 +35,23 @@ final class StatusFixtures {
                 List.of(new StatusSnapshot.ListenerRow("internet", "0.0.0.0:2525", 3, 120,
                         Map.of("relay denied", 4L, "dnsbl", 2L))),
                 List.of(new StatusSnapshot.PoolRow(pool, "WEIGHTED_ROUND_ROBIN", true, true, backends)), canChange, null);
+    }
+
+    /**
+     * The same gateway sharing state with two more instances: mx2 holds 4 sessions and sees
+     * mailbox/mx2 down, mx3 has a backend the others have not ({@code name}, in pool {@code pool}).
+     */
+    static StatusSnapshot withPeers(String pool, String name) {
+        StatusSnapshot alone = twoBackends(Backend.State.UP, true);
+        List<InstanceView.BackendSeen> usual = List.of(new InstanceView.BackendSeen("mailbox", "mx1", "up"),
+                new InstanceView.BackendSeen("mailbox", "mx2", "up"));
+        Peers peers = new Peers("mx1.1a-aaaaaa", NOW.minusSeconds(4), List.of(
+                new InstanceView("mx1.1a-aaaaaa", 3, usual),
+                new InstanceView("mx2.2b-bbbbbb", 4, List.of(usual.get(0), new InstanceView.BackendSeen("mailbox", "mx2", "down"))),
+                new InstanceView("mx3.3c-cccccc", -1, List.of(usual.get(0), usual.get(1),
+                        new InstanceView.BackendSeen(pool, name, "halted")))));
+        return new StatusSnapshot(alone.hostname(), alone.instance(), alone.now(), alone.health(), alone.listeners(),
+                alone.pools(), alone.canChange(), alone.lastChange(), null, peers);
     }
 
     static StatusSnapshot twoBackends(Backend.State second, boolean canChange) {

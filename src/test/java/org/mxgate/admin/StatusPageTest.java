@@ -90,10 +90,34 @@ class StatusPageTest {
         assertFalse(StatusPage.render(usual, true).contains("data-notice"));
         StatusSnapshot away = new StatusSnapshot(usual.hostname(), usual.instance(), usual.now(), usual.health(), usual.listeners(),
                 usual.pools(), usual.canChange(), usual.lastChange(),
-                "shared state: Redis away since 2026-11-27 11:58:02 UTC, limits per instance");
+                "shared state: Redis away since 2026-11-27 11:58:02 UTC, limits per instance", null);
         assertTrue(StatusPage.render(away, true).contains("<p class=\"note\" data-notice=\"shared-state\">shared state:"
                 + " Redis away since 2026-11-27 11:58:02 UTC, limits per instance</p>"));
         assertTrue(StatusJson.status(away).contains("\"notice\":\"shared state: Redis away since"), StatusJson.status(away));
+    }
+
+    @Test
+    void withSharedStateATableShowsEachLiveInstanceAndTheStateItSeesEveryBackendIn() {
+        assertFalse(StatusPage.render(StatusFixtures.twoBackends(Backend.State.UP, true), true).contains("class=\"instances\""),
+                "alone, no instances table");
+        String page = StatusPage.render(StatusFixtures.withPeers("archive", "ar1"), true);
+        assertTrue(page.contains("<h2>Instances<span class=\"muted\">sharing state on Redis · 3 alive as of 11:59:56 UTC"),
+                page);
+        assertTrue(page.contains("<tr data-instance-name=\"mx1.1a-aaaaaa\"><td><span class=\"name\">mx1</span> (this page)"));
+        assertTrue(page.contains("<tr data-instance-name=\"mx2.2b-bbbbbb\"><td><span class=\"name\">mx2</span><br>"));
+        String mx2 = page.substring(page.indexOf("data-instance-name=\"mx2."), page.indexOf("data-instance-name=\"mx3."));
+        assertTrue(mx2.contains("<td class=\"num\">4</td><td data-sees=\"mailbox/mx1\"><span class=\"badge state up\">up</span>"
+                + "</td><td data-sees=\"mailbox/mx2\"><span class=\"badge state down\">down</span></td>"
+                + "<td data-sees=\"archive/ar1\"><span class=\"muted\">not configured</span></td></tr>"), mx2);
+        assertTrue(page.contains("<td class=\"num\">?</td>"), "sessions unreadable");
+    }
+
+    @Test
+    void anotherInstancesNamesAreEscapedToo() {
+        String evil = "<img src=x onerror=alert(1)>";
+        String page = StatusPage.render(StatusFixtures.withPeers(evil, evil), true);
+        assertFalse(page.contains("<img"));
+        assertTrue(page.contains("data-sees=\"&lt;img src=x onerror=alert(1)&gt;/&lt;img"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.mxgate.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,18 @@ class StatusTableTest {
                 mailbox/mx1   10.0.1.11:25  up        2026-11-27 11:53:00 (7 min)          1        590  12 ms MAIL FROM answered 250 2.1.0 Ok
                 mailbox/mx2   10.0.1.11:25  draining  2026-11-27 11:53:00 (7 min)          1        295  12 ms MAIL FROM answered 250 2.1.0 Ok
                 """, table);
+    }
+
+    @Test
+    void withSharedStateTheInstancesFollowThisOneStarredWithWhatIsNotUp() {
+        String table = StatusTable.render(StatusFixtures.withPeers("archive", "ar1"));
+        assertTrue(table.endsWith("""
+
+                INSTANCE  NAME           SESSIONS  SEES (NOT UP)
+                mx1 *     mx1.1a-aaaaaa         3  all up
+                mx2       mx2.2b-bbbbbb         4  mailbox/mx2 down
+                mx3       mx3.3c-cccccc         ?  archive/ar1 halted
+                """), table);
     }
 
     @Test
