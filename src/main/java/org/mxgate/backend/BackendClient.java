@@ -42,8 +42,11 @@ public final class BackendClient {
         return open(backend, loop, source, proxyFor, connectTimeout, commandTimeout, true);
     }
 
-    /** @param greetAndHello false to stop after the greeting (the {@code connect} health probe) */
-    CompletableFuture<BackendSession> open(Backend backend, EventLoop loop, InetAddress source, ForwardedClient proxyFor,
+    /**
+     * @param proxyFor the PROXY v2 header sent before anything else (a client's, or a probe's LOCAL), or null for none
+     * @param greetAndHello false to stop after the greeting (the {@code connect} health probe)
+     */
+    CompletableFuture<BackendSession> open(Backend backend, EventLoop loop, InetAddress source, ProxyHeader proxyFor,
                                            Duration connectTimeout, Duration commandTimeout, boolean greetAndHello) {
         CompletableFuture<BackendSession> result = new CompletableFuture<>();
         BackendSession session = new BackendSession(backend, source);
@@ -89,7 +92,7 @@ public final class BackendClient {
      * On a connected channel holding {@link #handlers}: the PROXY header if any, the greeting, then
      * EHLO (HELO when EHLO is refused). Completes with the session, or fails and aborts it.
      */
-    CompletableFuture<BackendSession> greet(BackendSession session, ForwardedClient proxyFor, Duration commandTimeout,
+    CompletableFuture<BackendSession> greet(BackendSession session, ProxyHeader proxyFor, Duration commandTimeout,
                                             boolean greetAndHello) {
         Backend backend = session.backend();
         CompletableFuture<BackendSession> result = new CompletableFuture<>();
@@ -122,7 +125,7 @@ public final class BackendClient {
     }
 
     /** The header goes first and only once; this connection then carries this client address's mail only. */
-    private static void sendProxyHeader(BackendSession session, ForwardedClient proxyFor) {
+    private static void sendProxyHeader(BackendSession session, ProxyHeader proxyFor) {
         Channel channel = session.channel();
         channel.pipeline().addFirst("proxy", HAProxyMessageEncoder.INSTANCE);
         channel.writeAndFlush(proxyFor.proxyHeader());

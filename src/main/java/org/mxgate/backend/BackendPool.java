@@ -81,7 +81,8 @@ public final class BackendPool {
 
     private HealthProber prober(PoolConfig config, List<Backend> backends) {
         return config.healthCheck() == null ? null
-                : new HealthProber(config.healthCheck(), client, backends, config.sourceAddress(), mailSources);
+                : new HealthProber(config.healthCheck(), client, backends, config.sourceAddress(), mailSources,
+                        config.forwardClientIp() == PoolConfig.ForwardClientIp.PROXY_V2 ? ProxyHeader.LOCAL : null);
     }
 
     public String name() {

@@ -22,7 +22,7 @@ import org.mxgate.net.ClientAddress;
  * @param login the user the client authenticated as, or null
  */
 public record ForwardedClient(ClientAddress client, String helo, String protocol, InetSocketAddress destination,
-                              String login) {
+                              String login) implements ProxyHeader {
 
     public ForwardedClient(ClientAddress client, String helo, String protocol, InetSocketAddress destination) {
         this(client, helo, protocol, destination, null);
@@ -39,12 +39,14 @@ public record ForwardedClient(ClientAddress client, String helo, String protocol
      * Not the source port: a client's every connection has a new one, so a binding that included
      * it would never match again; the backend sees the port of the connection that opened it.
      */
-    String proxyBinding() {
+    @Override
+    public String proxyBinding() {
         return client.ip() + " -> " + destination.getAddress().getHostAddress() + ":" + destination.getPort();
     }
 
     /** The PROXY v2 header naming this client, for a backend connection that carries only its address's mail. */
-    HAProxyMessage proxyHeader() {
+    @Override
+    public HAProxyMessage proxyHeader() {
         InetAddress source = client.real().getAddress();
         boolean v6 = source instanceof Inet6Address;
         InetAddress target = destination.getAddress();

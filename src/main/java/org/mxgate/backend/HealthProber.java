@@ -34,19 +34,23 @@ final class HealthProber {
     private final InetAddress poolSource;
     // Where the pool's mail leaves from; null stands for the system's choice, as in BackendClient.
     private final Set<InetAddress> sources;
+    private final ProxyHeader proxyHeader;
     private volatile boolean stopped;
 
     /**
      * @param poolSource the pool's own {@code source_address}, or null: where probes go from until mail is known to leave from elsewhere
      * @param sources the pool's, which it fills as it learns where its mail leaves from; read at each round
+     * @param proxyHeader {@link ProxyHeader#LOCAL} when the pool's mail connections start with a PROXY v2 header,
+     *                    so the backend expects one on every connection; else null
      */
     HealthProber(HealthCheckConfig config, BackendClient client, List<Backend> backends, InetAddress poolSource,
-                 Set<InetAddress> sources) {
+                 Set<InetAddress> sources, ProxyHeader proxyHeader) {
         this.config = config;
         this.client = client;
         this.backends = backends;
         this.poolSource = poolSource;
         this.sources = sources;
+        this.proxyHeader = proxyHeader;
     }
 
     /** @param probeNow backends probed at once rather than after one interval: those a reload added, down until probed */
@@ -97,7 +101,7 @@ final class HealthProber {
     /** Completes with null when the backend passed, otherwise with what went wrong. */
     private CompletableFuture<String> probe(Backend backend, EventLoop loop, InetAddress source) {
         boolean hello = config.probe() != HealthCheckConfig.Probe.CONNECT;
-        return client.open(backend, loop, source, null, config.timeout(), config.timeout(), hello).thenCompose(session -> {
+        return client.open(backend, loop, source, proxyHeader, config.timeout(), config.timeout(), hello).thenCompose(session -> {
             if (config.probe() != HealthCheckConfig.Probe.MAIL_FROM) {
                 session.quit();
                 return CompletableFuture.completedFuture(null);
