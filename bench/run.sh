@@ -180,6 +180,20 @@ for shape in new20 persistent20 single; do
     printf '%-13s' "$shape"; printf ' %10s' "${row[@]}"; echo "  $unit"
 done
 
+# How steady each figure was: the runs' range as a share of their median. A ratio between two
+# targets means little when their ranges are wider than the gap between them.
+spread() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.0f%%", (v[NR]-v[1])*100/m}'; }
+echo
+echo "spread (max - min) / median of the $RUNS runs"
+printf '%-13s' shape; printf ' %10s' "${TARGETS[@]}"; echo
+for shape in new20 persistent20 single; do
+    row=()
+    for target in "${TARGETS[@]}"; do
+        row+=("$(spread "${results[$target.$shape]}")")
+    done
+    printf '%-13s' "$shape"; printf ' %10s' "${row[@]}"; echo
+done
+
 ratio() { calc "${results[median.$1]} / ${results[median.$2]}"; }
 echo
 echo "ratios (goals in parentheses)"
