@@ -28,6 +28,7 @@ import org.mxgate.limits.LocalCounters;
 import org.mxgate.listener.Gateway;
 import org.mxgate.listener.InstanceIds;
 import org.mxgate.listener.Listener;
+import org.mxgate.listener.StartException;
 import org.mxgate.log.ApplicationLog;
 import org.mxgate.log.NonBlockingAppender;
 import org.mxgate.mail.SpoolBudget;
@@ -86,7 +87,7 @@ public final class Main {
         } catch (TlsException e) {
             acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new StartException(e.getMessage(), e);
         }
         List<AutoCloseable> resources = new ArrayList<>();
         if (tls != null) {
@@ -117,6 +118,9 @@ public final class Main {
             new Gateway(config, listeners, pools, policies, List.of(acceptors, workers), resources, metrics, ids).close();
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
+            }
+            if (e instanceof StartException refused) {
+                throw refused;
             }
             throw new IllegalStateException("cannot start listeners: " + e, e);
         }
@@ -173,6 +177,9 @@ public final class Main {
             gateway.attachAdmin(admin, admin.port());
         } catch (IOException | RuntimeException e) {
             gateway.close();
+            if (e instanceof java.net.BindException) {
+                throw StartException.cannotBind("admin listener", config.admin().listen(), e);
+            }
             throw new IllegalStateException("cannot start the admin listener on " + config.admin().listen() + ": " + e, e);
         }
     }

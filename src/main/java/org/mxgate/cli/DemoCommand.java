@@ -1,7 +1,5 @@
 package org.mxgate.cli;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,12 +34,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        GreenMail mx1 = backend(3025, 3143);
-        GreenMail mx2 = backend(3026, 3144);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            mx1.stop();
-            mx2.stop();
-        }, "demo-backends-stop"));
+        try (DemoBackends backends = DemoBackends.start()) {
+            return demo();
+        }
+    }
+
+    private int demo() throws IOException, InterruptedException {
         GatewayConfig config;
         try {
             config = ConfigLoader.load(writeDemoFiles(), RelaySelfTest::run);
@@ -73,17 +71,7 @@ final class DemoCommand implements Callable<Integer> {
                 "login and password both user@example.test, e.g.:",
                 "  curl -s 'imap://127.0.0.1:3143/INBOX;UID=1' -u user@example.test:user@example.test",
                 ""));
-        RunCommand.runUntilStopped(parent.starter(), config);
-        return 0;
-    }
-
-    private static GreenMail backend(int smtp, int imap) {
-        GreenMail mail = new GreenMail(new ServerSetup[] {
-            new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-            new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)
-        });
-        mail.start();
-        return mail;
+        return RunCommand.runUntilStopped(parent.starter(), config, null);
     }
 
     private static Path writeDemoFiles() throws IOException {

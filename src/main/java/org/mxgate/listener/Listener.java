@@ -2,6 +2,7 @@ package org.mxgate.listener;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -35,16 +36,20 @@ public final class Listener {
     private final Channel channel;
     private final ChannelGroup sessions;
     private final ListenerLimits limits;
+    private final ListenerInitializer initializer;
 
-    private Listener(ListenerConfig config, Channel channel, ChannelGroup sessions, ListenerLimits limits) {
+    private Listener(ListenerConfig config, Channel channel, ChannelGroup sessions, ListenerLimits limits,
+                     ListenerInitializer initializer) {
         this.config = config;
         this.channel = channel;
         this.sessions = sessions;
         this.limits = limits;
+        this.initializer = initializer;
     }
 
     /**
-     * Binds and returns once the socket listens; a bind failure is thrown at start-up, never later.
+     * Binds and returns once the socket listens; a bind failure is thrown at start-up, never later,
+     * as a {@link StartException} naming the listener and its address.
      *
      * @param dnsbl the DNS list checker, or null when no lists are configured
      * @param tls the certificate in force, or null when no listener uses TLS
@@ -61,20 +66,24 @@ public final class Listener {
         ListenerLimits listenerLimits = limits.forListener(config.name());
         ListenerMeters meters = metrics.listener(config.name());
         meters.watchOpenSessions(sessions::size);
-        Channel channel = new ServerBootstrap()
+        ListenerInitializer initializer = new ListenerInitializer(
+                new ListenerServices(config, hostname, relays(config, pools, spool, metrics), Clock.systemDefaultZone(),
+                        new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth,
+                        listenerLimits, spool.budget(), new ListenerEvents(meters), ids), policy, sessions);
+        ChannelFuture bound = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ListenerInitializer(
-                        new ListenerServices(config, hostname, relays(config, pools, spool, metrics), Clock.systemDefaultZone(),
-                                new NatSuspicion(config.name(), Clock.systemUTC()), dnsbl, tls, auth,
-                                listenerLimits, spool.budget(), new ListenerEvents(meters), ids), policy, sessions))
+                .childHandler(initializer)
                 .bind(config.listen().resolved())
-                .sync()
-                .channel();
-        return new Listener(config, channel, sessions, listenerLimits);
+                .await();
+        if (!bound.isSuccess()) {
+            // Said as the admin needs it, with no stack trace: which listener, which address, why.
+            throw StartException.cannotBind("listener " + config.name(), config.listen(), bound.cause());
+        }
+        return new Listener(config, bound.channel(), sessions, listenerLimits, initializer);
     }
 
     /**
@@ -119,6 +128,8 @@ public final class Listener {
      * a future that completes when all of them are closed.
      */
     public ChannelGroupFuture drainSessions() {
+        // First, so a connection accepted just before the socket closed, and not yet in the group, still hears it.
+        initializer.drain();
         ChannelGroupFuture closed = sessions.newCloseFuture();
         for (Channel session : sessions) {
             session.pipeline().fireUserEventTriggered(SessionDrain.INSTANCE);

@@ -26,12 +26,21 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
     private final Supplier<Policy> policy;
     private final ChannelGroup sessions;
     private final EarlyTalkers earlyTalkers;
+    private volatile boolean draining;
 
     ListenerInitializer(ListenerServices services, Supplier<Policy> policy, ChannelGroup sessions) {
         this.services = services;
         this.policy = policy;
         this.sessions = sessions;
         this.earlyTalkers = new EarlyTalkers(services.config().pregreet().remember());
+    }
+
+    /**
+     * The gateway is stopping: a connection accepted before the listening socket closed but set
+     * up after the sessions were told ({@link Listener#drainSessions}) is told too.
+     */
+    void drain() {
+        draining = true;
     }
 
     @Override
@@ -66,6 +75,11 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         // After the encoder: it sees the decoded input and the replies the session writes.
         p.addLast("timeouts", new ClientTimeouts(snapshot.limits()));
         p.addLast("session", new SessionHandler(services, policy, decoder));
+        // After the add to the group, which drain() comes before: each session hears of the drain one way
+        // or the other. As a task, so it comes after channelActive, as it does for a session already open.
+        if (draining) {
+            channel.eventLoop().execute(() -> p.fireUserEventTriggered(SessionDrain.INSTANCE));
+        }
     }
 
     /** Every accepted connection is a session in the metrics, refused or not; its duration runs to the close. */
