@@ -1,17 +1,14 @@
 package org.mxgate.mail;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One SMTP reply: a three-digit code, an RFC 3463 enhanced status (absent where RFC 2034 says
  * it does not belong, as in the greeting and EHLO) and one or more text lines.
  */
 public record Reply(int code, String status, List<String> lines) {
-
-    private static final Pattern ENHANCED = Pattern.compile("^([245]\\.\\d{1,3}\\.\\d{1,3})(?: (.*))?$");
 
     public Reply {
         if (code < 200 || code > 599) {
@@ -32,18 +29,60 @@ public record Reply(int code, String status, List<String> lines) {
         if (details.isEmpty()) {
             return new Reply(code, null, List.of(""));
         }
-        List<String> texts = details.stream().map(CharSequence::toString).toList();
-        Matcher m = ENHANCED.matcher(texts.get(0));
-        if (!m.matches()) {
+        List<String> texts = new ArrayList<>(details.size());
+        for (CharSequence detail : details) {
+            texts.add(detail.toString());
+        }
+        String first = texts.get(0);
+        int length = statusLength(first);
+        if (length == 0) {
             return new Reply(code, null, texts);
         }
-        String status = m.group(1);
-        List<String> stripped = texts.stream().map(line -> {
-            Matcher each = ENHANCED.matcher(line);
-            return each.matches() && status.equals(each.group(1)) && each.group(2) != null ? each.group(2)
-                    : each.matches() && status.equals(each.group(1)) ? "" : line;
-        }).toList();
+        String status = first.substring(0, length);
+        List<String> stripped = new ArrayList<>(texts.size());
+        for (String line : texts) {
+            // Later lines lose the status only when they repeat the first line's.
+            boolean same = statusLength(line) == length && line.startsWith(status);
+            stripped.add(!same ? line : line.length() == length ? "" : line.substring(length + 1));
+        }
         return new Reply(code, status, stripped);
+    }
+
+    /**
+     * The length of the RFC 3463 status that starts {@code line} ({@code 4.3.1}: class 2, 4 or
+     * 5, then one to three ASCII digits twice), when a space or the line's end follows it and
+     * the rest holds no line terminator; 0 otherwise. By hand rather than a regular expression:
+     * every backend reply passes here.
+     */
+    static int statusLength(String line) {
+        int n = line.length();
+        if (n < 5 || "245".indexOf(line.charAt(0)) < 0 || line.charAt(1) != '.') {
+            return 0;
+        }
+        int subject = digits(line, 2);
+        if (subject == 0 || subject >= n || line.charAt(subject) != '.') {
+            return 0;
+        }
+        int end = digits(line, subject + 1);
+        if (end == 0 || end < n && line.charAt(end) != ' ') {
+            return 0;
+        }
+        for (int i = end; i < n; i++) {
+            char c = line.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return 0;
+            }
+        }
+        return end;
+    }
+
+    /** Where one to three ASCII digits from {@code from} end, or 0 when there is none. */
+    private static int digits(String line, int from) {
+        int i = from;
+        while (i < line.length() && i - from < 3 && line.charAt(i) >= '0' && line.charAt(i) <= '9') {
+            i++;
+        }
+        return i == from ? 0 : i;
     }
 
     public boolean isPositive() {

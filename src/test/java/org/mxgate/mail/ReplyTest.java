@@ -148,4 +148,20 @@ class ReplyTest {
         assertEquals("250 2.0.0 Ok: queued as Q1 (backend mx1 4AbC)\r\n", Replies.queued("Q1", "mx1", "4AbC").wire());
         assertEquals("250 2.0.0 Ok: queued as Q1 (backend mx1)\r\n", Replies.queued("Q1", "mx1", null).wire());
     }
+
+    @Test
+    void theStatusIsReadAsTheRegularExpressionOfRfc3463WouldReadIt() {
+        // The reference: a status at the start, then a space and anything but a line terminator, or nothing.
+        java.util.regex.Pattern reference = java.util.regex.Pattern.compile("^([245]\\.\\d{1,3}\\.\\d{1,3})(?: (.*))?$");
+        String alphabet = "245.0913 x\u0085\n\u2028\u0663";
+        java.util.Random random = new java.util.Random(3463);
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder line = new StringBuilder(i % 3 == 0 ? "4.3.1" : "");
+            for (int n = random.nextInt(12); n > 0; n--) {
+                line.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            java.util.regex.Matcher m = reference.matcher(line);
+            assertEquals(m.matches() ? m.group(1).length() : 0, Reply.statusLength(line.toString()), line.toString());
+        }
+    }
 }
