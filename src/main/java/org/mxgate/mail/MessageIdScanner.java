@@ -31,7 +31,25 @@ public final class MessageIdScanner {
 
     /** Reads these bytes of the content (positions of {@code content} are left as they are). */
     public void scan(ByteBuffer content) {
-        for (int i = content.position(); i < content.limit() && state != State.DONE; i++) {
+        int limit = content.limit();
+        for (int i = content.position(); i < limit && state != State.DONE; i++) {
+            if (state == State.SKIP) {
+                // The rest of a field that is not the Message-ID: straight to its line end.
+                int end = i;
+                while (end < limit && content.get(end) != '\r' && content.get(end) != '\n') {
+                    end++;
+                }
+                if (scanned + (end - i) > MAX_HEADER_BYTES) {
+                    scanned = MAX_HEADER_BYTES;
+                    finish();
+                    return;
+                }
+                scanned += end - i;
+                i = end;
+                if (i == limit) {
+                    return;
+                }
+            }
             if (++scanned > MAX_HEADER_BYTES) {
                 finish();
                 return;
