@@ -166,6 +166,7 @@ series() {
             R[$shape.$target.p99]+="$(field p99) "
             R[$shape.$target.p999]+="$(field p999) "
             R[$shape.$target.hs]+="$(field handshake_p50) "
+            R[$shape.$target.cores]+="$(field client_cores) "
             printf '%-13s %-11s %2d %8.2f s %9.1f msg/s %8.2f MB/s   p50 %8.3f  p99 %8.3f  p99.9 %8.3f ms\n' \
                 "$shape" "$target" "$run" "$TAKEN" "$rate" "$mbs" "$(field p50)" "$(field p99)" "$(field p999)"
         done
@@ -173,22 +174,23 @@ series() {
 }
 
 # table SHAPE "TARGETS" [METRIC]: the medians of a series, one line per target, and how steady
-# METRIC (msgs unless named) was: (max - min) / median of the runs. RSS is the peak of all runs.
+# METRIC (msgs unless named) was: (max - min) / median of the runs. RSS is the peak of all runs;
+# "client" is the cores the client itself used (the machine's cores are shared by everything).
 table() {
     local shape="$1" targets="$2" metric="${3:-msgs}" target
     echo
     echo "$shape: medians of $RUNS runs, spread of ${metric/msgs/msg\/s}"
-    printf '  %-11s %9s %7s %9s %9s %9s %9s %10s %8s\n' target msg/s spread MB/s 'p50 ms' 'p99 ms' 'p99.9 ms' \
-        'hshake ms' 'RSS MB'
+    printf '  %-11s %9s %7s %9s %9s %9s %9s %10s %8s %7s\n' target msg/s spread MB/s 'p50 ms' 'p99 ms' \
+        'p99.9 ms' 'hshake ms' 'RSS MB' client
     for target in $targets; do
-        printf '  %-11s %9.1f %7s %9.2f %9.3f %9.3f %9.3f %10s %8s\n' "$target" \
+        printf '  %-11s %9.1f %7s %9.2f %9.3f %9.3f %9.3f %10s %8s %7.2f\n' "$target" \
             "$(m "$shape.$target.msgs")" "$(spread "${R[$shape.$target.$metric]}")" "$(m "$shape.$target.mbs")" \
             "$(m "$shape.$target.p50")" "$(m "$shape.$target.p99")" "$(m "$shape.$target.p999")" \
-            "$(hs "$shape.$target")" "$(peak "$shape.$target")"
+            "$(hs "$shape.$target")" "$(peak "$shape.$target")" "$(m "$shape.$target.cores")"
     done
 }
 m() { median "${R[$1]}"; }
-hs() { local v; v="$(m "$1.hs")"; [ "$v" = 0 ] && echo - || printf '%.3f' "$v"; }
+hs() { awk -v v="$(m "$1.hs")" 'BEGIN { if (v + 0 == 0) print "-"; else printf "%.3f", v }'; }
 peak() { [ -n "${R[$1.rss]:-}" ] && tr ' ' '\n' <<< "${R[$1.rss]}" | sort -n | tail -1 || echo -; }
 sample_rss() { while kill -0 "$1" 2>/dev/null; do awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; sleep 0.05; done; }
 
