@@ -62,8 +62,8 @@ stop_postfix() {
 start_mxgate() {
     local dir="$1" port="$2" backends="$3" extra="${4:-}" limits="${5:-}" servers="" name=sink backend
     for backend in $backends; do
+        [ -n "$servers" ] && name="sink$backend"
         servers+="      - { name: $name, address: 127.0.0.1:$backend }"$'\n'
-        name="sink$backend"
     done
     mkdir -p "$dir/conf" "$dir/policies" "$dir/logs"
     cat > "$dir/conf/mxgate.yml" <<YAML
