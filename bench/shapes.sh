@@ -144,7 +144,7 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$RESULT"; }
 # extra[TARGET] adds client options for one target only; RSS_PID, if set, is sampled each run.
 declare -A R extra
 series() {
-    local shape="$1" n="$2" targets="$3" run target rate mbs
+    local shape="$1" n="$2" targets="$3" run target rate mbs sampler
     shift 3
     for run in $(seq 1 "$RUNS"); do
         for target in $targets; do
