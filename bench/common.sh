@@ -51,23 +51,30 @@ stop_postfix() {
     /usr/sbin/postfix -c "$1/etc" stop >/dev/null 2>&1 || true
 }
 
-# start_mxgate DIR LISTEN_PORT BACKEND_PORT [CONFIG_LINES [LIMITS]]: mxgate relaying for
-# 127.0.0.0/8 to one backend; CONFIG_LINES are appended to conf/mxgate.yml, LIMITS (", key: value"
-# pairs) to the policy's limits. Every client here is 127.0.0.1, so the limit of concurrent
+# start_mxgate DIR LISTEN_PORT BACKEND_PORTS [CONFIG_LINES [LIMITS]]: mxgate relaying for
+# 127.0.0.0/8 to one backend (or a pool of several: "PORT PORT"); CONFIG_LINES are appended to
+# conf/mxgate.yml, LIMITS (", key: value" pairs) to the policy's limits, MXGATE_LISTENER
+# (", key: value" pairs) to the listener's line and MXGATE_POOL (one "key: value") to the pool.
+# Every client here is 127.0.0.1, so the limit of concurrent
 # sessions per address is lifted: at the default 20, a client that reconnects at once after QUIT
 # can be counted before its previous session's end is, and gets 421 4.7.0.
 # Sets MXGATE_PID.
 start_mxgate() {
-    local dir="$1" port="$2" backend="$3" extra="${4:-}" limits="${5:-}"
+    local dir="$1" port="$2" backends="$3" extra="${4:-}" limits="${5:-}" servers="" name=sink backend
+    for backend in $backends; do
+        [ -n "$servers" ] && name="sink$backend"
+        servers+="      - { name: $name, address: 127.0.0.1:$backend }"$'\n'
+    done
     mkdir -p "$dir/conf" "$dir/policies" "$dir/logs"
     cat > "$dir/conf/mxgate.yml" <<YAML
 hostname: mxgate.bench.test
 listeners:
-  - { name: bench, listen: 127.0.0.1:$port, policy: bench }
+  - { name: bench, listen: 127.0.0.1:$port, policy: bench${MXGATE_LISTENER:-} }
 pools:
   sink:
-    servers:
-      - { name: sink, address: 127.0.0.1:$backend }
+${MXGATE_POOL:+    $MXGATE_POOL
+}    servers:
+$servers
 $extra
 YAML
     cat > "$dir/policies/bench.yml" <<YAML
@@ -81,3 +88,7 @@ YAML
     MXGATE_PID=$!
     await_port "$port"
 }
+
+# The median and the spread ((max - min) / median) of a list of numbers separated by blanks.
+median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+spread() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.0f%%", (m>0)?(v[NR]-v[1])*100/m:0}'; }

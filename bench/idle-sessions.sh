@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Memory per idle client session: mxgate in front of smtp-sink, then 10 000 client sessions
 # that stop after EHLO. Reports RSS and live heap (after a full GC) per session over the
-# JVM's own baseline, and checks that idle clients hold no backend connection.
+# JVM's own baseline, and checks that idle clients hold no backend connection. Measured twice:
+# with the default JVM options (MXGATE_JAVA_OPTS, empty unless set) and with the production
+# ones, BENCH_PRODUCTION_OPTS: by default what bin/mxgate and the systemd unit in
+# deploy/systemd/ start the gateway with (-XX:+ExitOnOutOfMemoryError -Xmx512m).
 #
 # Needs postfix (for smtp-sink), a JDK and Maven. Environment: BENCH_SESSIONS (default 10000),
-# BENCH_PORT_BASE (default 21125), MXGATE_JAVA_OPTS.
+# BENCH_PORT_BASE (default 21125), MXGATE_JAVA_OPTS, BENCH_PRODUCTION_OPTS.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -33,8 +36,6 @@ sink_user=()
 smtp-sink "${sink_user[@]}" -c "127.0.0.1:$SINK_PORT" 1024 > "$WORK/sink.out" 2>&1 &
 pids+=($!)
 await_port "$SINK_PORT"
-start_mxgate "$WORK/mxgate" "$MXGATE_PORT" "$SINK_PORT"
-pids+=("$MXGATE_PID")
 
 sink_sessions() { tail -c 200 "$WORK/sink.out" | tr '\r' '\n' | grep -o 'sess=[0-9]*' | tail -1 | cut -d= -f2 || true; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$MXGATE_PID/status"; }
@@ -45,34 +46,48 @@ heap_kb() {
         for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v; exit } }'
 }
 
-# Warm up the code paths an idle session uses, then take the baseline.
-java "$ROOT/bench/IdleClients.java" 127.0.0.1 "$MXGATE_PORT" 200 < /dev/null > /dev/null
-sleep 1
-base_rss="$(rss_kb)"; base_heap="$(heap_kb)"; base_sink="$(sink_sessions)"
+# measure LABEL JAVA_OPTS: a fresh mxgate with those options, its memory with the idle sessions.
+measure() {
+    local label="$1" base_rss base_heap base_sink rss heap sink client fifo
+    MXGATE_JAVA_OPTS="$2" start_mxgate "$WORK/$label" "$MXGATE_PORT" "$SINK_PORT"
+    pids+=("$MXGATE_PID")
+    echo "$label JVM options: ${2:-(none)}"
+    # Warm up the code paths an idle session uses, then take the baseline.
+    java "$ROOT/bench/IdleClients.java" 127.0.0.1 "$MXGATE_PORT" 200 < /dev/null > /dev/null
+    sleep 1
+    base_rss="$(rss_kb)"; base_heap="$(heap_kb)"; base_sink="$(sink_sessions)"
 
-fifo="$WORK/hold"
-mkfifo "$fifo"
-java "$ROOT/bench/IdleClients.java" 127.0.0.1 "$MXGATE_PORT" "$SESSIONS" < "$fifo" > "$WORK/clients.out" 2>&1 &
-client=$!
-pids+=("$client")
-exec 7>"$fifo"
-for _ in $(seq 1 600); do
-    grep -q '^ready' "$WORK/clients.out" && break
-    kill -0 "$client" 2>/dev/null || { cat "$WORK/clients.out"; exit 1; }
-    sleep 0.2
-done
-grep -q '^ready' "$WORK/clients.out" || { echo "bench: clients not ready" >&2; exit 1; }
-sleep 2
-rss="$(rss_kb)"; heap="$(heap_kb)"; sink="$(sink_sessions)"
-exec 7>&-
+    fifo="$WORK/$label.hold"
+    mkfifo "$fifo"
+    java "$ROOT/bench/IdleClients.java" 127.0.0.1 "$MXGATE_PORT" "$SESSIONS" < "$fifo" > "$WORK/$label.clients" 2>&1 &
+    client=$!
+    pids+=("$client")
+    exec 7>"$fifo"
+    for _ in $(seq 1 600); do
+        grep -q '^ready' "$WORK/$label.clients" && break
+        kill -0 "$client" 2>/dev/null || { cat "$WORK/$label.clients"; exit 1; }
+        sleep 0.2
+    done
+    grep -q '^ready' "$WORK/$label.clients" || { echo "bench: clients not ready" >&2; exit 1; }
+    sleep 2
+    rss="$(rss_kb)"; heap="$(heap_kb)"; sink="$(sink_sessions)"
+    exec 7>&-
 
-awk -v n="$SESSIONS" -v br="$base_rss" -v r="$rss" -v bh="$base_heap" -v h="$heap" 'BEGIN {
-    printf "idle sessions        %d\n", n
-    printf "RSS     baseline %8.1f MB   with sessions %8.1f MB   per session %6.2f KB\n", br/1024, r/1024, (r-br)/n
-    printf "heap    baseline %8.1f MB   with sessions %8.1f MB   per session %6.2f KB (live, after full GC)\n", bh/1024, h/1024, (h-bh)/n
-}'
-if [ "${sink:-0}" != "${base_sink:-0}" ]; then
-    echo "FAIL: idle clients opened backend sessions (sink sessions ${base_sink:-0} -> $sink)" >&2
-    exit 1
-fi
-echo "backend sessions held by idle clients: 0"
+    awk -v n="$SESSIONS" -v br="$base_rss" -v r="$rss" -v bh="$base_heap" -v h="$heap" 'BEGIN {
+        printf "idle sessions        %d\n", n
+        printf "RSS     baseline %8.1f MB   with sessions %8.1f MB   per session %6.2f KB\n", br/1024, r/1024, (r-br)/n
+        printf "heap    baseline %8.1f MB   with sessions %8.1f MB   per session %6.2f KB (live, after full GC)\n", bh/1024, h/1024, (h-bh)/n
+    }'
+    if [ "${sink:-0}" != "${base_sink:-0}" ]; then
+        echo "FAIL: idle clients opened backend sessions (sink sessions ${base_sink:-0} -> $sink)" >&2
+        exit 1
+    fi
+    echo "backend sessions held by idle clients: 0"
+    kill "$client" 2>/dev/null || true
+    kill "$MXGATE_PID"
+    wait "$client" "$MXGATE_PID" 2>/dev/null || true
+}
+
+measure default "${MXGATE_JAVA_OPTS:-}"
+echo
+measure production "${BENCH_PRODUCTION_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m}"

@@ -1,0 +1,352 @@
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The benchmark's SMTP load client, for what smtp-source cannot do: STARTTLS, and a fixed
+ * offered rate. Sends N messages of a given size over S parallel sessions (a new session per
+ * message, or persistent ones), one command at a time, and prints what came back. Blocking
+ * sockets and a thread per session: the JDK only, so it runs as a source file with nothing on
+ * the class path. Never part of the product or its tests.
+ *
+ * <pre>
+ * java bench/LoadClient.java HOST:PORT [--messages N] [--size BYTES] [--sessions S]
+ *      [--persistent] [--starttls] [--rate MSG_PER_S] [--warmup W]
+ * </pre>
+ *
+ * Latency per message runs from MAIL to the final dot's reply; at a fixed rate it runs from
+ * the message's scheduled send time instead (open loop: the schedule is fixed in advance, so a
+ * slow reply delays the messages behind it and their latency shows it, rather than the client
+ * quietly sending less: no coordinated omission). With --starttls every session is a full
+ * handshake (a new SSLContext each, so nothing is resumed), as from a sender seen the first
+ * time, and any certificate is accepted; the key exchange is X25519 unless -Djdk.tls.namedGroups
+ * says otherwise. The last line, "result k=v ...", is for scripts.
+ */
+public class LoadClient {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final String host;
+    private final int port;
+    private final int sessions;
+    private final boolean persistent;
+    private final boolean starttls;
+    private final byte[] message;
+
+    private final AtomicInteger ok = new AtomicInteger();
+    private final Map<String, AtomicInteger> other = new TreeMap<>();
+    private final List<Long> handshakeNanos = new ArrayList<>();
+
+    LoadClient(String host, int port, int sessions, boolean persistent, boolean starttls, int size) {
+        this.host = host;
+        this.port = port;
+        this.sessions = sessions;
+        this.persistent = persistent;
+        this.starttls = starttls;
+        this.message = message(size);
+    }
+
+    public static void main(String[] args) throws Exception {
+        // X25519 alone, as OpenSSL-based senders prefer it: by default the JDK also makes a P-256
+        // key share for every handshake, which doubled the client's CPU per session.
+        if (System.getProperty("jdk.tls.namedGroups") == null) {
+            System.setProperty("jdk.tls.namedGroups", "x25519");
+        }
+        String[] target = args[0].split(":");
+        int messages = 1000;
+        int size = 4096;
+        int sessions = 1;
+        int warmup = 0;
+        double rate = 0;
+        boolean persistent = false;
+        boolean starttls = false;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--messages": messages = Integer.parseInt(args[++i]); break;
+                case "--size": size = Integer.parseInt(args[++i]); break;
+                case "--sessions": sessions = Integer.parseInt(args[++i]); break;
+                case "--warmup": warmup = Integer.parseInt(args[++i]); break;
+                case "--rate": rate = Double.parseDouble(args[++i]); break;
+                case "--persistent": persistent = true; break;
+                case "--starttls": starttls = true; break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        LoadClient client = new LoadClient(target[0], Integer.parseInt(target[1]), sessions, persistent,
+                starttls, size);
+        // The warm-up is not timed: it lets this JVM's compiler catch up, at the same offered rate
+        // (if any), so the timed part does not start behind a burst.
+        client.run(warmup, rate);
+        long startMillis = System.currentTimeMillis();
+        long start = System.nanoTime();
+        long cpu = cpuNanos();
+        long[] latency = client.run(messages, rate);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // Whether the client, on the same cores, was what limited the run.
+        double cores = (cpuNanos() - cpu) / 1e9 / seconds;
+        client.report(messages, warmup, size, rate, startMillis, seconds, cores, latency);
+    }
+
+    /** Sends count messages and returns their latencies in nanoseconds (0 for a failed one). */
+    long[] run(int count, double rate) throws InterruptedException {
+        long[] latency = new long[count];
+        AtomicInteger next = new AtomicInteger();
+        long origin = System.nanoTime();
+        Thread[] threads = new Thread[Math.min(sessions, Math.max(count, 1))];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                Session session = null;
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    long scheduled = rate > 0 ? origin + (long) (i * 1e9 / rate) : 0;
+                    if (rate > 0) {
+                        waitUntil(scheduled);
+                    }
+                    try {
+                        if (session == null) {
+                            session = open();
+                        }
+                        long sent = System.nanoTime();
+                        session.send(message);
+                        latency[i] = System.nanoTime() - (rate > 0 ? scheduled : sent);
+                        ok.incrementAndGet();
+                    } catch (Refused e) {
+                        count(e.getMessage());
+                        session = close(session, false);
+                    } catch (IOException e) {
+                        count("drop");
+                        session = close(session, false);
+                    }
+                    if (!persistent) {
+                        session = close(session, true);
+                    }
+                }
+                close(session, true);
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return latency;
+    }
+
+    private Session open() throws IOException {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(host, port), 10_000);
+        socket.setSoTimeout(120_000);
+        Session session = new Session(socket);
+        session.expect("220");
+        session.command("EHLO load.bench.test", "250");
+        if (starttls) {
+            session.command("STARTTLS", "220");
+            long start = System.nanoTime();
+            session.startTls(host, port);
+            synchronized (handshakeNanos) {
+                handshakeNanos.add(System.nanoTime() - start);
+            }
+            // RFC 3207 4.2: the client must discard what it knew and send EHLO again.
+            session.command("EHLO load.bench.test", "250");
+        }
+        return session;
+    }
+
+    private static Session close(Session session, boolean quit) {
+        if (session != null) {
+            session.close(quit);
+        }
+        return null;
+    }
+
+    private void count(String code) {
+        synchronized (other) {
+            other.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    private static void waitUntil(long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private void report(int messages, int warmup, int size, double rate, long startMillis, double seconds,
+                        double cores, long[] latency) {
+        long[] sorted = Arrays.stream(latency).filter(l -> l > 0).sorted().toArray();
+        int others = other.values().stream().mapToInt(AtomicInteger::get).sum();
+        double mbs = (double) messages * size / seconds / 1e6;
+        String mode = (persistent ? "persistent" : "new session per message") + ", " + sessions + " in parallel"
+                + (starttls ? ", STARTTLS" : "") + (rate > 0 ? String.format(", offered %.0f msg/s", rate) : "");
+        System.out.printf("target          %s:%d (%s)%n", host, port, mode);
+        System.out.printf("messages sent   %d of %d bytes, after %d warm-up%n", messages, size, warmup);
+        System.out.printf("250s received   %d (warm-up included)%n", ok.get());
+        System.out.printf("other replies   %s%n", others == 0 ? "none" : other);
+        System.out.printf("elapsed         %.3f s, the client using %.2f cores%n", seconds, cores);
+        System.out.printf("throughput      %.1f msg/s, %.2f MB/s%n", messages / seconds, mbs);
+        System.out.printf("latency ms      p50 %.3f  p99 %.3f  p99.9 %.3f%n", ms(sorted, 0.5), ms(sorted, 0.99),
+                ms(sorted, 0.999));
+        long[] handshakes = handshakeNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (handshakes.length > 0) {
+            System.out.printf("handshake ms    p50 %.3f  p99 %.3f (%d, warm-up included)%n", ms(handshakes, 0.5),
+                    ms(handshakes, 0.99), handshakes.length);
+        }
+        System.out.printf("result sent=%d warmup=%d ok=%d other=%d start_ms=%d seconds=%.6f msgs=%.3f mbs=%.4f"
+                        + " p50=%.4f p99=%.4f p999=%.4f handshake_p50=%.4f client_cores=%.3f%n",
+                messages, warmup, ok.get(), others, startMillis, seconds, messages / seconds, mbs,
+                ms(sorted, 0.5), ms(sorted, 0.99), ms(sorted, 0.999), ms(handshakes, 0.5), cores);
+    }
+
+    private static double ms(long[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(quantile * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
+    }
+
+    /** Headers and 76-character lines up to size bytes, then the end of data; no line starts with a dot. */
+    private static byte[] message(int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 8);
+        String header = "From: <bench@client.test>\r\nTo: <user@bench.test>\r\nSubject: bench\r\n\r\n";
+        out.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
+        byte[] line = ("x".repeat(76) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        while (out.size() + line.length <= size) {
+            out.writeBytes(line);
+        }
+        int rest = size - out.size();
+        if (rest > 0) {
+            // A last, shorter line (one byte over the size when only one byte was left).
+            out.writeBytes(("y".repeat(Math.max(rest - 2, 0)) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    /** A reply other than the one expected; its message is the reply's code. */
+    private static final class Refused extends IOException {
+        Refused(String code) {
+            super(code);
+        }
+    }
+
+    /** One SMTP session: commands one at a time, each reply read whole before the next. */
+    private static final class Session {
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+
+        Session(Socket socket) throws IOException {
+            use(socket);
+        }
+
+        private void use(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = new BufferedInputStream(socket.getInputStream(), 4096);
+            // Commands are small; a message larger than the buffer is written straight through.
+            this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        }
+
+        void send(byte[] message) throws IOException {
+            command("MAIL FROM:<bench@client.test>", "250");
+            command("RCPT TO:<user@bench.test>", "250");
+            command("DATA", "354");
+            out.write(message);
+            out.flush();
+            expect("250");
+        }
+
+        void startTls(String host, int port) throws IOException {
+            SSLContext context;
+            try {
+                context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {new TrustAnything()}, null);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
+            tls.setUseClientMode(true);
+            tls.startHandshake();
+            use(tls);
+        }
+
+        void command(String line, String expected) throws IOException {
+            out.write(line.getBytes(StandardCharsets.US_ASCII));
+            out.write(CRLF);
+            out.flush();
+            expect(expected);
+        }
+
+        /** Reads a whole reply (RFC 5321 4.2.1: "250-" lines until "250 "), checks its code. */
+        void expect(String code) throws IOException {
+            String line;
+            do {
+                line = readLine();
+            } while (line.length() > 3 && line.charAt(3) == '-');
+            if (!line.startsWith(code)) {
+                throw new Refused(line.length() >= 3 ? line.substring(0, 3) : "short");
+            }
+        }
+
+        private String readLine() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("closed");
+                }
+                line.append((char) b);
+            }
+            return line.toString();
+        }
+
+        void close(boolean quit) {
+            try {
+                if (quit) {
+                    command("QUIT", "221");
+                }
+            } catch (IOException e) {
+                // The session ends anyway; only the messages' replies count.
+            }
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Nothing left to do with it.
+            }
+        }
+    }
+
+    /** The benchmark measures the handshake, not the certificate: every certificate passes. */
+    private static final class TrustAnything extends X509ExtendedTrustManager {
+        @Override public void checkClientTrusted(X509Certificate[] chain, String type) { }
+        @Override public void checkServerTrusted(X509Certificate[] chain, String type) { }
+        @Override public void checkClientTrusted(X509Certificate[] chain, String type, Socket s) { }
+        @Override public void checkServerTrusted(X509Certificate[] chain, String type, Socket s) { }
+        @Override public void checkClientTrusted(X509Certificate[] chain, String type, SSLEngine e) { }
+        @Override public void checkServerTrusted(X509Certificate[] chain, String type, SSLEngine e) { }
+        @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+    }
+}

@@ -1,0 +1,356 @@
+#!/usr/bin/env bash
+# The shapes of real MX traffic that run.sh does not send, each beside its baselines in one
+# invocation, the targets alternating within each run. bench/LoadClient.java is the client.
+#   starttls  STARTTLS from the client, a new session per message (20 in parallel) and 20
+#             persistent sessions, against a Postfix relay doing STARTTLS (the MTA peer), mxgate
+#             with `tls: starttls`, and plaintext mxgate without STARTTLS (the cost of TLS)
+#   size      100 KB and 5 MB messages over 4 persistent sessions, HAProxy mode tcp and mxgate,
+#             in MB/s, with mxgate's peak RSS during each run
+#   failover  20 persistent sessions through mxgate to one healthy backend (smtp-sink), to two
+#             healthy ones (bench/PressureSink.java without pressure, smtp-sink), and to two of
+#             which the first answers 452 4.3.1 to every second MAIL
+#   tail      mxgate's maximum with 20 persistent sessions, then p50/p99/p99.9 latency at a fixed
+#             offered rate of half of it, mxgate beside HAProxy
+#   idle      bench/idle-sessions.sh: RSS and heap per idle session, default and production JVM
+# Every run checks that the client got a 250 for every message and that the target's sinks
+# counted exactly those 250s (no loss, no duplicate). Prints one line per run, then for each
+# shape the medians, the spread of the runs and the ratios (docs/performance.md).
+#
+# Needs root (a private Postfix instance), postfix, haproxy, smtp-sink, openssl, a JDK, Maven.
+# Environment (defaults in parentheses; shrink them all for a smoke run):
+#   BENCH_SHAPES ("starttls size failover tail idle"), BENCH_RUNS (3),
+#   BENCH_MESSAGES (4 KB messages per run of failover and tail, 20000),
+#   BENCH_TLS_MESSAGES (per STARTTLS run, 5000), BENCH_LARGE_MESSAGES (100 KB, 5000),
+#   BENCH_HUGE_MESSAGES (5 MB, 100), BENCH_WARMUP (4 KB messages that warm each target before a
+#   shape's runs, 40000), BENCH_COOLDOWN (the failover pool's pressure_cooldown, 0s),
+#   BENCH_SESSIONS (idle sessions, 10000), BENCH_PORT_BASE (21225), MXGATE_JAVA_OPTS,
+#   BENCH_PRODUCTION_OPTS (see idle-sessions.sh).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+SHAPES="${BENCH_SHAPES:-starttls size failover tail idle}"
+RUNS="${BENCH_RUNS:-3}"
+MESSAGES="${BENCH_MESSAGES:-20000}"
+TLS_MESSAGES="${BENCH_TLS_MESSAGES:-5000}"
+LARGE_MESSAGES="${BENCH_LARGE_MESSAGES:-5000}"
+HUGE_MESSAGES="${BENCH_HUGE_MESSAGES:-100}"
+WARMUP="${BENCH_WARMUP:-40000}"
+COOLDOWN="${BENCH_COOLDOWN:-0s}"
+BASE="${BENCH_PORT_BASE:-21225}"
+declare -A port=([sink]=$BASE [haproxy]=$((BASE + 1)) [postfix]=$((BASE + 2)) [mxgate]=$((BASE + 3))
+    [mxgate-tls]=$((BASE + 4)) [two]=$((BASE + 5)) [failover]=$((BASE + 6)) [calm-sink]=$((BASE + 7))
+    [pressure-sink]=$((BASE + 8)))
+SIZE=4096
+
+need smtp-sink haproxy postfix openssl java javac
+[ "$(id -u)" = 0 ] || { echo "bench: run as root (the Postfix relay is a private instance)" >&2; exit 2; }
+for p in "${port[@]}"; do
+    port_free "$p" || { echo "bench: port $p is in use; set BENCH_PORT_BASE" >&2; exit 2; }
+done
+build_jar
+
+WORK="$(mktemp -d /tmp/mxgate-shapes.XXXXXX)"
+chmod 755 "$WORK"
+pids=()
+cleanup() {
+    stop_postfix "$WORK/postfix"
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+ulimit -n 20000 2>/dev/null || true
+
+# The two Java programs, compiled once: a source-file launch would compile them at every run.
+javac -d "$WORK/classes" "$ROOT/bench/LoadClient.java" "$ROOT/bench/PressureSink.java"
+
+smtp-sink -u postfix -c "127.0.0.1:${port[sink]}" 1024 > "$WORK/sink.out" 2>&1 &
+pids+=($!)
+cat > "$WORK/haproxy.cfg" <<CFG
+global
+    maxconn 5000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+listen smtp
+    bind 127.0.0.1:${port[haproxy]}
+    server sink 127.0.0.1:${port[sink]}
+CFG
+haproxy -db -f "$WORK/haproxy.cfg" > "$WORK/haproxy.out" 2>&1 &
+pids+=($!)
+await_port "${port[sink]}"
+await_port "${port[haproxy]}"
+
+now_ms() { date +%s%3N; }
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+
+# The messages each sink has accepted: smtp-sink rewrites one counter line (CR-separated) after
+# every message; PressureSink rewrites its status file.
+sink_count() { tail -c 200 "$WORK/sink.out" | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2 || echo 0; }
+file_count() { local v; v="$(sed -n 's/^accepted=\([0-9]*\).*/\1/p' "$WORK/$1.status" 2>/dev/null)"; echo "${v:-0}"; }
+count_of() {
+    case "$1" in
+        two) echo $(($(sink_count) + $(file_count calm-sink))) ;;
+        failover) echo $(($(sink_count) + $(file_count pressure-sink))) ;;
+        *) sink_count ;;
+    esac
+}
+
+# load TARGET N CLIENT_OPTIONS...: one run of the client (after a tenth of N as its own warm-up).
+# Fails unless every message got a 250 and the target's sinks counted exactly those 250s. Sets
+# RESULT (the client's "result k=v" line) and TAKEN: the client's seconds, or for a target that
+# queues before it delivers (Postfix), the seconds until the sinks had every message.
+load() {
+    local target="$1" n="$2" before out ok count deadline
+    shift 2
+    before="$(count_of "$target")"
+    out="$(java -cp "$WORK/classes" LoadClient "127.0.0.1:${port[$target]}" --messages "$n" \
+        --warmup $((n / 10)) "$@")"
+    RESULT="$(grep '^result ' <<< "$out")"
+    ok="$(field ok)"
+    if [ "$(field other)" != 0 ] || [ "$ok" -ne $((n + n / 10)) ]; then
+        printf '%s\n' "$out" >&2
+        echo "REFUSED: $target: $ok 250s for $((n + n / 10)) messages" >&2
+        exit 1
+    fi
+    TAKEN="$(field seconds)"
+    count="$(count_of "$target")"
+    if [ "$((count - before))" -lt "$ok" ]; then
+        deadline=$((SECONDS + 600))
+        while [ "$((count - before))" -lt "$ok" ]; do
+            if [ $SECONDS -ge $deadline ]; then
+                echo "LOSS: $target: the sinks counted $((count - before)) of $ok accepted" >&2
+                exit 1
+            fi
+            sleep 0.02
+            count="$(count_of "$target")"
+        done
+        TAKEN="$(calc "($(now_ms) - $(field start_ms)) / 1000")"
+    fi
+    # Long enough for a late duplicate to show, and for PressureSink's file (10 writes a second).
+    sleep 0.3
+    count="$(count_of "$target")"
+    if [ "$((count - before))" -ne "$ok" ]; then
+        echo "DUPLICATES: $target: the sinks counted $((count - before)) for $ok accepted" >&2
+        exit 1
+    fi
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$RESULT"; }
+
+# series SHAPE N "TARGETS" CLIENT_OPTIONS...: RUNS runs of each target, alternating, one line
+# each; records msg/s, MB/s, latency and handshake time under R[SHAPE.TARGET.metric].
+# extra[TARGET] adds client options for one target only; RSS_PID, if set, is sampled each run.
+declare -A R extra
+series() {
+    local shape="$1" n="$2" targets="$3" run target rate mbs sampler
+    shift 3
+    for run in $(seq 1 "$RUNS"); do
+        for target in $targets; do
+            # shellcheck disable=SC2086 # extra options are a list
+            if [ -n "${RSS_PID:-}" ] && [ "$target" = mxgate ]; then
+                sample_rss "$RSS_PID" > "$WORK/rss" &
+                sampler=$!
+                load "$target" "$n" "$@" ${extra[$target]:-}
+                kill "$sampler"; wait "$sampler" 2>/dev/null || true
+                R[$shape.$target.rss]+="$(sort -n "$WORK/rss" | tail -1 | awk '{printf "%.0f", $1 / 1024}') "
+            else
+                load "$target" "$n" "$@" ${extra[$target]:-}
+            fi
+            rate="$(calc "$n / $TAKEN")"
+            mbs="$(calc "$(field mbs) * $(field seconds) / $TAKEN")"
+            R[$shape.$target.msgs]+="$rate "
+            R[$shape.$target.mbs]+="$mbs "
+            R[$shape.$target.p50]+="$(field p50) "
+            R[$shape.$target.p99]+="$(field p99) "
+            R[$shape.$target.p999]+="$(field p999) "
+            R[$shape.$target.hs]+="$(field handshake_p50) "
+            R[$shape.$target.cores]+="$(field client_cores) "
+            printf '%-13s %-11s %2d %8.2f s %9.1f msg/s %8.2f MB/s   p50 %8.3f  p99 %8.3f  p99.9 %8.3f ms\n' \
+                "$shape" "$target" "$run" "$TAKEN" "$rate" "$mbs" "$(field p50)" "$(field p99)" "$(field p999)"
+        done
+    done
+}
+
+# table SHAPE "TARGETS" [METRIC]: the medians of a series, one line per target, and how steady
+# METRIC (msgs unless named) was: (max - min) / median of the runs. RSS is the peak of all runs;
+# "client" is the cores the client itself used (the machine's cores are shared by everything).
+table() {
+    local shape="$1" targets="$2" metric="${3:-msgs}" target
+    echo
+    echo "$shape: medians of $RUNS runs, spread of ${metric/msgs/msg\/s}"
+    printf '  %-11s %9s %7s %9s %9s %9s %9s %10s %8s %7s\n' target msg/s spread MB/s 'p50 ms' 'p99 ms' \
+        'p99.9 ms' 'hshake ms' 'RSS MB' client
+    for target in $targets; do
+        printf '  %-11s %9.1f %7s %9.2f %9.3f %9.3f %9.3f %10s %8s %7.2f\n' "$target" \
+            "$(m "$shape.$target.msgs")" "$(spread "${R[$shape.$target.$metric]}")" "$(m "$shape.$target.mbs")" \
+            "$(m "$shape.$target.p50")" "$(m "$shape.$target.p99")" "$(m "$shape.$target.p999")" \
+            "$(hs "$shape.$target")" "$(peak "$shape.$target")" "$(m "$shape.$target.cores")"
+    done
+}
+m() { median "${R[$1]}"; }
+hs() { awk -v v="$(m "$1.hs")" 'BEGIN { if (v + 0 == 0) print "-"; else printf "%.3f", v }'; }
+peak() { [ -n "${R[$1.rss]:-}" ] && tr ' ' '\n' <<< "${R[$1.rss]}" | sort -n | tail -1 || echo -; }
+sample_rss() { while kill -0 "$1" 2>/dev/null; do awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; sleep 0.05; done; }
+
+# warm TARGET...: BENCH_WARMUP messages through each mxgate (20 persistent sessions), so the
+# JVM's compiler has settled before the timed runs (run.sh measured 40 000 before CPU per message
+# settles), a tenth of that through the others (Postfix starts its processes).
+warm() {
+    local target n
+    for target in "$@"; do
+        n=$((WARMUP / 10))
+        [[ "$target" = mxgate* || "$target" = two || "$target" = failover ]] && n=$WARMUP
+        [ "$n" -gt 0 ] && load "$target" "$n" --persistent --sessions 20
+    done
+    return 0
+}
+
+# stop PID...: ends what a shape started.
+stop() {
+    local pid
+    for pid in "$@"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+}
+
+shape_starttls() {
+    mkdir -p "$WORK/tls"
+    # One RSA 2048 certificate for both servers, the kind mxgate makes for itself when it has none.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mxgate.bench.test \
+        -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" 2>/dev/null
+    chmod 600 "$WORK/tls/key.pem"
+    start_postfix "$WORK/postfix" relay "${port[postfix]}" "relayhost = [127.0.0.1]:${port[sink]}" \
+        "smtpd_tls_security_level = may" "smtpd_tls_cert_file = $WORK/tls/cert.pem" \
+        "smtpd_tls_key_file = $WORK/tls/key.pem"
+    start_mxgate "$WORK/mxgate" "${port[mxgate]}" "${port[sink]}"
+    local plain=$MXGATE_PID
+    MXGATE_LISTENER=", tls: starttls" start_mxgate "$WORK/mxgate-tls" "${port[mxgate-tls]}" "${port[sink]}" \
+        "tls: { certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem }"
+    local tls=$MXGATE_PID
+    pids+=("$plain" "$tls")
+    local targets="postfix mxgate-tls mxgate" target n
+    extra=([postfix]=--starttls [mxgate-tls]=--starttls)
+    warm $targets
+    # And the handshake's own code, a new session per message.
+    for target in $targets; do
+        n=$((WARMUP / 20))
+        [[ "$target" = mxgate* ]] && n=$((WARMUP / 4))
+        # shellcheck disable=SC2086 # extra options are a list
+        [ "$n" -gt 0 ] && load "$target" "$n" --sessions 20 ${extra[$target]:-}
+    done
+    series tls-new20 "$TLS_MESSAGES" "$targets" --sessions 20
+    series tls-persist20 "$TLS_MESSAGES" "$targets" --sessions 20 --persistent
+    extra=()
+    table tls-new20 "$targets"
+    table tls-persist20 "$targets"
+    echo
+    echo "starttls ratios (goals in parentheses)"
+    printf '  TLS sessions per second, mxgate-tls/postfix   %.1f (>= 5)\n' \
+        "$(calc "$(m tls-new20.mxgate-tls.msgs) / $(m tls-new20.postfix.msgs)")"
+    # At 20 in parallel on the whole machine: the wall time one more handshake costs it.
+    printf '  a handshake adds %.3f ms per session (1000/rate with TLS - 1000/rate without, new20; <= 1)\n' \
+        "$(calc "1000 / $(m tls-new20.mxgate-tls.msgs) - 1000 / $(m tls-new20.mxgate.msgs)")"
+    printf '  persistent sessions, mxgate-tls/mxgate        %.2f (the cost of encrypting)\n' \
+        "$(calc "$(m tls-persist20.mxgate-tls.msgs) / $(m tls-persist20.mxgate.msgs)")"
+    echo
+    stop "$plain" "$tls"
+    stop_postfix "$WORK/postfix"
+}
+
+shape_size() {
+    start_mxgate "$WORK/mxgate-size" "${port[mxgate]}" "${port[sink]}"
+    local pid=$MXGATE_PID
+    pids+=("$pid")
+    warm haproxy mxgate
+    local rss_before
+    rss_before="$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
+    RSS_PID=$pid series size-100KB "$LARGE_MESSAGES" "haproxy mxgate" --size 102400 --sessions 4 --persistent
+    RSS_PID=$pid series size-5MB "$HUGE_MESSAGES" "haproxy mxgate" --size 5242880 --sessions 4 --persistent
+    table size-100KB "haproxy mxgate"
+    table size-5MB "haproxy mxgate"
+    echo
+    echo "size ratios (goals in parentheses); mxgate's RSS was $rss_before MB after its warm-up"
+    printf '  100 KB  mxgate/haproxy %.2f in MB/s (>= 0.75)   mxgate peak RSS %s MB\n' \
+        "$(calc "$(m size-100KB.mxgate.mbs) / $(m size-100KB.haproxy.mbs)")" "$(peak size-100KB.mxgate)"
+    printf '  5 MB    mxgate/haproxy %.2f in MB/s (>= 0.75)   mxgate peak RSS %s MB\n' \
+        "$(calc "$(m size-5MB.mxgate.mbs) / $(m size-5MB.haproxy.mbs)")" "$(peak size-5MB.mxgate)"
+    echo
+    stop "$pid"
+}
+
+shape_failover() {
+    java -cp "$WORK/classes" PressureSink "${port[calm-sink]}" "$WORK/calm-sink.status" &
+    local calm=$!
+    java -cp "$WORK/classes" PressureSink "${port[pressure-sink]}" "$WORK/pressure-sink.status" --pressure &
+    local pressure=$!
+    pids+=("$calm" "$pressure")
+    await_port "${port[calm-sink]}"
+    await_port "${port[pressure-sink]}"
+    start_mxgate "$WORK/mxgate-one" "${port[mxgate]}" "${port[sink]}"
+    local one=$MXGATE_PID
+    # pressure_cooldown 0s by default: the pressed backend keeps getting every second transaction,
+    # so failover happens all through the run; at the shipped 30s it is left alone after its first
+    # 452 and the run measures one healthy backend.
+    MXGATE_POOL="pressure_cooldown: $COOLDOWN" start_mxgate "$WORK/mxgate-two" "${port[two]}" \
+        "${port[calm-sink]} ${port[sink]}"
+    local two=$MXGATE_PID
+    MXGATE_POOL="pressure_cooldown: $COOLDOWN" start_mxgate "$WORK/mxgate-failover" "${port[failover]}" \
+        "${port[pressure-sink]} ${port[sink]}"
+    local failover=$MXGATE_PID
+    pids+=("$one" "$two" "$failover")
+    local targets="mxgate two failover"
+    warm $targets
+    local refused_before
+    refused_before="$(sed -n 's/.*refused=\([0-9]*\).*/\1/p' "$WORK/pressure-sink.status")"
+    series failover "$MESSAGES" "$targets" --sessions 20 --persistent
+    table failover "$targets"
+    echo
+    echo "failover (pressure_cooldown $COOLDOWN): $(($(sed -n 's/.*refused=\([0-9]*\).*/\1/p' \
+        "$WORK/pressure-sink.status") - refused_before)) MAILs answered 452 4.3.1 and moved to smtp-sink in the timed runs"
+    printf '  throughput failover/mxgate %.2f, failover/two %.2f\n' \
+        "$(calc "$(m failover.failover.msgs) / $(m failover.mxgate.msgs)")" \
+        "$(calc "$(m failover.failover.msgs) / $(m failover.two.msgs)")"
+    printf '  added latency over one healthy backend: p50 %+.3f ms, p99 %+.3f ms (over two: p50 %+.3f, p99 %+.3f)\n' \
+        "$(calc "$(m failover.failover.p50) - $(m failover.mxgate.p50)")" \
+        "$(calc "$(m failover.failover.p99) - $(m failover.mxgate.p99)")" \
+        "$(calc "$(m failover.failover.p50) - $(m failover.two.p50)")" \
+        "$(calc "$(m failover.failover.p99) - $(m failover.two.p99)")"
+    echo
+    stop "$one" "$two" "$failover" "$calm" "$pressure"
+}
+
+shape_tail() {
+    start_mxgate "$WORK/mxgate-tail" "${port[mxgate]}" "${port[sink]}"
+    local pid=$MXGATE_PID
+    pids+=("$pid")
+    warm haproxy mxgate
+    series tail-max "$MESSAGES" "haproxy mxgate" --sessions 20 --persistent
+    local rate
+    rate="$(calc "$(m tail-max.mxgate.msgs) / 2")"
+    printf '\ntail: offered rate %.0f msg/s, half of mxgate'"'"'s median maximum\n' "$rate"
+    series tail "$MESSAGES" "haproxy mxgate" --sessions 20 --persistent --rate "$rate"
+    table tail-max "haproxy mxgate"
+    table tail "haproxy mxgate" p99
+    echo
+    echo "tail ratios at $(printf '%.0f' "$rate") msg/s offered (lower is better)"
+    printf '  mxgate/haproxy  p50 %.2f   p99 %.2f   p99.9 %.2f\n' \
+        "$(calc "$(m tail.mxgate.p50) / $(m tail.haproxy.p50)")" \
+        "$(calc "$(m tail.mxgate.p99) / $(m tail.haproxy.p99)")" \
+        "$(calc "$(m tail.mxgate.p999) / $(m tail.haproxy.p999)")"
+    printf '  at full speed   mxgate/haproxy %.2f in msg/s (20 persistent sessions, this client)\n' \
+        "$(calc "$(m tail-max.mxgate.msgs) / $(m tail-max.haproxy.msgs)")"
+    echo
+    stop "$pid"
+}
+
+shape_idle() {
+    echo "idle: bench/idle-sessions.sh"
+    BENCH_PORT_BASE=$((BASE + 20)) bash "$ROOT/bench/idle-sessions.sh"
+    echo
+}
+
+printf '%-13s %-11s %2s %10s %15s %13s   %s\n' shape target run seconds rate throughput 'latency per message'
+for shape in $SHAPES; do
+    "shape_$shape"
+done
+echo "loss: none (in every run the sinks counted exactly the 250s the client got, and every message got one)"
