@@ -164,7 +164,6 @@ for shape in new20 persistent20 single; do
     done
 done
 
-median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
 echo
 echo "medians of $RUNS runs ($MESSAGES messages per parallel run, $SINGLE in one session, $SIZE-byte bodies)"
@@ -182,7 +181,6 @@ done
 
 # How steady each figure was: the runs' range as a share of their median. A ratio between two
 # targets means little when their ranges are wider than the gap between them.
-spread() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.0f%%", (v[NR]-v[1])*100/m}'; }
 echo
 echo "spread (max - min) / median of the $RUNS runs"
 printf '%-13s' shape; printf ' %10s' "${TARGETS[@]}"; echo
