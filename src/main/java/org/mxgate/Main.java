@@ -56,10 +56,22 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int status = new CommandLine(new MxgateCommand(Main::start)).execute(args);
-        // The log is written by a background thread: what is still queued goes out before the exit.
-        NonBlockingAppender.stopLogging();
-        System.exit(status);
+        // An Error escaping a command (a class that cannot be loaded any more, from a jar rewritten
+        // under the running process) must still end the JVM: its I/O threads would keep it alive.
+        int status = 1;
+        try {
+            status = new CommandLine(new MxgateCommand(Main::start)).execute(args);
+        } catch (Throwable e) {
+            System.err.println("mxgate: stopped by " + e);
+            e.printStackTrace();
+        } finally {
+            // The log is written by a background thread: what is still queued goes out before the exit.
+            try {
+                NonBlockingAppender.stopLogging();
+            } finally {
+                System.exit(status);
+            }
+        }
     }
 
     /** Starts every listener and pool of the config; on a bind failure nothing is left running. */
