@@ -73,12 +73,8 @@ class GuideCommandsTest {
 
     /** Each {@code bin/mxgate …} line of a {@code ```sh} block. */
     static List<Line> commands() throws IOException {
-        List<Path> files = new ArrayList<>(List.of(Path.of("README.md")));
-        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
-            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
-        }
         List<Line> lines = new ArrayList<>();
-        for (Path file : files) {
+        for (Path file : DocumentLinksTest.documents()) {
             List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
             boolean inShell = false;
             for (int i = 0; i < text.size(); i++) {

@@ -30,6 +30,26 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /**
+     * conf/mxgate.yml and policies/internet.yml under {@code dir}: the internet listener on
+     * {@code port} (example.test, no relaying), one backend. {@code top} goes after the host name,
+     * {@code pool} inside the pool after its servers (line 7 when {@code top} is empty), {@code tail}
+     * at the end; each is whole lines or empty.
+     */
+    static Path writeConfig(Path dir, String top, int port, int backendPort, String pool, String tail) throws IOException {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("policies"));
+        Path config = Files.writeString(dir.resolve("conf/mxgate.yml"), "hostname: mx.example.test\n" + top + """
+                listeners:
+                  - { name: internet, listen: "127.0.0.1:%d", policy: internet }
+                pools:
+                  mailbox:
+                    servers: [{ name: mx1, address: "127.0.0.1:%d" }]
+                """.formatted(port, backendPort) + pool + tail);
+        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\nroute: mailbox\n");
+        return config;
+    }
+
+    /**
      * Starts {@code bin/mxgate run --config CONFIG ARGS…} from a launcher home under {@code dir}.
      *
      * @param environment added to the launcher's environment (MXGATE_JAVA_OPTS …)

@@ -117,6 +117,24 @@ final class PostfixInstance implements AutoCloseable {
         }
     }
 
+    /** Messages delivered into the Maildir {@code dir} ({@code mail/inbox/new} of {@link #mailbox}); 0 before it exists. */
+    static long messagesIn(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Waits until {@code inbox} holds exactly one message, and returns it; the log says why not. */
+    String onlyMessage(Path inbox, Duration limit) throws IOException {
+        await().atMost(limit).untilAsserted(() -> org.junit.jupiter.api.Assertions.assertEquals(1, messagesIn(inbox),
+                this::maillog));
+        try (Stream<Path> files = Files.list(inbox)) {
+            return Files.readString(files.findFirst().orElseThrow(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** How many log lines contain the text, e.g. "status=sent". */
     long logLines(String text) {
         return maillog().lines().filter(line -> line.contains(text)).count();

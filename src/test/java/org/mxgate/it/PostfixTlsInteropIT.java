@@ -52,27 +52,15 @@ class PostfixTlsInteropIT {
                     "Subject: over tls\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
             assertTrue(reply.startsWith("250 2.0.0"), reply + "\n" + postfix.maillog());
             Path inbox = mail.resolve("inbox/new");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(1, count(inbox), postfix::maillog));
-            String stored;
-            try (Stream<Path> files = Files.list(inbox)) {
-                stored = Files.readString(files.findFirst().orElseThrow(), StandardCharsets.UTF_8);
-            }
+            String stored = postfix.onlyMessage(inbox, Duration.ofSeconds(30));
             assertTrue(stored.matches("(?s).*\\(using TLSv1\\.[23] with cipher .*by mx.test.invalid \\(mxgate internet\\).*"),
                     "Postfix's Received header records TLS:\n" + stored);
             assertTrue(postfix.maillog().contains("TLS connection established from"), postfix.maillog());
-            assertEquals(1, count(inbox));
+            assertEquals(1, PostfixInstance.messagesIn(inbox));
         } finally {
             try (Stream<Path> files = Files.walk(mail)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        }
-    }
-
-    private static long count(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.count();
-        } catch (IOException e) {
-            return 0;
         }
     }
 }

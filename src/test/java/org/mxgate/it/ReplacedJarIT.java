@@ -24,18 +24,7 @@ class ReplacedJarIT {
         Path jar = Files.copy(Path.of("target/mxgate.jar").toAbsolutePath(), dir.resolve("mxgate.jar"));
         LauncherHome.create(dir.resolve("home"), jar);
         int port = AdminHttp.freePort();
-        Files.createDirectories(dir.resolve("conf"));
-        Files.createDirectories(dir.resolve("policies"));
-        Path config = Files.writeString(dir.resolve("conf/mxgate.yml"), """
-                hostname: mx.example.test
-                shutdown_grace: 1s
-                listeners:
-                  - { name: internet, listen: "127.0.0.1:%d", policy: internet }
-                pools:
-                  mailbox:
-                    servers: [{ name: mx1, address: "127.0.0.1:%d" }]
-                """.formatted(port, AdminHttp.freePort()));
-        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\nroute: mailbox\n");
+        Path config = GatewayProcess.writeConfig(dir, "shutdown_grace: 1s\n", port, AdminHttp.freePort(), "", "");
         try (GatewayProcess gateway = GatewayProcess.run(dir, config, Map.of())) {
             gateway.awaitGreeting(port);
             // Rewritten in place, as a build does: the same file, other bytes.

@@ -252,20 +252,7 @@ class SigtermIT {
     }
 
     private Path writeConfig(int port, int adminPort, int backendPort) throws IOException {
-        Files.createDirectories(dir.resolve("conf"));
-        Files.createDirectories(dir.resolve("policies"));
-        Path config = dir.resolve("conf/mxgate.yml");
-        Files.writeString(config, """
-                hostname: mx.example.test
-                shutdown_grace: %ds
-                listeners:
-                  - { name: internet, listen: "127.0.0.1:%d", policy: internet }
-                pools:
-                  mailbox:
-                    servers: [{ name: mx1, address: "127.0.0.1:%d" }]
-                admin: { listen: "127.0.0.1:%d" }
-                """.formatted(GRACE.toSeconds(), port, backendPort, adminPort));
-        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\nroute: mailbox\n");
-        return config;
+        return GatewayProcess.writeConfig(dir, "shutdown_grace: " + GRACE.toSeconds() + "s\n", port, backendPort, "",
+                "admin: { listen: \"127.0.0.1:" + adminPort + "\" }\n");
     }
 }

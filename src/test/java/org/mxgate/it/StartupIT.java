@@ -127,23 +127,8 @@ class StartupIT {
         }
     }
 
-    /**
-     * conf/mxgate.yml with the internet listener on {@code port} and one backend; {@code poolExtra}
-     * goes on line 7, inside the pool.
-     */
+    /** conf/mxgate.yml with the internet listener on {@code port} and one backend; {@code poolExtra} goes on line 7. */
     private Path writeConfig(int port, int backendPort, String poolExtra) throws IOException {
-        Files.createDirectories(dir.resolve("conf"));
-        Files.createDirectories(dir.resolve("policies"));
-        Path config = dir.resolve("conf/mxgate.yml");
-        Files.writeString(config, """
-                hostname: mx.example.test
-                listeners:
-                  - { name: internet, listen: "127.0.0.1:%d", policy: internet }
-                pools:
-                  mailbox:
-                    servers: [{ name: mx1, address: "127.0.0.1:%d" }]
-                %s""".formatted(port, backendPort, poolExtra));
-        Files.writeString(dir.resolve("policies/internet.yml"), "accept_domains: [example.test]\nroute: mailbox\n");
-        return config;
+        return GatewayProcess.writeConfig(dir, "", port, backendPort, poolExtra, "");
     }
 }
