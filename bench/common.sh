@@ -92,3 +92,27 @@ YAML
 # The median and the spread ((max - min) / median) of a list of numbers separated by blanks.
 median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 spread() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.0f%%", (m>0)?(v[NR]-v[1])*100/m:0}'; }
+
+# prepare_run NAME PORT...: as root, the ports free, the jar built; a work directory in WORK and
+# a cleanup on exit that stops the private Postfix and every pid added to the array pids.
+prepare_run() {
+    local name="$1" p
+    shift
+    [ "$(id -u)" = 0 ] || { echo "bench: run as root (the Postfix relay is a private instance)" >&2; exit 2; }
+    for p in "$@"; do
+        port_free "$p" || { echo "bench: port $p is in use; set BENCH_PORT_BASE" >&2; exit 2; }
+    done
+    build_jar
+    WORK="$(mktemp -d "/tmp/mxgate-$name.XXXXXX")"
+    chmod 755 "$WORK"
+    pids=()
+    trap cleanup EXIT
+    ulimit -n 20000 2>/dev/null || true
+}
+
+cleanup() {
+    stop_postfix "$WORK/postfix"
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}

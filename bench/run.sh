@@ -33,23 +33,7 @@ fi
 SIZE=4096
 
 need smtp-source smtp-sink haproxy postfix java
-[ "$(id -u)" = 0 ] || { echo "bench: run as root (the Postfix relay is a private instance)" >&2; exit 2; }
-for port in $SINK_PORT $HAPROXY_PORT $POSTFIX_PORT $MXGATE_PORT $SHARED_PORT $REDIS_PORT; do
-    port_free "$port" || { echo "bench: port $port is in use; set BENCH_PORT_BASE" >&2; exit 2; }
-done
-build_jar
-
-WORK="$(mktemp -d /tmp/mxgate-bench.XXXXXX)"
-chmod 755 "$WORK"
-pids=()
-cleanup() {
-    stop_postfix "$WORK/postfix"
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-ulimit -n 20000 2>/dev/null || true
+prepare_run bench $SINK_PORT $HAPROXY_PORT $POSTFIX_PORT $MXGATE_PORT $SHARED_PORT $REDIS_PORT
 
 smtp-sink -u postfix -c "127.0.0.1:$SINK_PORT" 1024 > "$WORK/sink.out" 2>&1 &
 pids+=($!)

@@ -43,23 +43,7 @@ declare -A port=([sink]=$BASE [haproxy]=$((BASE + 1)) [postfix]=$((BASE + 2)) [m
 SIZE=4096
 
 need smtp-sink haproxy postfix openssl java javac
-[ "$(id -u)" = 0 ] || { echo "bench: run as root (the Postfix relay is a private instance)" >&2; exit 2; }
-for p in "${port[@]}"; do
-    port_free "$p" || { echo "bench: port $p is in use; set BENCH_PORT_BASE" >&2; exit 2; }
-done
-build_jar
-
-WORK="$(mktemp -d /tmp/mxgate-shapes.XXXXXX)"
-chmod 755 "$WORK"
-pids=()
-cleanup() {
-    stop_postfix "$WORK/postfix"
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-ulimit -n 20000 2>/dev/null || true
+prepare_run shapes "${port[@]}"
 
 # The two Java programs, compiled once: a source-file launch would compile them at every run.
 javac -d "$WORK/classes" "$ROOT/bench/LoadClient.java" "$ROOT/bench/PressureSink.java"
