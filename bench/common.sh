@@ -58,7 +58,7 @@ stop_postfix() {
 # Every client here is 127.0.0.1, so the limit of concurrent
 # sessions per address is lifted: at the default 20, a client that reconnects at once after QUIT
 # can be counted before its previous session's end is, and gets 421 4.7.0.
-# Sets MXGATE_PID.
+# MXGATE_PER_IP replaces the 1000 concurrent sessions allowed per client address. Sets MXGATE_PID.
 start_mxgate() {
     local dir="$1" port="$2" backends="$3" extra="${4:-}" limits="${5:-}" servers="" name=sink backend
     for backend in $backends; do
@@ -80,7 +80,7 @@ YAML
     cat > "$dir/policies/bench.yml" <<YAML
 relay: { networks: [127.0.0.0/8] }
 route: sink
-limits: { max_connections_per_ip: 1000$limits }
+limits: { max_connections_per_ip: ${MXGATE_PER_IP:-1000}$limits }
 YAML
     # shellcheck disable=SC2086 # options list
     java ${MXGATE_JAVA_OPTS:-} -Dmxgate.log.dir="$dir/logs" -jar "$JAR" run --config "$dir/conf/mxgate.yml" \
