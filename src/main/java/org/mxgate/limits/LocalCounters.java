@@ -30,22 +30,8 @@ public final class LocalCounters implements Counters {
         this.ticker = ticker;
         this.windows = Caffeine.newBuilder()
                 .maximumSize(MAX_KEYS)
-                .expireAfter(new Expiry<String, SlidingWindow>() {
-                    @Override
-                    public long expireAfterCreate(String key, SlidingWindow window, long now) {
-                        return window.windowNanos();
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, SlidingWindow window, long now, long remaining) {
-                        return window.windowNanos();
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, SlidingWindow window, long now, long remaining) {
-                        return remaining;
-                    }
-                })
+                // Each window lives as long as it counts, from its last write.
+                .expireAfter(Expiry.writing((String key, SlidingWindow window) -> Duration.ofNanos(window.windowNanos())))
                 .ticker(ticker)
                 // Evictions run on the thread that wrote, so the bound holds after every write.
                 .executor(Runnable::run)

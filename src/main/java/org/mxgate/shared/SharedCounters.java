@@ -51,22 +51,7 @@ public final class SharedCounters implements Counters {
         this.store = store;
         this.own = new LocalCounters(ticker);
         this.others = Caffeine.newBuilder().maximumSize(MAX_KNOWN).ticker(ticker).executor(Runnable::run)
-                .expireAfter(new Expiry<String, Known>() {
-                    @Override
-                    public long expireAfterCreate(String key, Known known, long now) {
-                        return known.ttlNanos();
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Known known, long now, long remaining) {
-                        return known.ttlNanos();
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Known known, long now, long remaining) {
-                        return remaining;
-                    }
-                }).build();
+                .expireAfter(Expiry.writing((String key, Known known) -> Duration.ofNanos(known.ttlNanos()))).build();
         store.onReconnect(this::tellSlotsAgain);
     }
 

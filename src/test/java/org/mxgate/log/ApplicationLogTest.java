@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.OutputStreamAppender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,12 +19,7 @@ class ApplicationLogTest {
 
     @Test
     void theShippedPatternShowsTheInstance(@TempDir Path logs) throws Exception {
-        LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(new LogbackMDCAdapter());
-        context.putProperty("mxgate.log.dir", logs.toString());
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(Path.of("src/main/resources/logback.xml").toFile());
+        LoggerContext context = ShippedLogback.context(logs);
         Logger logger = context.getLogger("org.mxgate.Main");
         NonBlockingAppender app = (NonBlockingAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("APP");
         @SuppressWarnings("unchecked")

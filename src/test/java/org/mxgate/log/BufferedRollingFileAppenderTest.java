@@ -77,12 +77,7 @@ class BufferedRollingFileAppenderTest {
 
     @Test
     void theShippedProtocolLogIsBuffered(@TempDir Path logs) throws Exception {
-        LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(new LogbackMDCAdapter());
-        context.putProperty("mxgate.log.dir", logs.toString());
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(Path.of("src/main/resources/logback.xml").toFile());
+        LoggerContext context = ShippedLogback.context(logs);
         NonBlockingAppender protocol = (NonBlockingAppender) context.getLogger("mxgate.protocol").getAppender("PROTOCOL");
         ch.qos.logback.core.Appender<ILoggingEvent> file = protocol.getAppender("PROTOCOL_FILE");
         assertEquals(BufferedRollingFileAppender.class, file.getClass());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
@@ -84,11 +83,7 @@ class NonBlockingAppenderTest {
 
     @Test
     void theShippedConfigurationLogsOnlyThroughNonBlockingAppenders(@TempDir Path logs) throws Exception {
-        LoggerContext context = newContext();
-        context.putProperty("mxgate.log.dir", logs.toString());
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(Path.of("src/main/resources/logback.xml").toFile());
+        LoggerContext context = ShippedLogback.context(logs);
         int attached = 0;
         for (Logger logger : context.getLoggerList()) {
             for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext(); ) {
