@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -18,8 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -27,11 +31,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * offered rate. Sends N messages of a given size over S parallel sessions (a new session per
  * message, or persistent ones), one command at a time, and prints what came back. Blocking
  * sockets and a thread per session: the JDK only, so it runs as a source file with nothing on
- * the class path. Never part of the product or its tests.
+ * the class path; with --openssl and mxgate.jar on the class path, its TLS is BoringSSL through
+ * Netty's engine (found by reflection), which spends a fraction of the JDK's CPU per handshake,
+ * so that the client takes less of the cores the servers measured share. Never part of the
+ * product or its tests.
  *
  * <pre>
  * java bench/LoadClient.java HOST:PORT [--messages N] [--size BYTES] [--sessions S]
- *      [--persistent] [--starttls] [--rate MSG_PER_S] [--warmup W]
+ *      [--persistent] [--starttls [--openssl]] [--rate MSG_PER_S] [--warmup W]
  * </pre>
  *
  * Latency per message runs from MAIL to the final dot's reply; at a fixed rate it runs from
@@ -52,6 +59,8 @@ public class LoadClient {
     private final boolean persistent;
     private final boolean starttls;
     private final byte[] message;
+    /** Makes client engines with BoringSSL (--openssl), or null for the JDK's SSLSocket. */
+    private OpenSslEngines openSsl;
 
     private final AtomicInteger ok = new AtomicInteger();
     private final Map<String, AtomicInteger> other = new TreeMap<>();
@@ -80,6 +89,7 @@ public class LoadClient {
         double rate = 0;
         boolean persistent = false;
         boolean starttls = false;
+        boolean openssl = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--messages": messages = Integer.parseInt(args[++i]); break;
@@ -89,11 +99,15 @@ public class LoadClient {
                 case "--rate": rate = Double.parseDouble(args[++i]); break;
                 case "--persistent": persistent = true; break;
                 case "--starttls": starttls = true; break;
+                case "--openssl": openssl = true; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         LoadClient client = new LoadClient(target[0], Integer.parseInt(target[1]), sessions, persistent,
                 starttls, size);
+        if (openssl) {
+            client.openSsl = OpenSslEngines.load();
+        }
         // The warm-up is not timed: it lets this JVM's compiler catch up, at the same offered rate
         // (if any), so the timed part does not start behind a burst.
         client.run(warmup, rate);
@@ -161,7 +175,11 @@ public class LoadClient {
         if (starttls) {
             session.command("STARTTLS", "220");
             long start = System.nanoTime();
-            session.startTls(host, port);
+            if (openSsl != null) {
+                session.startTls(openSsl.newEngine());
+            } else {
+                session.startTls(host, port);
+            }
             synchronized (handshakeNanos) {
                 handshakeNanos.add(System.nanoTime() - start);
             }
@@ -201,7 +219,7 @@ public class LoadClient {
         int others = other.values().stream().mapToInt(AtomicInteger::get).sum();
         double mbs = (double) messages * size / seconds / 1e6;
         String mode = (persistent ? "persistent" : "new session per message") + ", " + sessions + " in parallel"
-                + (starttls ? ", STARTTLS" : "") + (rate > 0 ? String.format(", offered %.0f msg/s", rate) : "");
+                + (starttls ? ", STARTTLS with " + (openSsl != null ? "BoringSSL" : "the JDK's TLS") : "") + (rate > 0 ? String.format(", offered %.0f msg/s", rate) : "");
         System.out.printf("target          %s:%d (%s)%n", host, port, mode);
         System.out.printf("messages sent   %d of %d bytes, after %d warm-up%n", messages, size, warmup);
         System.out.printf("250s received   %d (warm-up included)%n", ok.get());
@@ -261,14 +279,20 @@ public class LoadClient {
         private OutputStream out;
 
         Session(Socket socket) throws IOException {
-            use(socket);
+            this.socket = socket;
+            use(socket.getInputStream(), socket.getOutputStream());
         }
 
-        private void use(Socket socket) throws IOException {
-            this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream(), 4096);
+        private void use(InputStream in, OutputStream out) {
+            this.in = new BufferedInputStream(in, 4096);
             // Commands are small; a message larger than the buffer is written straight through.
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            this.out = new BufferedOutputStream(out, 8192);
+        }
+
+        void startTls(SSLEngine engine) throws IOException {
+            EngineStreams tls = new EngineStreams(socket, engine);
+            tls.handshake();
+            use(tls.in(), tls.out());
         }
 
         void send(byte[] message) throws IOException {
@@ -291,7 +315,8 @@ public class LoadClient {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
             tls.setUseClientMode(true);
             tls.startHandshake();
-            use(tls);
+            socket = tls;
+            use(tls.getInputStream(), tls.getOutputStream());
         }
 
         void command(String line, String expected) throws IOException {
@@ -336,6 +361,193 @@ public class LoadClient {
             } catch (IOException e) {
                 // Nothing left to do with it.
             }
+        }
+    }
+
+    /**
+     * Client engines from Netty's SslContext on BoringSSL, through reflection so that this file
+     * still compiles with nothing on the class path. Each engine is made without the peer's host
+     * and port, so the context's session cache never offers a resumption: every handshake is full.
+     */
+    private static final class OpenSslEngines {
+        private final Object context;
+        private final java.lang.reflect.Method newEngine;
+        private final Object allocator;
+
+        private OpenSslEngines(Object context, java.lang.reflect.Method newEngine, Object allocator) {
+            this.context = context;
+            this.newEngine = newEngine;
+            this.allocator = allocator;
+        }
+
+        static OpenSslEngines load() throws ReflectiveOperationException {
+            Class<?> openSsl = Class.forName("io.netty.handler.ssl.OpenSsl");
+            if (!(Boolean) openSsl.getMethod("isAvailable").invoke(null)) {
+                throw new IllegalStateException("OpenSSL is not available: "
+                        + openSsl.getMethod("unavailabilityCause").invoke(null));
+            }
+            Class<?> builderClass = Class.forName("io.netty.handler.ssl.SslContextBuilder");
+            Object builder = builderClass.getMethod("forClient").invoke(null);
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Object provider = Enum.valueOf((Class<Enum>) Class.forName("io.netty.handler.ssl.SslProvider"), "OPENSSL");
+            builderClass.getMethod("sslProvider", provider.getClass()).invoke(builder, provider);
+            Object trustAll = Class.forName("io.netty.handler.ssl.util.InsecureTrustManagerFactory")
+                    .getField("INSTANCE").get(null);
+            builderClass.getMethod("trustManager", TrustManagerFactory.class).invoke(builder, trustAll);
+            builderClass.getMethod("endpointIdentificationAlgorithm", String.class).invoke(builder, (Object) null);
+            Object context = builderClass.getMethod("build").invoke(builder);
+            Class<?> allocatorClass = Class.forName("io.netty.buffer.ByteBufAllocator");
+            return new OpenSslEngines(context, context.getClass().getMethod("newEngine", allocatorClass),
+                    allocatorClass.getField("DEFAULT").get(null));
+        }
+
+        SSLEngine newEngine() throws IOException {
+            try {
+                return (SSLEngine) newEngine.invoke(context, allocator);
+            } catch (ReflectiveOperationException e) {
+                throw new IOException(e);
+            }
+        }
+    }
+
+    /** TLS on a blocking socket through an SSLEngine, as SSLSocket does it with the JDK's own engine. */
+    private static final class EngineStreams {
+        private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+        private final SSLEngine engine;
+        private final InputStream rawIn;
+        private final OutputStream rawOut;
+        // Both in read mode: position to limit is what waits to be used.
+        private ByteBuffer netIn;
+        private ByteBuffer appIn;
+        private ByteBuffer netOut;
+
+        EngineStreams(Socket socket, SSLEngine engine) throws IOException {
+            this.engine = engine;
+            this.rawIn = socket.getInputStream();
+            this.rawOut = socket.getOutputStream();
+            engine.setUseClientMode(true);
+            netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize()).flip();
+            appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
+            netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        }
+
+        void handshake() throws IOException {
+            engine.beginHandshake();
+            while (true) {
+                switch (engine.getHandshakeStatus()) {
+                    case NEED_WRAP: wrap(NOTHING); break;
+                    case NEED_UNWRAP: case NEED_UNWRAP_AGAIN:
+                        if (!unwrap()) {
+                            throw new IOException("closed during the handshake");
+                        }
+                        break;
+                    case NEED_TASK: runTasks(); break;
+                    default: return;
+                }
+            }
+        }
+
+        private void runTasks() {
+            for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                task.run();
+            }
+        }
+
+        private void wrap(ByteBuffer source) throws IOException {
+            do {
+                netOut.clear();
+                SSLEngineResult result = engine.wrap(source, netOut);
+                switch (result.getStatus()) {
+                    case BUFFER_OVERFLOW: netOut = ByteBuffer.allocate(netOut.capacity() * 2); continue;
+                    case CLOSED: throw new SSLException("closed");
+                    default: break;
+                }
+                rawOut.write(netOut.array(), 0, netOut.position());
+                if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                    runTasks();
+                }
+            } while (source.hasRemaining());
+            rawOut.flush();
+        }
+
+        /** Unwraps one record into appIn, reading from the socket as needed; false at the end of the stream. */
+        private boolean unwrap() throws IOException {
+            while (true) {
+                appIn.compact();
+                SSLEngineResult result;
+                try {
+                    result = engine.unwrap(netIn, appIn);
+                } finally {
+                    appIn.flip();
+                }
+                switch (result.getStatus()) {
+                    case OK: return true;
+                    case CLOSED: return false;
+                    case BUFFER_OVERFLOW:
+                        appIn = ByteBuffer.allocate(appIn.capacity() * 2).put(appIn).flip();
+                        break;
+                    case BUFFER_UNDERFLOW:
+                        if (!readMore()) {
+                            return false;
+                        }
+                        break;
+                    default: throw new SSLException(String.valueOf(result));
+                }
+            }
+        }
+
+        private boolean readMore() throws IOException {
+            netIn.compact();
+            if (!netIn.hasRemaining()) {
+                netIn = ByteBuffer.allocate(netIn.capacity() * 2).put(netIn.flip());
+            }
+            int read = rawIn.read(netIn.array(), netIn.position(), netIn.remaining());
+            if (read > 0) {
+                netIn.position(netIn.position() + read);
+            }
+            netIn.flip();
+            return read > 0;
+        }
+
+        private boolean fill() throws IOException {
+            while (!appIn.hasRemaining()) {
+                if (!unwrap()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        InputStream in() {
+            return new InputStream() {
+                @Override public int read() throws IOException {
+                    return fill() ? appIn.get() & 0xff : -1;
+                }
+
+                @Override public int read(byte[] into, int offset, int length) throws IOException {
+                    if (length == 0) {
+                        return 0;
+                    }
+                    if (!fill()) {
+                        return -1;
+                    }
+                    int n = Math.min(length, appIn.remaining());
+                    appIn.get(into, offset, n);
+                    return n;
+                }
+            };
+        }
+
+        OutputStream out() {
+            return new OutputStream() {
+                @Override public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override public void write(byte[] bytes, int offset, int length) throws IOException {
+                    wrap(ByteBuffer.wrap(bytes, offset, length));
+                }
+            };
         }
     }
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The shapes of real MX traffic that run.sh does not send, each beside its baselines in one
 # invocation, the targets alternating within each run. bench/LoadClient.java is the client.
-#   starttls  STARTTLS from the client, a new session per message (20 in parallel) and 20
-#             persistent sessions, against a Postfix relay doing STARTTLS (the MTA peer), mxgate
-#             with `tls: starttls`, and plaintext mxgate without STARTTLS (the cost of TLS)
+#   starttls  STARTTLS from the client, a new session per message (20 in parallel and one at a
+#             time) and 20 persistent sessions, against a Postfix relay doing STARTTLS (the MTA
+#             peer), mxgate with `tls: starttls` on its default library (BoringSSL), the same
+#             with `tls.library: jdk`, and plaintext mxgate without STARTTLS (the cost of TLS).
+#             The client's own TLS is BoringSSL too (--openssl, from mxgate.jar), which costs
+#             it a fraction of the JDK's CPU per handshake; BENCH_CLIENT_TLS=jdk for the JDK's
 #   size      100 KB and 5 MB messages over 4 persistent sessions, HAProxy mode tcp and mxgate,
 #             in MB/s, with mxgate's peak RSS during each run
 #   failover  20 persistent sessions through mxgate to one healthy backend (smtp-sink), to two
@@ -24,6 +27,7 @@
 #   BENCH_HUGE_MESSAGES (5 MB, 100), BENCH_WARMUP (4 KB messages that warm each target before a
 #   shape's runs, 40000), BENCH_COOLDOWN (the failover pool's pressure_cooldown, 0s),
 #   BENCH_SESSIONS (idle sessions, 10000), BENCH_PORT_BASE (21225), MXGATE_JAVA_OPTS,
+#   BENCH_CLIENT_TLS (openssl: the load client's TLS library; jdk),
 #   BENCH_PRODUCTION_OPTS (see idle-sessions.sh).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -39,14 +43,18 @@ COOLDOWN="${BENCH_COOLDOWN:-0s}"
 BASE="${BENCH_PORT_BASE:-21225}"
 declare -A port=([sink]=$BASE [haproxy]=$((BASE + 1)) [postfix]=$((BASE + 2)) [mxgate]=$((BASE + 3))
     [mxgate-tls]=$((BASE + 4)) [two]=$((BASE + 5)) [failover]=$((BASE + 6)) [calm-sink]=$((BASE + 7))
-    [pressure-sink]=$((BASE + 8)))
+    [pressure-sink]=$((BASE + 8)) [mxgate-jdk]=$((BASE + 9)))
 SIZE=4096
 
 need smtp-sink haproxy postfix openssl java javac
 prepare_run shapes "${port[@]}"
 
 # The two Java programs, compiled once: a source-file launch would compile them at every run.
+# mxgate.jar on the class path gives the client BoringSSL through Netty (--openssl).
 javac -d "$WORK/classes" "$ROOT/bench/LoadClient.java" "$ROOT/bench/PressureSink.java"
+CLASSES="$WORK/classes:$JAR"
+CLIENT_TLS="--openssl" CLIENT_TLS_NAME="BoringSSL"
+if [ "${BENCH_CLIENT_TLS:-openssl}" = jdk ]; then CLIENT_TLS="" CLIENT_TLS_NAME="the JDK's TLS"; fi
 
 smtp-sink -u postfix -c "127.0.0.1:${port[sink]}" 1024 > "$WORK/sink.out" 2>&1 &
 pids+=($!)
@@ -90,8 +98,8 @@ load() {
     local target="$1" n="$2" before out ok count deadline
     shift 2
     before="$(count_of "$target")"
-    out="$(java -cp "$WORK/classes" LoadClient "127.0.0.1:${port[$target]}" --messages "$n" \
-        --warmup $((n / 10)) "$@")"
+    out="$(java -cp "$CLASSES" LoadClient "127.0.0.1:${port[$target]}" --messages "$n" \
+        --warmup $((n / 10)) "$@")" || { printf '%s\n' "$out" >&2; exit 1; }
     RESULT="$(grep '^result ' <<< "$out")"
     ok="$(field ok)"
     if [ "$(field other)" != 0 ] || [ "$ok" -ne $((n + n / 10)) ]; then
@@ -211,9 +219,15 @@ shape_starttls() {
     MXGATE_LISTENER=", tls: starttls" start_mxgate "$WORK/mxgate-tls" "${port[mxgate-tls]}" "${port[sink]}" \
         "tls: { certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem }"
     local tls=$MXGATE_PID
-    pids+=("$plain" "$tls")
-    local targets="postfix mxgate-tls mxgate" target n
-    extra=([postfix]=--starttls [mxgate-tls]=--starttls)
+    MXGATE_LISTENER=", tls: starttls" start_mxgate "$WORK/mxgate-jdk" "${port[mxgate-jdk]}" "${port[sink]}" \
+        "tls: { certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem, library: jdk }"
+    local jdk=$MXGATE_PID
+    pids+=("$plain" "$tls" "$jdk")
+    echo "starttls: mxgate-tls uses $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-tls/logs/mxgate.out" | head -1)," \
+        "mxgate-jdk $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-jdk/logs/mxgate.out" | head -1);" \
+        "the client $CLIENT_TLS_NAME"
+    local targets="postfix mxgate-tls mxgate-jdk mxgate" target n
+    extra=([postfix]="--starttls $CLIENT_TLS" [mxgate-tls]="--starttls $CLIENT_TLS" [mxgate-jdk]="--starttls $CLIENT_TLS")
     warm $targets
     # And the handshake's own code, a new session per message.
     for target in $targets; do
@@ -224,20 +238,29 @@ shape_starttls() {
     done
     series tls-new20 "$TLS_MESSAGES" "$targets" --sessions 20
     series tls-persist20 "$TLS_MESSAGES" "$targets" --sessions 20 --persistent
+    # One session at a time, nothing queued: what STARTTLS, the handshake and the second EHLO
+    # add to a session, as a sender sees it.
+    series tls-single $((TLS_MESSAGES / 5)) "mxgate-tls mxgate-jdk mxgate" --sessions 1
     extra=()
     table tls-new20 "$targets"
     table tls-persist20 "$targets"
+    table tls-single "mxgate-tls mxgate-jdk mxgate"
     echo
     echo "starttls ratios (goals in parentheses)"
     printf '  TLS sessions per second, mxgate-tls/postfix   %.1f (>= 5)\n' \
         "$(calc "$(m tls-new20.mxgate-tls.msgs) / $(m tls-new20.postfix.msgs)")"
-    # At 20 in parallel on the whole machine: the wall time one more handshake costs it.
-    printf '  a handshake adds %.3f ms per session (1000/rate with TLS - 1000/rate without, new20; <= 1)\n' \
+    printf '  TLS sessions per second, BoringSSL/JDK        %.2f (mxgate-tls/mxgate-jdk)\n' \
+        "$(calc "$(m tls-new20.mxgate-tls.msgs) / $(m tls-new20.mxgate-jdk.msgs)")"
+    printf '  a handshake adds %.3f ms to a session, one at a time (BoringSSL; <= 1), %.3f ms with the JDK\n' \
+        "$(calc "1000 / $(m tls-single.mxgate-tls.msgs) - 1000 / $(m tls-single.mxgate.msgs)")" \
+        "$(calc "1000 / $(m tls-single.mxgate-jdk.msgs) - 1000 / $(m tls-single.mxgate.msgs)")"
+    # At 20 in parallel on the whole machine, client included: the wall time one more handshake costs it.
+    printf '  at 20 in parallel a handshake costs the machine %.3f ms (1000/rate with TLS - 1000/rate without)\n' \
         "$(calc "1000 / $(m tls-new20.mxgate-tls.msgs) - 1000 / $(m tls-new20.mxgate.msgs)")"
     printf '  persistent sessions, mxgate-tls/mxgate        %.2f (the cost of encrypting)\n' \
         "$(calc "$(m tls-persist20.mxgate-tls.msgs) / $(m tls-persist20.mxgate.msgs)")"
     echo
-    stop "$plain" "$tls"
+    stop "$plain" "$tls" "$jdk"
     stop_postfix "$WORK/postfix"
 }
 
@@ -263,9 +286,9 @@ shape_size() {
 }
 
 shape_failover() {
-    java -cp "$WORK/classes" PressureSink "${port[calm-sink]}" "$WORK/calm-sink.status" &
+    java -cp "$CLASSES" PressureSink "${port[calm-sink]}" "$WORK/calm-sink.status" &
     local calm=$!
-    java -cp "$WORK/classes" PressureSink "${port[pressure-sink]}" "$WORK/pressure-sink.status" --pressure &
+    java -cp "$CLASSES" PressureSink "${port[pressure-sink]}" "$WORK/pressure-sink.status" --pressure &
     local pressure=$!
     pids+=("$calm" "$pressure")
     await_port "${port[calm-sink]}"

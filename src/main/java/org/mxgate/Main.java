@@ -42,6 +42,7 @@ import org.mxgate.shared.SharedCounters;
 import org.mxgate.shared.InstanceView;
 import org.mxgate.shared.SharedStore;
 import org.mxgate.tls.ServerTls;
+import org.mxgate.tls.TlsLibrary;
 import org.mxgate.tls.TlsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,8 +95,10 @@ public final class Main {
         PoolSet pools;
         ServerTls tls;
         try {
-            pools = PoolSet.open(config);
-            tls = config.usesServerTls() ? ServerTls.open(config.tls(), config.hostname()) : null;
+            TlsLibrary tlsLibrary = TlsLibrary.choose(config.tls().library());
+            pools = PoolSet.open(config, tlsLibrary);
+            tls = config.usesServerTls() ? ServerTls.open(config.tls(), config.hostname(), tlsLibrary) : null;
+            LOG.info("TLS library: {}", tlsLibrary.description());
         } catch (TlsException e) {
             acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);

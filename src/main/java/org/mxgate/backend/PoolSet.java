@@ -16,6 +16,7 @@ import org.mxgate.config.PoolConfig;
 import org.mxgate.config.PoolReload;
 import org.mxgate.tls.BackendTls;
 import org.mxgate.tls.TlsException;
+import org.mxgate.tls.TlsLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,25 +34,29 @@ public final class PoolSet implements PoolReload {
     private final BackendClient client;
     /** The running listeners: a reload does not change them, and their source addresses are where mail leaves from. */
     private final List<ListenerConfig> listeners;
+    /** Chosen at start; a reload builds its pools' TLS with the same library. */
+    private final TlsLibrary tlsLibrary;
     private volatile Map<String, BackendPool> pools;
     // Guarded by this: the I/O threads of the probes, once started.
     private EventLoopGroup probeLoops;
     private BackendNews news = BackendNews.NONE;
 
-    private PoolSet(BackendClient client, List<ListenerConfig> listeners, Map<String, BackendPool> pools) {
+    private PoolSet(BackendClient client, List<ListenerConfig> listeners, TlsLibrary tlsLibrary,
+            Map<String, BackendPool> pools) {
         this.client = client;
         this.listeners = List.copyOf(listeners);
+        this.tlsLibrary = tlsLibrary;
         this.pools = pools;
     }
 
     /** The pools of {@code config}, not yet probed ({@link #startHealthChecks}). */
-    public static PoolSet open(GatewayConfig config) throws TlsException {
+    public static PoolSet open(GatewayConfig config, TlsLibrary tlsLibrary) throws TlsException {
         BackendClient client = new BackendClient(config.hostname());
         Map<String, BackendPool> pools = new LinkedHashMap<>();
         for (PoolConfig pool : config.pools().values()) {
-            pools.put(pool.name(), new BackendPool(pool, client, pool.tls().isEnabled() ? BackendTls.create(pool.tls()) : null));
+            pools.put(pool.name(), new BackendPool(pool, client, pool.tls().isEnabled() ? BackendTls.create(pool.tls(), tlsLibrary) : null));
         }
-        return new PoolSet(client, config.listeners(), Collections.unmodifiableMap(pools));
+        return new PoolSet(client, config.listeners(), tlsLibrary, Collections.unmodifiableMap(pools));
     }
 
     /** The pool of this name now in force, or null: a route read before a reload may name one it removed. */
@@ -99,7 +104,7 @@ public final class PoolSet implements PoolReload {
         for (PoolConfig pool : loaded.pools().values()) {
             if (pool.tls().isEnabled()) {
                 try {
-                    tls.put(pool.name(), BackendTls.create(pool.tls()));
+                    tls.put(pool.name(), BackendTls.create(pool.tls(), tlsLibrary));
                 } catch (TlsException e) {
                     errors.add(new ConfigError(loaded.file(), 1, "pool " + pool.name() + ": " + e.getMessage()));
                 }

@@ -12,6 +12,7 @@ import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.tls.BackendTls;
 import org.mxgate.tls.KeyMaterial;
 import org.mxgate.tls.TlsException;
+import org.mxgate.tls.TlsLibrary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -38,10 +39,17 @@ final class CheckCommand implements Callable<Integer> {
             return 1;
         }
         boolean ok = checkCertificate(loaded);
+        TlsLibrary library;
+        try {
+            library = TlsLibrary.choose(loaded.tls().library());
+        } catch (TlsException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
         for (PoolConfig pool : loaded.pools().values()) {
             if (pool.tls().isEnabled()) {
                 try {
-                    BackendTls.create(pool.tls());
+                    BackendTls.create(pool.tls(), library);
                 } catch (TlsException e) {
                     System.err.println("pool " + pool.name() + ": " + e.getMessage());
                     ok = false;

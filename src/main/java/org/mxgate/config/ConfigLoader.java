@@ -44,6 +44,7 @@ public final class ConfigLoader {
     private static final Block TLS = new Block();
     private static final Key<String> CERTIFICATE = TLS.text("certificate", "../certs/mxgate.crt");
     private static final Key<String> KEY = TLS.text("key", "../certs/mxgate.key");
+    private static final Key<TlsConfig.Library> LIBRARY = TLS.choice("library", TlsConfig.Library.AUTO);
 
     private static final Block AUTH = new Block();
     private static final AuthLimitsConfig AUTH_DEFAULTS = AuthLimitsConfig.DEFAULTS;
@@ -155,7 +156,7 @@ public final class ConfigLoader {
         ConfigNode tls = root.child("tls");
         tls.allowOnly(TLS);
         TlsConfig tlsConfig = new TlsConfig(root.resolve(Path.of(tls.value(CERTIFICATE))),
-                root.resolve(Path.of(tls.value(KEY))));
+                root.resolve(Path.of(tls.value(KEY))), tls.value(LIBRARY));
         ConfigNode auth = root.child("auth");
         auth.allowOnly(AUTH);
         AuthLimitsConfig authLimits = new AuthLimitsConfig(auth.value(MAX_FAILURES_PER_CLIENT),

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
@@ -33,9 +32,9 @@ public final class BackendTls {
         this.verifies = verifies;
     }
 
-    public static BackendTls create(BackendTlsConfig config) throws TlsException {
+    public static BackendTls create(BackendTlsConfig config, TlsLibrary library) throws TlsException {
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(library.provider())
                 .protocols(TlsSettings.PROTOCOLS)
                 .ciphers(TlsSettings.CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
         if (config.verifies()) {

@@ -3,7 +3,6 @@ package org.mxgate.tls;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -23,11 +22,11 @@ record ServerCertificate(SslContext context, X509Certificate leaf) {
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
     private static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
-    static ServerCertificate load(Path certificate, Path key) throws TlsException {
+    static ServerCertificate load(Path certificate, Path key, TlsLibrary library) throws TlsException {
         KeyMaterial material = KeyMaterial.read(certificate, key);
         try {
             SslContext context = SslContextBuilder.forServer(material.key(), material.chain())
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(library.provider())
                     .protocols(TlsSettings.PROTOCOLS)
                     .ciphers(TlsSettings.CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
                     // A relay's clients are other MTAs; none presents a certificate to a port 25 listener.
@@ -35,7 +34,7 @@ record ServerCertificate(SslContext context, X509Certificate leaf) {
                     .build();
             return new ServerCertificate(context, material.leaf());
         } catch (SSLException | RuntimeException e) {
-            throw new TlsException(certificate + ": the JDK cannot serve this certificate and key (" + e.getMessage()
+            throw new TlsException(certificate + ": " + library.description() + " cannot serve this certificate and key (" + e.getMessage()
                     + ")", e);
         }
     }

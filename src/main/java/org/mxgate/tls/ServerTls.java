@@ -29,21 +29,23 @@ public final class ServerTls implements AutoCloseable {
 
     private final Path certificate;
     private final Path key;
+    private final TlsLibrary library;
     /** The pair as served; a change is read at once, and again at each check until it reads whole. */
     private final FileWatch fileWatch;
     private final AtomicReference<ServerCertificate> current = new AtomicReference<>();
     // Guarded by reload(), which is synchronized.
     private Map<Path, FileStamp> lastFailure;
 
-    private ServerTls(Path certificate, Path key) throws TlsException {
+    private ServerTls(Path certificate, Path key, TlsLibrary library) throws TlsException {
         this.certificate = certificate;
         this.key = key;
+        this.library = library;
         // Stamped before reading, so a file that changes while it is read is read again.
         this.fileWatch = new FileWatch(List.of(certificate, key), 0);
-        current.set(ServerCertificate.load(certificate, key));
+        current.set(ServerCertificate.load(certificate, key, library));
     }
 
-    public static ServerTls open(TlsConfig config, String hostname) throws TlsException {
+    public static ServerTls open(TlsConfig config, String hostname, TlsLibrary library) throws TlsException {
         Path certificate = config.certificate();
         Path key = config.key();
         boolean noCertificate = Files.notExists(certificate);
@@ -59,7 +61,7 @@ public final class ServerTls implements AutoCloseable {
                     + " exists; give both the certificate and the key, or remove both to have a self-signed pair"
                     + " generated");
         }
-        ServerTls tls = new ServerTls(certificate, key);
+        ServerTls tls = new ServerTls(certificate, key, library);
         tls.current.get().warnIfExpiring(certificate, Instant.now());
         return tls;
     }
@@ -82,7 +84,7 @@ public final class ServerTls implements AutoCloseable {
         }
         Map<Path, FileStamp> stamps = changed.get();
         try {
-            ServerCertificate served = ServerCertificate.load(certificate, key);
+            ServerCertificate served = ServerCertificate.load(certificate, key, library);
             current.set(served);
             fileWatch.took(stamps);
             lastFailure = null;

@@ -6,7 +6,7 @@ import java.util.List;
  * The protocol versions and cipher suites every mxgate TLS context offers, server and client
  * alike: TLS 1.3 and 1.2, forward secrecy and AEAD only (RFC 9325 4.1 and 4.2). They go to
  * Netty's {@code SupportedCipherSuiteFilter}, so a suite this JDK lacks is dropped rather than
- * failing the build; the provider is always the JDK's, never tcnative.
+ * failing the build, whichever library ({@link TlsLibrary}) serves them.
  */
 public final class TlsSettings {
 

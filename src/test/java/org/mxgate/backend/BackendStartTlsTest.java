@@ -31,6 +31,7 @@ import org.mxgate.mail.Reply;
 import org.mxgate.net.HostPort;
 import org.mxgate.tls.BackendTls;
 import org.mxgate.tls.ServerTls;
+import org.mxgate.tls.TlsLibrary;
 
 /**
  * STARTTLS to a backend (RFC 3207) without a socket: the backend connection's pipeline in one
@@ -54,7 +55,7 @@ class BackendStartTlsTest {
 
     @BeforeAll
     static void selfSignedBackend(@TempDir Path dir) throws Exception {
-        backendTls = ServerTls.open(new TlsConfig(dir.resolve("mx1.crt"), dir.resolve("mx1.key")), "mx1.test");
+        backendTls = ServerTls.open(new TlsConfig(dir.resolve("mx1.crt"), dir.resolve("mx1.key")), "mx1.test", TlsLibrary.JDK);
     }
 
     BackendStartTlsTest() {
@@ -70,7 +71,7 @@ class BackendStartTlsTest {
     }
 
     private CompletableFuture<BackendSession> negotiate(BackendTlsConfig config) throws Exception {
-        return new BackendStartTls(config, BackendTls.create(config), "gw.test").negotiate(session, TIMEOUT);
+        return new BackendStartTls(config, BackendTls.create(config, TlsLibrary.JDK), "gw.test").negotiate(session, TIMEOUT);
     }
 
     /** The backend's side of the TLS connection, which it starts after its 220. */

@@ -52,7 +52,8 @@ class ConfigTlsAuthTest {
     @Test
     void tlsAndAuthKeysAreRead() throws Exception {
         submission("auth: { max_failures_per_client: 7, max_failures_per_user: 30, failure_window: 10m,"
-                        + " failure_delay: 2s, hash_threads: 4 }\ntls: { certificate: ../tls/chain.pem, key: /etc/mxgate/key.pem }\n",
+                        + " failure_delay: 2s, hash_threads: 4 }\ntls: { certificate: ../tls/chain.pem, key: /etc/mxgate/key.pem,"
+                        + " library: JDK }\n",
                 "accept_domains: [example.test]\nrelay: { authenticated: true }\nrequire_tls: true\n"
                         + "auth: { enabled: true, sender_login: true }\n");
         write("policies/users.yml", "Alice@Example.Test: { password: \"" + HASH + "\", senders: [alice@example.test, \"@alice.test\", \"<>\"] }\n"
@@ -62,8 +63,8 @@ class ConfigTlsAuthTest {
         assertEquals(ListenerConfig.Tls.IMPLICIT, config.listeners().get(1).tls());
         assertTrue(config.usesServerTls());
         assertEquals(new BackendTlsConfig(BackendTlsConfig.Mode.REQUIRED, null, true), config.pools().get("mailbox").tls());
-        assertEquals(new TlsConfig(dir.resolve("tls/chain.pem").toAbsolutePath().normalize(), Path.of("/etc/mxgate/key.pem")),
-                config.tls());
+        assertEquals(new TlsConfig(dir.resolve("tls/chain.pem").toAbsolutePath().normalize(), Path.of("/etc/mxgate/key.pem"),
+                TlsConfig.Library.JDK), config.tls());
         assertEquals(new AuthLimitsConfig(7, 30, Duration.ofMinutes(10), Duration.ofSeconds(2), 4), config.authLimits());
         PolicyConfig policy = config.policies().get("submission");
         assertTrue(policy.requireTls());
@@ -85,6 +86,7 @@ class ConfigTlsAuthTest {
         assertEquals(BackendTlsConfig.NONE, config.pools().get("mailbox").tls());
         assertEquals(new TlsConfig(dir.resolve("certs/mxgate.crt").toAbsolutePath().normalize(),
                 dir.resolve("certs/mxgate.key").toAbsolutePath().normalize()), config.tls());
+        assertEquals(TlsConfig.Library.AUTO, config.tls().library());
         assertEquals(AuthLimitsConfig.DEFAULTS, config.authLimits());
         PolicyConfig policy = config.policies().get("internet");
         assertFalse(policy.auth().enabled() || policy.requireTls());
@@ -128,5 +130,14 @@ class ConfigTlsAuthTest {
         assertTrue(errors.get(2).contains("users.yml:3: unknown key 'pasword'"), errors.get(2));
         assertTrue(errors.get(3).contains("users.yml:3: missing key 'password'"), errors.get(3));
         assertTrue(errors.get(4).contains("users.yml:4: password must be a bcrypt hash"), errors.get(4));
+    }
+
+    @Test
+    void anUnknownTlsLibraryIsRefusedWithTheChoices() throws Exception {
+        submission("tls: { library: gnutls }\n", "accept_domains: [example.test]\n");
+        ConfigException e = assertThrows(ConfigException.class, this::load);
+        assertEquals(1, e.errors().size(), e.errors().toString());
+        assertTrue(e.errors().get(0).toString().contains("mxgate.yml:1: library must be auto, openssl or jdk, got 'gnutls'"),
+                e.errors().get(0).toString());
     }
 }
