@@ -42,7 +42,6 @@ public final class BackendSession extends SimpleChannelInboundHandler<Reply> {
     private boolean broken;
     /** Why we closed the connection when the backend broke the reply grammar, or null. */
     private String badReply;
-    private long idleSince;
     private final List<Runnable> onWritable = new ArrayList<>();
     private boolean needsReset;
     private String tls;
@@ -133,14 +132,6 @@ public final class BackendSession extends SimpleChannelInboundHandler<Reply> {
 
     public Channel channel() {
         return channel;
-    }
-
-    long idleSince() {
-        return idleSince;
-    }
-
-    void markIdle(long nanos) {
-        idleSince = nanos;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.mxgate.backend;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,7 +29,20 @@ final class IdleConnections {
     private record Key(Backend backend, EventLoop loop, InetAddress source) {
     }
 
-    private final Map<Key, ArrayDeque<BackendSession>> parked = new ConcurrentHashMap<>();
+    /**
+     * A parked session and what watches it while it is parked: its idle timer and a listener on
+     * its close. Both are undone when it leaves, so neither outlives the park. A timer left to
+     * run out held the session for the whole idle time after every transaction, and a connection
+     * reused N times carried N close listeners.
+     */
+    private record Parked(BackendSession session, ScheduledFuture<?> idleTimer, ChannelFutureListener onClose) {
+        void unwatch() {
+            idleTimer.cancel(false);
+            session.channel().closeFuture().removeListener(onClose);
+        }
+    }
+
+    private final Map<Key, ArrayDeque<Parked>> parked = new ConcurrentHashMap<>();
     private final int perBackend;
     private final Duration idleTimeout;
 
@@ -47,18 +62,21 @@ final class IdleConnections {
      */
     BackendSession take(Backend backend, EventLoop loop, InetAddress source, String binding) {
         Key key = new Key(backend, loop, source);
-        ArrayDeque<BackendSession> deque = parked.get(key);
+        ArrayDeque<Parked> deque = parked.get(key);
         if (deque == null) {
             return null;
         }
         BackendSession found = null;
         // Newest first: the one least likely to have been closed by the backend meanwhile.
-        for (Iterator<BackendSession> it = deque.descendingIterator(); it.hasNext(); ) {
-            BackendSession session = it.next();
+        for (Iterator<Parked> it = deque.descendingIterator(); it.hasNext(); ) {
+            Parked candidate = it.next();
+            BackendSession session = candidate.session();
             if (!session.isReusable()) {
                 it.remove();
+                candidate.unwatch();
             } else if (Objects.equals(session.boundTo(), binding)) {
                 it.remove();
+                candidate.unwatch();
                 found = session;
                 break;
             }
@@ -78,28 +96,38 @@ final class IdleConnections {
     void offer(BackendSession session) {
         EventLoop loop = session.channel().eventLoop();
         Key key = new Key(session.backend(), loop, session.source());
-        ArrayDeque<BackendSession> deque = parked.computeIfAbsent(key, k -> new ArrayDeque<>());
+        ArrayDeque<Parked> deque = parked.computeIfAbsent(key, k -> new ArrayDeque<>());
         while (!deque.isEmpty() && deque.size() >= perBackend) {
-            deque.pollFirst().quit();
+            Parked oldest = deque.pollFirst();
+            oldest.unwatch();
+            oldest.session().quit();
         }
-        long since = System.nanoTime();
-        session.markIdle(since);
-        deque.addLast(session);
-        session.channel().closeFuture().addListener(f -> {
-            deque.remove(session);
-            forgetIfEmpty(key, deque);
-        });
-        loop.schedule(() -> {
-            if (deque.contains(session) && session.idleSince() == since) {
-                deque.remove(session);
-                forgetIfEmpty(key, deque);
+        ChannelFutureListener onClose = f -> unpark(key, deque, session);
+        session.channel().closeFuture().addListener(onClose);
+        ScheduledFuture<?> idleTimer = loop.schedule(() -> {
+            if (unpark(key, deque, session)) {
                 session.quit();
             }
         }, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        deque.addLast(new Parked(session, idleTimer, onClose));
+    }
+
+    /** Takes the session out of its deque and undoes its watchers; false when it was not parked there. */
+    private boolean unpark(Key key, ArrayDeque<Parked> deque, BackendSession session) {
+        for (Iterator<Parked> it = deque.iterator(); it.hasNext(); ) {
+            Parked candidate = it.next();
+            if (candidate.session() == session) {
+                it.remove();
+                candidate.unwatch();
+                forgetIfEmpty(key, deque);
+                return true;
+            }
+        }
+        return false;
     }
 
     // Only this key's loop touches it, so nothing is added between the check and the removal.
-    private void forgetIfEmpty(Key key, ArrayDeque<BackendSession> deque) {
+    private void forgetIfEmpty(Key key, ArrayDeque<Parked> deque) {
         if (deque.isEmpty()) {
             parked.remove(key, deque);
         }
@@ -109,13 +137,13 @@ final class IdleConnections {
     void closeAll(Backend backend) {
         parked.forEach((key, deque) -> {
             if (key.backend() == backend) {
-                key.loop().execute(() -> new ArrayList<>(deque).forEach(BackendSession::quit));
+                key.loop().execute(() -> new ArrayList<>(deque).forEach(p -> p.session().quit()));
             }
         });
     }
 
     /** Closes every parked session, each on its own loop. */
     void closeAll() {
-        parked.forEach((key, deque) -> key.loop().execute(() -> new ArrayList<>(deque).forEach(BackendSession::abort)));
+        parked.forEach((key, deque) -> key.loop().execute(() -> new ArrayList<>(deque).forEach(p -> p.session().abort())));
     }
 }

@@ -2,6 +2,7 @@ package org.mxgate.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -84,7 +85,7 @@ final class BackendLeg {
      * a slow backend that keeps reading may take as long as the message needs (ReplayMemoryIT).
      */
     private void watchProgress(BodyStream stream, long lastPosition, Duration timeout) {
-        loop.schedule(() -> {
+        ScheduledFuture<?> check = loop.schedule(() -> {
             if (stream.written().isDone()) {
                 return;
             }
@@ -95,6 +96,10 @@ final class BackendLeg {
             }
             watchProgress(stream, stream.position(), timeout);
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // Cancelled as soon as the body is written: left to run out, each check would hold its
+        // transaction (body, envelope, leg) for the whole timeout, a heap that grew with the
+        // message rate times the timeout (TimerRetentionTest).
+        stream.written().whenComplete((written, failure) -> check.cancel(false));
     }
 
     /** From now on each chunk the client sends goes straight on: the stream has caught up. */
