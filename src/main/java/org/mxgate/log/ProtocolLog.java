@@ -25,9 +25,9 @@ public final class ProtocolLog {
     /** Lines one session may log; at about 300 bytes a line, 3 MB. */
     static final int MAX_LINES = 10_000;
 
-    private final String listener;
     private final SessionId session;
-    private final ClientAddress client;
+    /** The fields after the event that every line of the session has, quoted once: none of them changes. */
+    private final String sessionFields;
     private String backend;
     private StringBuilder pending;
     private String lastCommand;
@@ -38,9 +38,17 @@ public final class ProtocolLog {
     private long dropped;
 
     public ProtocolLog(String listener, SessionId session, ClientAddress client) {
-        this.listener = listener;
         this.session = session;
-        this.client = client;
+        // Which instance wrote it: merged logs of several instances stay apart (docs/operations.md).
+        StringBuilder fields = new StringBuilder(120).append(",\"instance\":\"").append(session.instance())
+                .append("\",\"listener\":");
+        string(fields, listener).append(",\"session\":\"").append(session).append("\",\"client\":");
+        string(fields, client.ip());
+        if (client.balancer() != null) {
+            fields.append(",\"balancer\":");
+            string(fields, client.balancerIp());
+        }
+        this.sessionFields = fields.toString();
     }
 
     public SessionId session() {
@@ -158,17 +166,8 @@ public final class ProtocolLog {
             return null;
         }
         lines++;
-        StringBuilder json = new StringBuilder(160).append("{\"ts\":\"").append(Instant.now())
-                .append("\",\"event\":\"").append(event)
-                // Which instance wrote it: merged logs of several instances stay apart (docs/operations.md).
-                .append("\",\"instance\":\"").append(session.instance())
-                .append("\",\"listener\":");
-        string(json, listener).append(",\"session\":\"").append(session).append("\",\"client\":");
-        string(json, client.ip());
-        if (client.balancer() != null) {
-            json.append(",\"balancer\":");
-            string(json, client.balancerIp());
-        }
+        StringBuilder json = new StringBuilder(96 + sessionFields.length()).append("{\"ts\":\"")
+                .append(Instant.now()).append("\",\"event\":\"").append(event).append('"').append(sessionFields);
         if (backend != null) {
             json.append(",\"backend\":");
             string(json, backend);
