@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A log that cannot be written never stops the thread that logs: with the writer stuck, a
- * thousand lines return at once, all but the queue's worth dropped and counted. And the
- * shipped logback.xml sends every logger through such an appender.
+ * thousand lines return at once, all but the queue's worth dropped and counted. Lines are
+ * written on the appender's own thread, and the shipped logback.xml sends every logger through
+ * such an appender.
  */
 class NonBlockingAppenderTest {
 
@@ -103,12 +104,49 @@ class NonBlockingAppenderTest {
         return context;
     }
 
+    /** Records each line with the name of the thread that wrote it. */
+    private static final class RecordingAppender extends AppenderBase<ILoggingEvent> {
+        final List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            written.add(event.getFormattedMessage() + " by " + Thread.currentThread().getName()
+                    + " for " + event.getThreadName());
+        }
+    }
+
     @Test
-    void settingsCannotMakeItBlock() {
+    void aLineIsWrittenOnTheWriterThreadWithTheLoggingThreadsName() throws Exception {
+        LoggerContext context = newContext();
+        RecordingAppender recording = new RecordingAppender();
+        recording.setContext(context);
+        recording.start();
         NonBlockingAppender appender = new NonBlockingAppender();
-        appender.setNeverBlock(false);
-        appender.setDiscardingThreshold(0);
-        assertTrue(appender.isNeverBlock());
-        assertEquals(1, appender.getDiscardingThreshold());
+        appender.setContext(context);
+        appender.setName("APP");
+        appender.addAppender(recording);
+        appender.start();
+        Logger logger = context.getLogger("org.mxgate");
+        logger.setAdditive(false);
+        logger.addAppender(appender);
+
+        logger.info("hello");
+        // Picked up at the writer's next look, NonBlockingAppender.IDLE_PARK_MILLIS at most after the line.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> !recording.written.isEmpty());
+        assertEquals(List.of("hello by mxgate-log-APP for " + Thread.currentThread().getName()), recording.written);
+
+        logger.info("last");
+        appender.stop();
+        assertEquals(2, recording.written.size(), "a line queued before stop is written: " + recording.written);
+        assertTrue(!recording.isStarted(), "stopping it stops the appenders attached to it");
+        context.stop();
+    }
+
+    @Test
+    void withoutAnAttachedAppenderItDoesNotStart() {
+        NonBlockingAppender appender = new NonBlockingAppender();
+        appender.setContext(newContext());
+        appender.start();
+        assertTrue(!appender.isStarted());
     }
 }
