@@ -51,17 +51,9 @@ class NonBlockingAppenderTest {
     void aFullQueueDropsAndCountsLinesInsteadOfWaiting() throws Exception {
         LoggerContext context = newContext();
         StuckAppender stuck = new StuckAppender();
-        stuck.setContext(context);
-        stuck.start();
         NonBlockingAppender appender = new NonBlockingAppender();
-        appender.setContext(context);
-        appender.setName("PROTOCOL");
         appender.setQueueSize(8);
-        appender.addAppender(stuck);
-        appender.start();
-        Logger logger = context.getLogger("mxgate.protocol");
-        logger.setAdditive(false);
-        logger.addAppender(appender);
+        Logger logger = logThrough(context, "mxgate.protocol", appender, "PROTOCOL", stuck);
 
         int lines = 1000;
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
@@ -98,6 +90,21 @@ class NonBlockingAppenderTest {
         context.stop();
     }
 
+    /** A logger of {@code context} that writes only through {@code appender}, started with {@code child} attached. */
+    private static Logger logThrough(LoggerContext context, String loggerName, NonBlockingAppender appender,
+            String name, AppenderBase<ILoggingEvent> child) {
+        child.setContext(context);
+        child.start();
+        appender.setContext(context);
+        appender.setName(name);
+        appender.addAppender(child);
+        appender.start();
+        Logger logger = context.getLogger(loggerName);
+        logger.setAdditive(false);
+        logger.addAppender(appender);
+        return logger;
+    }
+
     private static LoggerContext newContext() {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter());
@@ -119,16 +126,8 @@ class NonBlockingAppenderTest {
     void aLineIsWrittenOnTheWriterThreadWithTheLoggingThreadsName() throws Exception {
         LoggerContext context = newContext();
         RecordingAppender recording = new RecordingAppender();
-        recording.setContext(context);
-        recording.start();
         NonBlockingAppender appender = new NonBlockingAppender();
-        appender.setContext(context);
-        appender.setName("APP");
-        appender.addAppender(recording);
-        appender.start();
-        Logger logger = context.getLogger("org.mxgate");
-        logger.setAdditive(false);
-        logger.addAppender(appender);
+        Logger logger = logThrough(context, "org.mxgate", appender, "APP", recording);
 
         logger.info("hello");
         // Picked up at the writer's next look, NonBlockingAppender.IDLE_PARK_MILLIS at most after the line.
