@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +25,7 @@ class BufferedRollingFileAppenderTest {
     Path dir;
 
     private LoggerContext context(String flushInterval) throws Exception {
-        LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(new LogbackMDCAdapter());
-        context.putProperty("dir", dir.toString());
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(new java.io.ByteArrayInputStream(("""
+        return ShippedLogback.configured("dir", dir.toString(), """
                 <configuration>
                   <appender name="FILE" class="org.mxgate.log.BufferedRollingFileAppender">
                     <file>${dir}/protocol.log</file>
@@ -44,8 +37,7 @@ class BufferedRollingFileAppenderTest {
                   </appender>
                   <root level="INFO"><appender-ref ref="FILE"/></root>
                 </configuration>
-                """.formatted(flushInterval)).getBytes(StandardCharsets.UTF_8)));
-        return context;
+                """.formatted(flushInterval));
     }
 
     @Test
