@@ -38,7 +38,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <pre>
  * java bench/LoadClient.java HOST:PORT [--messages N] [--size BYTES] [--sessions S]
- *      [--persistent] [--starttls [--openssl]] [--rate MSG_PER_S] [--warmup W]
+ *      [--persistent] [--starttls [--openssl] [--resume]] [--rate MSG_PER_S] [--warmup W]
  * </pre>
  *
  * Latency per message runs from MAIL to the final dot's reply; at a fixed rate it runs from
@@ -46,8 +46,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * slow reply delays the messages behind it and their latency shows it, rather than the client
  * quietly sending less: no coordinated omission). With --starttls every session is a full
  * handshake (a new SSLContext each, so nothing is resumed), as from a sender seen the first
- * time, and any certificate is accepted; the key exchange is X25519 unless -Djdk.tls.namedGroups
- * says otherwise. The last line, "result k=v ...", is for scripts.
+ * time; with --resume too, every session offers the session (ticket) its server gave last, as
+ * an MTA that sends to this MX all day does (Postfix's smtp_tls_session_cache_database, say).
+ * Any certificate is accepted; the key exchange is X25519 unless -Djdk.tls.namedGroups says
+ * otherwise. The last line, "result k=v ...", is for scripts.
  */
 public class LoadClient {
 
@@ -65,6 +67,10 @@ public class LoadClient {
     private final AtomicInteger ok = new AtomicInteger();
     private final Map<String, AtomicInteger> other = new TreeMap<>();
     private final List<Long> handshakeNanos = new ArrayList<>();
+    /** With --resume: the one client context whose session cache offers the last session. */
+    private SSLContext resumingContext;
+    /** Handshakes that resumed a session; counted with BoringSSL only, -1 with the JDK's TLS. */
+    private final AtomicInteger resumed = new AtomicInteger();
 
     LoadClient(String host, int port, int sessions, boolean persistent, boolean starttls, int size) {
         this.host = host;
@@ -90,6 +96,7 @@ public class LoadClient {
         boolean persistent = false;
         boolean starttls = false;
         boolean openssl = false;
+        boolean resume = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--messages": messages = Integer.parseInt(args[++i]); break;
@@ -100,13 +107,17 @@ public class LoadClient {
                 case "--persistent": persistent = true; break;
                 case "--starttls": starttls = true; break;
                 case "--openssl": openssl = true; break;
+                case "--resume": resume = true; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         LoadClient client = new LoadClient(target[0], Integer.parseInt(target[1]), sessions, persistent,
                 starttls, size);
         if (openssl) {
-            client.openSsl = OpenSslEngines.load();
+            client.openSsl = OpenSslEngines.load(resume);
+        } else if (resume) {
+            client.resumingContext = trustingContext();
+            client.resumed.set(-1);
         }
         // The warm-up is not timed: it lets this JVM's compiler catch up, at the same offered rate
         // (if any), so the timed part does not start behind a burst.
@@ -176,9 +187,13 @@ public class LoadClient {
             session.command("STARTTLS", "220");
             long start = System.nanoTime();
             if (openSsl != null) {
-                session.startTls(openSsl.newEngine());
+                SSLEngine engine = openSsl.newEngine(host, port);
+                session.startTls(engine);
+                if (openSsl.reused(engine)) {
+                    resumed.incrementAndGet();
+                }
             } else {
-                session.startTls(host, port);
+                session.startTls(resumingContext != null ? resumingContext : trustingContext(), host, port);
             }
             synchronized (handshakeNanos) {
                 handshakeNanos.add(System.nanoTime() - start);
@@ -208,6 +223,16 @@ public class LoadClient {
         }
     }
 
+    private static SSLContext trustingContext() throws IOException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new TrustAnything()}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
@@ -219,7 +244,8 @@ public class LoadClient {
         int others = other.values().stream().mapToInt(AtomicInteger::get).sum();
         double mbs = (double) messages * size / seconds / 1e6;
         String mode = (persistent ? "persistent" : "new session per message") + ", " + sessions + " in parallel"
-                + (starttls ? ", STARTTLS with " + (openSsl != null ? "BoringSSL" : "the JDK's TLS") : "") + (rate > 0 ? String.format(", offered %.0f msg/s", rate) : "");
+                + (starttls ? ", STARTTLS with " + (openSsl != null ? "BoringSSL" : "the JDK's TLS") : "")
+                + (openSsl != null && openSsl.resume || resumingContext != null ? ", resuming" : "") + (rate > 0 ? String.format(", offered %.0f msg/s", rate) : "");
         System.out.printf("target          %s:%d (%s)%n", host, port, mode);
         System.out.printf("messages sent   %d of %d bytes, after %d warm-up%n", messages, size, warmup);
         System.out.printf("250s received   %d (warm-up included)%n", ok.get());
@@ -230,13 +256,14 @@ public class LoadClient {
                 ms(sorted, 0.999));
         long[] handshakes = handshakeNanos.stream().mapToLong(Long::longValue).sorted().toArray();
         if (handshakes.length > 0) {
-            System.out.printf("handshake ms    p50 %.3f  p99 %.3f (%d, warm-up included)%n", ms(handshakes, 0.5),
-                    ms(handshakes, 0.99), handshakes.length);
+            System.out.printf("handshake ms    p50 %.3f  p99 %.3f (%d, warm-up included; %s resumed)%n",
+                    ms(handshakes, 0.5), ms(handshakes, 0.99), handshakes.length,
+                    resumed.get() < 0 ? "unknown how many" : String.valueOf(resumed.get()));
         }
         System.out.printf("result sent=%d warmup=%d ok=%d other=%d start_ms=%d seconds=%.6f msgs=%.3f mbs=%.4f"
-                        + " p50=%.4f p99=%.4f p999=%.4f handshake_p50=%.4f client_cores=%.3f%n",
+                        + " p50=%.4f p99=%.4f p999=%.4f handshake_p50=%.4f resumed=%d client_cores=%.3f%n",
                 messages, warmup, ok.get(), others, startMillis, seconds, messages / seconds, mbs,
-                ms(sorted, 0.5), ms(sorted, 0.99), ms(sorted, 0.999), ms(handshakes, 0.5), cores);
+                ms(sorted, 0.5), ms(sorted, 0.99), ms(sorted, 0.999), ms(handshakes, 0.5), resumed.get(), cores);
     }
 
     private static double ms(long[] sorted, double quantile) {
@@ -304,14 +331,7 @@ public class LoadClient {
             expect("250");
         }
 
-        void startTls(String host, int port) throws IOException {
-            SSLContext context;
-            try {
-                context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustManager[] {new TrustAnything()}, null);
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IOException(e);
-            }
+        void startTls(SSLContext context, String host, int port) throws IOException {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
             tls.setUseClientMode(true);
             tls.startHandshake();
@@ -366,21 +386,32 @@ public class LoadClient {
 
     /**
      * Client engines from Netty's SslContext on BoringSSL, through reflection so that this file
-     * still compiles with nothing on the class path. Each engine is made without the peer's host
-     * and port, so the context's session cache never offers a resumption: every handshake is full.
+     * still compiles with nothing on the class path. Without resume each engine is made without
+     * the peer's host and port, so the context's session cache never offers a resumption: every
+     * handshake is full. With resume it is made with them, and the cache offers the last session
+     * that server gave.
      */
     private static final class OpenSslEngines {
         private final Object context;
         private final java.lang.reflect.Method newEngine;
+        private final java.lang.reflect.Method newEngineForPeer;
+        private final java.lang.reflect.Method isSessionReused;
         private final Object allocator;
+        final boolean resume;
 
-        private OpenSslEngines(Object context, java.lang.reflect.Method newEngine, Object allocator) {
+        private OpenSslEngines(Object context, Class<?> allocatorClass, Object allocator, boolean resume)
+                throws ReflectiveOperationException {
             this.context = context;
-            this.newEngine = newEngine;
+            this.newEngine = context.getClass().getMethod("newEngine", allocatorClass);
+            this.newEngineForPeer = context.getClass().getMethod("newEngine", allocatorClass, String.class, int.class);
+            this.isSessionReused = Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine")
+                    .getDeclaredMethod("isSessionReused");
+            isSessionReused.setAccessible(true);
             this.allocator = allocator;
+            this.resume = resume;
         }
 
-        static OpenSslEngines load() throws ReflectiveOperationException {
+        static OpenSslEngines load(boolean resume) throws ReflectiveOperationException {
             Class<?> openSsl = Class.forName("io.netty.handler.ssl.OpenSsl");
             if (!(Boolean) openSsl.getMethod("isAvailable").invoke(null)) {
                 throw new IllegalStateException("OpenSSL is not available: "
@@ -397,13 +428,22 @@ public class LoadClient {
             builderClass.getMethod("endpointIdentificationAlgorithm", String.class).invoke(builder, (Object) null);
             Object context = builderClass.getMethod("build").invoke(builder);
             Class<?> allocatorClass = Class.forName("io.netty.buffer.ByteBufAllocator");
-            return new OpenSslEngines(context, context.getClass().getMethod("newEngine", allocatorClass),
-                    allocatorClass.getField("DEFAULT").get(null));
+            return new OpenSslEngines(context, allocatorClass, allocatorClass.getField("DEFAULT").get(null), resume);
         }
 
-        SSLEngine newEngine() throws IOException {
+        SSLEngine newEngine(String host, int port) throws IOException {
             try {
-                return (SSLEngine) newEngine.invoke(context, allocator);
+                return (SSLEngine) (resume ? newEngineForPeer.invoke(context, allocator, host, port)
+                        : newEngine.invoke(context, allocator));
+            } catch (ReflectiveOperationException e) {
+                throw new IOException(e);
+            }
+        }
+
+        /** Whether the handshake just done resumed a session (Netty keeps the question package-private). */
+        boolean reused(SSLEngine engine) throws IOException {
+            try {
+                return (Boolean) isSessionReused.invoke(engine);
             } catch (ReflectiveOperationException e) {
                 throw new IOException(e);
             }

@@ -6,7 +6,9 @@
 #             peer), mxgate with `tls: starttls` on its default library (BoringSSL), the same
 #             with `tls.library: jdk`, and plaintext mxgate without STARTTLS (the cost of TLS).
 #             The client's own TLS is BoringSSL too (--openssl, from mxgate.jar), which costs
-#             it a fraction of the JDK's CPU per handshake; BENCH_CLIENT_TLS=jdk for the JDK's
+#             it a fraction of the JDK's CPU per handshake; BENCH_CLIENT_TLS=jdk for the JDK's.
+#             Then the same new sessions again with the client resuming (--resume: each session
+#             offers the ticket its server gave last, as an MTA's TLS session cache does)
 #   size      100 KB and 5 MB messages over 4 persistent sessions, HAProxy mode tcp and mxgate,
 #             in MB/s, with mxgate's peak RSS during each run
 #   failover  20 persistent sessions through mxgate to one healthy backend (smtp-sink), to two
@@ -23,7 +25,8 @@
 # Environment (defaults in parentheses; shrink them all for a smoke run):
 #   BENCH_SHAPES ("starttls size failover tail idle"), BENCH_RUNS (3),
 #   BENCH_MESSAGES (4 KB messages per run of failover and tail, 20000),
-#   BENCH_TLS_MESSAGES (per STARTTLS run, 5000), BENCH_LARGE_MESSAGES (100 KB, 5000),
+#   BENCH_TLS_MESSAGES (per STARTTLS run, 5000), BENCH_TLS_WARMUP (the client's own untimed
+#   sessions before each STARTTLS run, 3000), BENCH_LARGE_MESSAGES (100 KB, 5000),
 #   BENCH_HUGE_MESSAGES (5 MB, 100), BENCH_WARMUP (4 KB messages that warm each target before a
 #   shape's runs, 40000), BENCH_COOLDOWN (the failover pool's pressure_cooldown, 0s),
 #   BENCH_SESSIONS (idle sessions, 10000), BENCH_PORT_BASE (21225), MXGATE_JAVA_OPTS,
@@ -36,6 +39,7 @@ SHAPES="${BENCH_SHAPES:-starttls size failover tail idle}"
 RUNS="${BENCH_RUNS:-3}"
 MESSAGES="${BENCH_MESSAGES:-20000}"
 TLS_MESSAGES="${BENCH_TLS_MESSAGES:-5000}"
+TLS_WARMUP="${BENCH_TLS_WARMUP:-3000}"
 LARGE_MESSAGES="${BENCH_LARGE_MESSAGES:-5000}"
 HUGE_MESSAGES="${BENCH_HUGE_MESSAGES:-100}"
 WARMUP="${BENCH_WARMUP:-40000}"
@@ -135,13 +139,15 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$RESULT"; }
 
 # series SHAPE N "TARGETS" CLIENT_OPTIONS...: RUNS runs of each target, alternating, one line
 # each; records msg/s, MB/s, latency and handshake time under R[SHAPE.TARGET.metric].
-# extra[TARGET] adds client options for one target only; RSS_PID, if set, is sampled each run.
-declare -A R extra
+# extra[TARGET] adds client options for one target only; RSS_PID, if set, is sampled each run;
+# CPU_PID[TARGET], if set, is the target's process, whose CPU per message (warm-up included) the
+# run records.
 series() {
-    local shape="$1" n="$2" targets="$3" run target rate mbs sampler
+    local shape="$1" n="$2" targets="$3" run target rate mbs sampler cpu
     shift 3
     for run in $(seq 1 "$RUNS"); do
         for target in $targets; do
+            cpu="$(cpu_ticks "${CPU_PID[$target]:-}")"
             # shellcheck disable=SC2086 # extra options are a list
             if [ -n "${RSS_PID:-}" ] && [ "$target" = mxgate ]; then
                 sample_rss "$RSS_PID" > "$WORK/rss" &
@@ -152,6 +158,10 @@ series() {
             else
                 load "$target" "$n" "$@" ${extra[$target]:-}
             fi
+            if [ -n "$cpu" ]; then
+                R[$shape.$target.cpu]+="$(calc "($(cpu_ticks "${CPU_PID[$target]}") - $cpu) * 1000 / $TICKS \
+                    / ($n + $(field warmup))") "
+            fi
             rate="$(calc "$n / $TAKEN")"
             mbs="$(calc "$(field mbs) * $(field seconds) / $TAKEN")"
             R[$shape.$target.msgs]+="$rate "
@@ -160,31 +170,39 @@ series() {
             R[$shape.$target.p99]+="$(field p99) "
             R[$shape.$target.p999]+="$(field p999) "
             R[$shape.$target.hs]+="$(field handshake_p50) "
+            R[$shape.$target.resumed]+="$(field resumed) "
             R[$shape.$target.cores]+="$(field client_cores) "
             printf '%-13s %-11s %2d %8.2f s %9.1f msg/s %8.2f MB/s   p50 %8.3f  p99 %8.3f  p99.9 %8.3f ms\n' \
                 "$shape" "$target" "$run" "$TAKEN" "$rate" "$mbs" "$(field p50)" "$(field p99)" "$(field p999)"
         done
     done
 }
+# The user and system CPU a process has used, in clock ticks; nothing without a pid.
+cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || true; }
+TICKS="$(getconf CLK_TCK)"
+declare -A R extra CPU_PID=()
 
 # table SHAPE "TARGETS" [METRIC]: the medians of a series, one line per target, and how steady
 # METRIC (msgs unless named) was: (max - min) / median of the runs. RSS is the peak of all runs;
-# "client" is the cores the client itself used (the machine's cores are shared by everything).
+# "client" is the cores the client itself used (the machine's cores are shared by everything);
+# "CPU ms" the target's own CPU per message, where the shape knows its process.
 table() {
     local shape="$1" targets="$2" metric="${3:-msgs}" target
     echo
     echo "$shape: medians of $RUNS runs, spread of ${metric/msgs/msg\/s}"
-    printf '  %-11s %9s %7s %9s %9s %9s %9s %10s %8s %7s\n' target msg/s spread MB/s 'p50 ms' 'p99 ms' \
-        'p99.9 ms' 'hshake ms' 'RSS MB' client
+    printf '  %-11s %9s %7s %9s %9s %9s %9s %10s %8s %7s %8s\n' target msg/s spread MB/s 'p50 ms' 'p99 ms' \
+        'p99.9 ms' 'hshake ms' 'RSS MB' client 'CPU ms'
     for target in $targets; do
-        printf '  %-11s %9.1f %7s %9.2f %9.3f %9.3f %9.3f %10s %8s %7.2f\n' "$target" \
+        printf '  %-11s %9.1f %7s %9.2f %9.3f %9.3f %9.3f %10s %8s %7.2f %8s\n' "$target" \
             "$(m "$shape.$target.msgs")" "$(spread "${R[$shape.$target.$metric]}")" "$(m "$shape.$target.mbs")" \
             "$(m "$shape.$target.p50")" "$(m "$shape.$target.p99")" "$(m "$shape.$target.p999")" \
-            "$(hs "$shape.$target")" "$(peak "$shape.$target")" "$(m "$shape.$target.cores")"
+            "$(hs "$shape.$target")" "$(peak "$shape.$target")" "$(m "$shape.$target.cores")" \
+            "$(cpu_per_message "$shape.$target")"
     done
 }
 m() { median "${R[$1]}"; }
 hs() { awk -v v="$(m "$1.hs")" 'BEGIN { if (v + 0 == 0) print "-"; else printf "%.3f", v }'; }
+cpu_per_message() { [ -n "${R[$1.cpu]:-}" ] && printf '%.3f' "$(m "$1.cpu")" || echo -; }
 peak() { [ -n "${R[$1.rss]:-}" ] && tr ' ' '\n' <<< "${R[$1.rss]}" | sort -n | tail -1 || echo -; }
 sample_rss() { while kill -0 "$1" 2>/dev/null; do awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; sleep 0.05; done; }
 
@@ -199,6 +217,14 @@ warm() {
         [ "$n" -gt 0 ] && load "$target" "$n" --persistent --sessions 20
     done
     return 0
+}
+
+# resumed SHAPE "TARGETS": how many of the timed and warm-up handshakes of each run resumed a
+# session, as the BoringSSL client counts them (-1: the JDK's client cannot tell).
+resumed() {
+    local target
+    echo "$1: handshakes that resumed a session, per run"
+    for target in $2; do printf '  %-11s %s\n' "$target" "${R[$1.$target.resumed]}"; done
 }
 
 # stop PID...: ends what a shape started.
@@ -225,6 +251,7 @@ shape_starttls() {
         "tls: { certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem, library: jdk }"
     local jdk=$MXGATE_PID
     pids+=("$plain" "$tls" "$jdk")
+    CPU_PID=([mxgate]=$plain [mxgate-tls]=$tls [mxgate-jdk]=$jdk)
     echo "starttls: mxgate-tls uses $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-tls/logs/mxgate.out" | head -1)," \
         "mxgate-jdk $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-jdk/logs/mxgate.out" | head -1);" \
         "the client $CLIENT_TLS_NAME"
@@ -238,17 +265,27 @@ shape_starttls() {
         # shellcheck disable=SC2086 # extra options are a list
         [ "$n" -gt 0 ] && load "$target" "$n" --sessions 20 ${extra[$target]:-}
     done
-    series tls-new20 "$TLS_MESSAGES" "$targets" --sessions 20
-    series tls-persist20 "$TLS_MESSAGES" "$targets" --sessions 20 --persistent
+    # Each run's client warms with 3 000 sessions first (untimed): a new JVM's compiler took as
+    # much CPU as its handshakes for the first 10 000, which the servers measured beside it shared.
+    local warmup=$TLS_WARMUP
+    series tls-new20 "$TLS_MESSAGES" "$targets" --sessions 20 --warmup $warmup
+    series tls-persist20 "$TLS_MESSAGES" "$targets" --sessions 20 --persistent --warmup $warmup
     # One session at a time, nothing queued: what STARTTLS, the handshake and the second EHLO
     # add to a session, as a sender sees it.
-    # The client's JVM warms with 2 000 sessions first (untimed): one at a time, its own compiler
-    # would otherwise be part of every handshake measured.
-    series tls-single $((TLS_MESSAGES / 5)) "mxgate-tls mxgate-jdk mxgate" --sessions 1 --warmup 2000
-    extra=()
+    series tls-single $((TLS_MESSAGES / 5)) "mxgate-tls mxgate-jdk mxgate" --sessions 1 --warmup $warmup
+    # Resumed: most sessions on a busy MX come from senders it has seen within the hour, and an
+    # MTA's client keeps the session its last handshake with that MX gave (a TLS 1.3 ticket).
+    local resuming="postfix mxgate-tls mxgate-jdk"
+    series tls-resumed20 "$TLS_MESSAGES" "$resuming" --sessions 20 --resume --warmup $warmup
+    series tls-resumed-single $((TLS_MESSAGES / 5)) "mxgate-tls mxgate-jdk" --sessions 1 --resume --warmup $warmup
+    extra=() CPU_PID=()
     table tls-new20 "$targets"
     table tls-persist20 "$targets"
     table tls-single "mxgate-tls mxgate-jdk mxgate"
+    table tls-resumed20 "$resuming"
+    table tls-resumed-single "mxgate-tls mxgate-jdk"
+    resumed tls-resumed20 "$resuming"
+    resumed tls-resumed-single "mxgate-tls mxgate-jdk"
     echo
     echo "starttls ratios (goals in parentheses)"
     printf '  TLS sessions per second, mxgate-tls/postfix   %.1f (>= 5)\n' \
@@ -263,6 +300,17 @@ shape_starttls() {
         "$(calc "1000 / $(m tls-new20.mxgate-tls.msgs) - 1000 / $(m tls-new20.mxgate.msgs)")"
     printf '  persistent sessions, mxgate-tls/mxgate        %.2f (the cost of encrypting)\n' \
         "$(calc "$(m tls-persist20.mxgate-tls.msgs) / $(m tls-persist20.mxgate.msgs)")"
+    # mxgate's own part, from its CPU per session: what a sender one at a time waits for in it.
+    printf '  mxgate CPU per session: plaintext %.3f ms, TLS %.3f ms, resumed TLS %.3f ms (BoringSSL, 20 in parallel)\n' \
+        "$(m tls-new20.mxgate.cpu)" "$(m tls-new20.mxgate-tls.cpu)" "$(m tls-resumed20.mxgate-tls.cpu)"
+    printf '  so a handshake costs mxgate %.3f ms of CPU, a resumed one %.3f ms (<= 1)\n' \
+        "$(calc "$(m tls-new20.mxgate-tls.cpu) - $(m tls-new20.mxgate.cpu)")" \
+        "$(calc "$(m tls-resumed20.mxgate-tls.cpu) - $(m tls-new20.mxgate.cpu)")"
+    printf '  resumed TLS sessions per second, mxgate-tls/postfix %.1f (>= 5)\n' \
+        "$(calc "$(m tls-resumed20.mxgate-tls.msgs) / $(m tls-resumed20.postfix.msgs)")"
+    printf '  a resumed handshake adds %.3f ms to a session, one at a time (BoringSSL; <= 1), %.3f ms with the JDK\n' \
+        "$(calc "1000 / $(m tls-resumed-single.mxgate-tls.msgs) - 1000 / $(m tls-single.mxgate.msgs)")" \
+        "$(calc "1000 / $(m tls-resumed-single.mxgate-jdk.msgs) - 1000 / $(m tls-single.mxgate.msgs)")"
     echo
     stop "$plain" "$tls" "$jdk"
     stop_postfix "$WORK/postfix"
