@@ -156,7 +156,10 @@ public final class ProtocolLog {
         }
     }
 
-    /** A line with the fields every event has, or null when it is not to be logged. */
+    /**
+     * A line with the fields every event has, begun at the end of the lines not yet flushed, or
+     * null when it is not to be logged; {@link #end} closes it.
+     */
     private StringBuilder begin(String event) {
         if (!LOG.isInfoEnabled()) {
             return null;
@@ -166,8 +169,14 @@ public final class ProtocolLog {
             return null;
         }
         lines++;
-        StringBuilder json = new StringBuilder(96 + sessionFields.length()).append("{\"ts\":\"")
-                .append(Instant.now()).append("\",\"event\":\"").append(event).append('"').append(sessionFields);
+        StringBuilder json;
+        if (pending == null) {
+            json = pending = new StringBuilder(256 + sessionFields.length());
+        } else {
+            json = pending.append(System.lineSeparator());
+        }
+        LogTime.append(json.append("{\"ts\":\""), Instant.now()).append("\",\"event\":\"").append(event).append('"')
+                .append(sessionFields);
         if (backend != null) {
             json.append(",\"backend\":");
             string(json, backend);
@@ -182,13 +191,8 @@ public final class ProtocolLog {
         }
     }
 
-    private void end(StringBuilder json) {
+    private static void end(StringBuilder json) {
         json.append('}');
-        if (pending == null) {
-            pending = json;
-        } else {
-            pending.append(System.lineSeparator()).append(json);
-        }
     }
 
     /** Hands the lines collected so far to the logger. */
