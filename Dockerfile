@@ -45,6 +45,6 @@ EXPOSE 2525 2587 10025 8025
 # /dev/tcp, so the image needs no HTTP client.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8025 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t 4 status <&3 && [[ $status == *' 200 '* ]]"]
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", "-Dmxgate.home=/opt/mxgate", \
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:G1PeriodicGCInterval=30000", "-XX:MaxRAMPercentage=75", "-Dmxgate.home=/opt/mxgate", \
     "-Dmxgate.log.dir=/opt/mxgate/logs", "-jar", "/opt/mxgate/mxgate.jar"]
 CMD ["run", "--config", "/opt/mxgate/conf/mxgate.yml"]

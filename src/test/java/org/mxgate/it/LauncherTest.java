@@ -39,6 +39,9 @@ class LauncherTest {
         int exitOnOom = args.indexOf("-XX:+ExitOnOutOfMemoryError");
         assertTrue(exitOnOom >= 0, "the launcher must ask the JVM to exit on OutOfMemoryError: " + args);
         assertTrue(args.indexOf("-Xmx128m") > exitOnOom, "MXGATE_JAVA_OPTS come later, so an admin can override: " + args);
+        int periodicGc = args.indexOf("-XX:G1PeriodicGCInterval=30000");
+        assertTrue(periodicGc >= 0, "the launcher must have a quiet gateway give its grown heap back: " + args);
+        assertTrue(args.indexOf("-Xmx128m") > periodicGc, "MXGATE_JAVA_OPTS come later, so an admin can override: " + args);
         assertEquals(List.of("-jar", dir.resolve("home/target/mxgate.jar").toString(), "run"),
                 args.subList(args.size() - 3, args.size()));
     }
