@@ -42,7 +42,7 @@ final class BackendLeg {
         this.spool = spool;
         this.loop = loop;
         this.log = log;
-        session.backend().transactionStarted();
+        // Counted on the backend already, since it was chosen (Relay.openOn); ended by end().
     }
 
     Backend backend() {

@@ -114,22 +114,38 @@ public final class Relay implements TransactionRelay {
         return backend == null ? CompletableFuture.completedFuture(attempts.exhausted()) : openOn(backend, recipient, false);
     }
 
-    /** @param fresh a new connection even where one is parked: the parked one just proved dead */
+    /**
+     * The transaction counts on {@code backend} from here, not once a connection is up: the
+     * balancer's least_connections must see the transactions waiting for a slow backend's
+     * greeting (LeastConnectionsIT). The leg takes the count over; every other way out gives it back.
+     *
+     * @param fresh a new connection even where one is parked: the parked one just proved dead
+     */
     private CompletableFuture<Reply> openOn(Backend backend, MailAddress recipient, boolean fresh) {
-        CompletableFuture<BackendSession> acquired = pool.acquire(backend, loop, client, source, fresh);
+        backend.transactionStarted();
+        CompletableFuture<BackendSession> acquired;
+        try {
+            acquired = pool.acquire(backend, loop, client, source, fresh);
+        } catch (RuntimeException e) {
+            backend.transactionEnded();
+            throw e;
+        }
         return settle(acquired).thenCompose(session -> {
             if (closed) {
+                backend.transactionEnded();
                 if (session != null) {
                     session.abort();
                 }
                 return CompletableFuture.completedFuture(Replies.RELAY_FAILED);
             }
             if (session == null) {
+                backend.transactionEnded();
                 attempts.couldNotOpen(backend, failure(acquired));
                 return open(recipient);
             }
             String missing = BackendEnvelope.missingExtension(transaction.envelope(), session);
             if (missing != null) {
+                backend.transactionEnded();
                 attempts.lacks(backend, missing);
                 pool.release(session, session.needsReset());
                 return open(recipient);

@@ -1,9 +1,11 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +19,26 @@ class LeastConnectionsIT {
     @Test
     void theSlowBackendGetsFewerTransactions() throws Exception {
         try (RecordingBackend slow = new RecordingBackend().slowAtMail(300);
-             RecordingBackend fast = new RecordingBackend();
+             RecordingBackend fast = new RecordingBackend()) {
+            assertSlowGetsFewer(slow, fast);
+        }
+    }
+
+    /**
+     * A transaction counts from the moment its backend is chosen, not from when the connection
+     * to it is up: otherwise every transaction chosen while the slow backend's connections wait
+     * for its greeting sees it idle, and a burst herds onto it.
+     */
+    @Test
+    void aBackendSlowToGreetCountsTheTransactionsWaitingForIt() throws Exception {
+        try (RecordingBackend slow = new RecordingBackend().slowAtGreeting(500);
+             RecordingBackend fast = new RecordingBackend()) {
+            assertSlowGetsFewer(slow, fast);
+        }
+    }
+
+    private static void assertSlowGetsFewer(RecordingBackend slow, RecordingBackend fast) throws Exception {
+        try (
              TestGateway gateway = TestGateway.withMailboxPool("""
                      balance: least_connections
                      servers:
@@ -49,6 +70,9 @@ class LeastConnectionsIT {
             assertEquals(40, slow.messages().size() + fast.messages().size());
             assertTrue(slow.messages().size() < fast.messages().size() / 2,
                     "slow " + slow.messages().size() + ", fast " + fast.messages().size());
+            // And every count is given back once the transactions are over.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> gateway.gateway().pool("mailbox").backends()
+                    .forEach(b -> assertEquals(0, b.transactions(), b.name() + " transactions")));
         }
     }
 }

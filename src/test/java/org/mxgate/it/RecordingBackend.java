@@ -41,6 +41,7 @@ final class RecordingBackend implements AutoCloseable {
     private final Set<String> sendersWithAddress = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int dataFailure;
     private volatile long mailDelayMillis;
+    private volatile long greetingDelayMillis;
     private volatile Set<String> unknownRecipients = Set.of();
 
     RecordingBackend() {
@@ -107,6 +108,12 @@ final class RecordingBackend implements AutoCloseable {
         return this;
     }
 
+    /** Waits this long before greeting a new connection, as a backend slow to accept does. */
+    RecordingBackend slowAtGreeting(long millis) {
+        greetingDelayMillis = millis;
+        return this;
+    }
+
     RecordingBackend refusing(String... recipients) {
         unknownRecipients = Set.of(recipients);
         return this;
@@ -167,6 +174,14 @@ final class RecordingBackend implements AutoCloseable {
         public SessionAcceptance accept(Session session) {
             sessions.incrementAndGet();
             openSessions.add(session);
+            if (greetingDelayMillis > 0) {
+                // The slow backend this option simulates: the pause is the behaviour under test.
+                try {
+                    Thread.sleep(greetingDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return SessionAcceptance.success();
         }
 

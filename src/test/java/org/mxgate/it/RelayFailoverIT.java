@@ -1,10 +1,12 @@
 package org.mxgate.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +176,10 @@ class RelayFailoverIT {
                 }
             }
             assertEquals(3, healthy.messages().size());
+            // Counted from the choice, the attempts on the closed port are given back: least_connections
+            // and max_transactions read the count.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> gateway.gateway().pool("mailbox").backends()
+                    .forEach(b -> assertEquals(0, b.transactions(), b.name() + " transactions")));
         }
     }
 
