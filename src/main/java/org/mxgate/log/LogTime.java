@@ -44,11 +44,11 @@ final class LogTime {
         if (nanos > 0) {
             out.append('.');
             if (nanos % 1_000_000 == 0) {
-                digits(out, nanos / 1_000_000, 3);
+                digits(out, nanos / 1_000_000, 100);
             } else if (nanos % 1_000 == 0) {
-                digits(out, nanos / 1_000, 6);
+                digits(out, nanos / 1_000, 100_000);
             } else {
-                digits(out, nanos, 9);
+                digits(out, nanos, 100_000_000);
             }
         }
         return out.append('Z');
@@ -58,8 +58,9 @@ final class LogTime {
         out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
-    private static void digits(StringBuilder out, int value, int width) {
-        for (int divisor = (int) Math.pow(10, width - 1); divisor > 0; divisor /= 10) {
+    /** {@code value} with leading zeros, from the digit {@code highest} stands for down to the units. */
+    private static void digits(StringBuilder out, int value, int highest) {
+        for (int divisor = highest; divisor > 0; divisor /= 10) {
             out.append((char) ('0' + value / divisor % 10));
         }
     }
