@@ -71,10 +71,12 @@ final class BackendLeg {
     /**
      * Writes the body kept so far, chunk by chunk with back pressure (BodyStream), until it has
      * caught up with what the client has sent: true then, false when the backend went away or
-     * took nothing for {@code timeout}, exceptionally when the spool could not be read.
+     * took nothing for {@code timeout}, exceptionally when the spool could not be read. Once
+     * caught up, each chunk the client sends goes straight on ({@link #bodyChunk}): from that
+     * very step, so no chunk falls between the two.
      */
     CompletableFuture<Boolean> streamBody(Duration timeout) {
-        BodyStream stream = BodyStream.start(transaction.body(), session, spool.reader());
+        BodyStream stream = BodyStream.start(transaction.body(), session, spool.reader(), () -> streaming = true);
         bodyStream = stream.written();
         watchProgress(stream, stream.position(), timeout);
         return bodyStream;
@@ -100,11 +102,6 @@ final class BackendLeg {
         // transaction (body, envelope, leg) for the whole timeout, a heap that grew with the
         // message rate times the timeout (TimerRetentionTest).
         stream.written().whenComplete((written, failure) -> check.cancel(false));
-    }
-
-    /** From now on each chunk the client sends goes straight on: the stream has caught up. */
-    void goLive() {
-        streaming = true;
     }
 
     boolean isLive() {

@@ -25,18 +25,24 @@ final class BodyStream {
     private final MessageBody body;
     private final BackendSession session;
     private final Executor reader;
+    private final Runnable caughtUp;
     private final CompletableFuture<Boolean> written = new CompletableFuture<>();
     private long position;
 
-    private BodyStream(MessageBody body, BackendSession session, Executor reader) {
+    private BodyStream(MessageBody body, BackendSession session, Executor reader, Runnable caughtUp) {
         this.body = body;
         this.session = session;
         this.reader = reader;
+        this.caughtUp = caughtUp;
     }
 
-    /** Starts writing; {@link #written()} says how it ended, {@link #position()} how far it got. */
-    static BodyStream start(MessageBody body, BackendSession session, Executor reader) {
-        BodyStream stream = new BodyStream(body, session, reader);
+    /**
+     * Starts writing; {@link #written()} says how it ended, {@link #position()} how far it got.
+     *
+     * @param caughtUp run once every kept byte is handed to the socket, before {@link #written()} completes
+     */
+    static BodyStream start(MessageBody body, BackendSession session, Executor reader, Runnable caughtUp) {
+        BodyStream stream = new BodyStream(body, session, reader, caughtUp);
         stream.next();
         return stream;
     }
@@ -59,6 +65,7 @@ final class BodyStream {
             }
             long kept = body.size();
             if (position >= kept) {
+                caughtUp.run();
                 written.complete(true);
                 return;
             }

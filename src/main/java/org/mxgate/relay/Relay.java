@@ -242,30 +242,20 @@ public final class Relay implements TransactionRelay {
             moveOn(current, "DATA", null, Meaning.NEXT_BACKEND);
         }
         if (current == null) {
-            return startData();
+            // No live backend session: open one, and answer with its 354 or its refusal.
+            return reopenWithBody();
         }
         BackendLeg leg = current;
         dataAnswer = sendData(leg).thenAccept(reply -> {
             if (reply == null || closed || current != leg) {
                 return;
             }
-            if (reply.code() == 354) {
-                leg.goLive();
-            } else {
+            // On its 354 the leg went live itself, as the kept body caught up (BackendLeg.streamBody).
+            if (reply.code() != 354) {
                 dataRefusal = reply;
             }
         });
         return CompletableFuture.completedFuture(Replies.START_DATA);
-    }
-
-    /** No live backend session at DATA: open one, and answer with its 354 or its refusal. */
-    private CompletableFuture<Reply> startData() {
-        return reopenWithBody().thenApply(reply -> {
-            if (reply.code() == 354) {
-                current.goLive();
-            }
-            return reply;
-        });
     }
 
     /**

@@ -1,19 +1,23 @@
 package org.mxgate.it;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * A raw-socket backend that takes message content slowly, with a small receive buffer, and
- * keeps none of it: it counts the bytes and tells a listener how far it got, so a test can look
- * at the gateway while a large body is on its way. Accepts everything else.
+ * A raw-socket backend that takes message content slowly, with a small receive buffer: it counts
+ * the bytes and tells a listener how far it got, so a test can look at the gateway while a large
+ * body is on its way. Keeps none of it, unless {@link #keepingContent()}; can hold its 354 to
+ * DATA until the test releases it ({@link #holdingDataReply()}). Accepts everything else.
  */
 final class SlowSinkBackend implements AutoCloseable {
 
@@ -22,6 +26,9 @@ final class SlowSinkBackend implements AutoCloseable {
     private final LoopbackServer server;
     private final LongConsumer progress;
     private final AtomicLong lastMessageBytes = new AtomicLong(-1);
+    private final CountDownLatch dataCommand = new CountDownLatch(1);
+    private volatile CountDownLatch dataReplyHeld;
+    private volatile ByteArrayOutputStream content;
 
     /** @param progress told the content bytes read so far, after each read */
     SlowSinkBackend(LongConsumer progress) throws IOException {
@@ -31,6 +38,34 @@ final class SlowSinkBackend implements AutoCloseable {
 
     int port() {
         return server.port();
+    }
+
+    /** From now on the 354 to DATA waits until {@link #releaseDataReply()}. */
+    SlowSinkBackend holdingDataReply() {
+        dataReplyHeld = new CountDownLatch(1);
+        return this;
+    }
+
+    /** From now on the content of each message is kept, for {@link #lastMessage()}. */
+    SlowSinkBackend keepingContent() {
+        content = new ByteArrayOutputStream();
+        return this;
+    }
+
+    /** Waits until a DATA command has come (its 354 may be held). */
+    void awaitDataCommand() throws InterruptedException {
+        if (!dataCommand.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("no DATA command reached the backend");
+        }
+    }
+
+    void releaseDataReply() {
+        dataReplyHeld.countDown();
+    }
+
+    /** The content of the last message taken, up to and including its final dot line ({@link #keepingContent()}). */
+    byte[] lastMessage() {
+        return content.toByteArray();
     }
 
     /** Content bytes of the last message taken, up to and including its final dot line; -1 before one. */
@@ -53,6 +88,13 @@ final class SlowSinkBackend implements AutoCloseable {
                     case "QUIT" -> "221 bye\r\n";
                     default -> "250 ok\r\n";
                 };
+                if (verb.equals("DATA")) {
+                    dataCommand.countDown();
+                    CountDownLatch held = dataReplyHeld;
+                    if (held != null && !held.await(10, TimeUnit.SECONDS)) {
+                        throw new IOException("the test never released the 354");
+                    }
+                }
                 out.write(reply.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 if (verb.equals("DATA")) {
@@ -71,6 +113,10 @@ final class SlowSinkBackend implements AutoCloseable {
         byte[] piece = new byte[8192];
         byte[] tail = new byte[END.length];
         long total = 0;
+        ByteArrayOutputStream kept = content;
+        if (kept != null) {
+            kept.reset();
+        }
         while (true) {
             int n = in.read(piece);
             if (n < 0) {
@@ -79,6 +125,9 @@ final class SlowSinkBackend implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(tail, 1, tail, 0, tail.length - 1);
                 tail[tail.length - 1] = piece[i];
+            }
+            if (kept != null) {
+                kept.write(piece, 0, n);
             }
             total += n;
             progress.accept(total);
