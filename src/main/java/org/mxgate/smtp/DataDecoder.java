@@ -1,7 +1,6 @@
 package org.mxgate.smtp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 import java.util.List;
 
 /**
@@ -18,8 +17,10 @@ final class DataDecoder {
     /** What a dot at the start of a line turns out to be. */
     private enum Dot { END, CONTENT, UNDECIDED }
 
-    /** Bytes that neither end a line, nor start the refusal of one: a CR, an LF, a NUL stop the scan. */
-    private static final ByteProcessor ORDINARY = b -> b != '\r' && b != '\n' && b != 0;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long CRS = ONES * '\r';
+    private static final long LFS = ONES * '\n';
 
     private final long maxSize;
     private boolean atLineStart = true;
@@ -49,8 +50,8 @@ final class DataDecoder {
                 lineStart = false;
                 continue;
             }
-            // Most of a message is ordinary bytes: skip them in one pass, not a checked read each.
-            int next = in.forEachByte(i, end - i, ORDINARY);
+            // Most of a message is ordinary bytes: skip them eight at a time.
+            int next = firstStop(in, i, end);
             if (next < 0) {
                 i = end;
                 lineStart = false;
@@ -80,6 +81,39 @@ final class DataDecoder {
         in.readerIndex(i);
         atLineStart = lineStart;
         return false;
+    }
+
+    /**
+     * The index of the first CR, LF or NUL in {@code [from, to)}, or -1: the bytes that end a
+     * line or start the refusal of one. Reads eight bytes a step and tests them all at once (SWAR),
+     * since most of a message is none of these; the rest one by one.
+     */
+    static int firstStop(ByteBuf in, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            // Little-endian: the byte first in the buffer is the word's lowest.
+            long word = in.getLongLE(i);
+            long found = zeroBytes(word) | zeroBytes(word ^ CRS) | zeroBytes(word ^ LFS);
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte b = in.getByte(i);
+            if (b == '\r' || b == '\n' || b == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The high bit of each byte of {@code word} that is zero. A byte above a zero byte may be
+     * flagged too (the subtraction borrows upwards), never one below it, so the lowest flag is
+     * always a true zero: all {@link #firstStop} needs.
+     */
+    private static long zeroBytes(long word) {
+        return (word - ONES) & ~word & HIGH_BITS;
     }
 
     /** A dot first on its line at {@code i}: the end of data, content, or undecided until more bytes come. */
