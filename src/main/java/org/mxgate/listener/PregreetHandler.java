@@ -186,14 +186,13 @@ final class PregreetHandler extends ChannelInboundHandlerAdapter {
         // Reading goes on, into the bin (channelRead): bytes left unread at the close would turn it
         // into a reset that can overtake the reply.
         refused = true;
-        ProtocolLog log = new ProtocolLog(listener, sessionIds.next(), client);
+        ProtocolLog log = new ProtocolLog(listener, sessionIds.next(), client, ctx.executor());
         log.connect();
         if (command != null) {
             log.command(command);
         }
         log.reply(reply);
         log.disconnect();
-        log.flush();
         ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), reply.wire())).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -85,7 +85,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (!policy.get().hasRelayNetworks()) {
             services.nat().sessionFrom(client.real().getAddress()).ifPresent(LOG::warn);
         }
-        log = new ProtocolLog(listener, services.ids().sessionIds().next(), client);
+        log = new ProtocolLog(listener, services.ids().sessionIds().next(), client, ctx.executor());
         log.connect();
         ctx.fireChannelActive();
         if (dnsbl != null && policy.get().checksDnsblAtConnect()) {
@@ -191,7 +191,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         endRelay();
         log.disconnect();
-        log.flush();
     }
 
     @Override
@@ -297,7 +296,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         String description = tls.getProtocol() + " with cipher " + tls.getCipherSuite();
         log.tls(description);
         session.onTlsEstablished(description);
-        log.flush();
     }
 
     /**
@@ -312,7 +310,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         pending.whenCompleteAsync((reply, error) -> {
             waiting = false;
             if (closing) {
-                log.flush();
                 return;
             }
             if (error != null) {
@@ -335,9 +332,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void flush() {
         ctx.flush();
-        if (log != null) {
-            log.flush();
-        }
     }
 
     private void endRelay() {

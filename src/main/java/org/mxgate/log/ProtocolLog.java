@@ -1,5 +1,6 @@
 package org.mxgate.log;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Instant;
 import org.mxgate.mail.Reply;
 import org.mxgate.net.ClientAddress;
@@ -9,9 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The protocol log of one session: one JSON line per SMTP event (command, reply, backend event)
  * with the gateway instance, listener, session id, real client address, balancer address and
- * backend, on the {@code mxgate.protocol} logger. Message content is never logged. Lines are
- * collected until {@link #flush()}, which the session calls whenever it flushes replies to the
- * client: one logging event per batch instead of per line, each line keeping its own time stamp.
+ * backend, on the {@code mxgate.protocol} logger. Message content is never logged. Each line
+ * keeps its own time stamp and goes out with the other lines its event loop logs in the same
+ * pass ({@link ProtocolLogBatch}): one logging event per pass of the loop, not per line.
  * What one session can make us log is bounded, so no client fills the disk through it: a
  * command that repeats the one before with the same reply (a NOOP flood) is counted, not
  * logged, and summed up in one {@code repeated} line; past {@link #MAX_LINES} lines a session's
@@ -28,8 +29,8 @@ public final class ProtocolLog {
     private final SessionId session;
     /** The fields after the event that every line of the session has, quoted once: none of them changes. */
     private final String sessionFields;
+    private final ProtocolLogBatch batch;
     private String backend;
-    private StringBuilder pending;
     private String lastCommand;
     private String lastReply;
     private String heldCommand;
@@ -37,8 +38,19 @@ public final class ProtocolLog {
     private int lines;
     private long dropped;
 
+    /** The log of a session on {@code loop}; create it on the loop's own thread. */
+    public ProtocolLog(String listener, SessionId session, ClientAddress client, EventExecutor loop) {
+        this(listener, session, client, ProtocolLogBatch.of(loop));
+    }
+
+    /** A log whose lines are written as each is done, for a session logged off any event loop. */
     public ProtocolLog(String listener, SessionId session, ClientAddress client) {
+        this(listener, session, client, ProtocolLogBatch.unbatched());
+    }
+
+    private ProtocolLog(String listener, SessionId session, ClientAddress client, ProtocolLogBatch batch) {
         this.session = session;
+        this.batch = batch;
         // Which instance wrote it: merged logs of several instances stay apart (docs/operations.md).
         StringBuilder fields = new StringBuilder(120).append(",\"instance\":\"").append(session.instance())
                 .append("\",\"listener\":");
@@ -157,8 +169,8 @@ public final class ProtocolLog {
     }
 
     /**
-     * A line with the fields every event has, begun at the end of the lines not yet flushed, or
-     * null when it is not to be logged; {@link #end} closes it.
+     * A line with the fields every event has, begun at the end of the batch's lines, or null when
+     * it is not to be logged; {@link #end} closes it.
      */
     private StringBuilder begin(String event) {
         if (!LOG.isInfoEnabled()) {
@@ -169,12 +181,7 @@ public final class ProtocolLog {
             return null;
         }
         lines++;
-        StringBuilder json;
-        if (pending == null) {
-            json = pending = new StringBuilder(256 + sessionFields.length());
-        } else {
-            json = pending.append(System.lineSeparator());
-        }
+        StringBuilder json = batch.nextLine();
         LogTime.append(json.append("{\"ts\":\""), Instant.now()).append("\",\"event\":\"").append(event).append('"')
                 .append(sessionFields);
         if (backend != null) {
@@ -191,16 +198,9 @@ public final class ProtocolLog {
         }
     }
 
-    private static void end(StringBuilder json) {
+    private void end(StringBuilder json) {
         json.append('}');
-    }
-
-    /** Hands the lines collected so far to the logger. */
-    public void flush() {
-        if (pending != null) {
-            LOG.info(pending.toString());
-            pending = null;
-        }
+        batch.lineDone();
     }
 
     private static StringBuilder string(StringBuilder out, String s) {
