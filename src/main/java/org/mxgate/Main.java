@@ -98,7 +98,9 @@ public final class Main {
             TlsLibrary tlsLibrary = TlsLibrary.choose(config.tls().library());
             pools = PoolSet.open(config, tlsLibrary);
             tls = config.usesServerTls() ? ServerTls.open(config.tls(), config.hostname(), tlsLibrary) : null;
-            LOG.info("TLS library: {}", tlsLibrary.description());
+            // The kinds say whether ECDSA clients get the cheaper signature (docs/operations.md, "TLS certificates").
+            LOG.info("TLS library: {}{}", tlsLibrary.description(),
+                    tls == null ? "" : "; listeners serve " + tls.kinds() + " certificates");
         } catch (TlsException e) {
             acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package org.mxgate.cli;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import org.mxgate.config.ConfigError;
@@ -8,9 +9,11 @@ import org.mxgate.config.ConfigException;
 import org.mxgate.config.ConfigLoader;
 import org.mxgate.config.GatewayConfig;
 import org.mxgate.config.PoolConfig;
+import org.mxgate.config.TlsConfig;
 import org.mxgate.policy.RelaySelfTest;
 import org.mxgate.tls.BackendTls;
 import org.mxgate.tls.KeyMaterial;
+import org.mxgate.tls.ServerPairs;
 import org.mxgate.tls.TlsException;
 import org.mxgate.tls.TlsLibrary;
 import picocli.CommandLine.Command;
@@ -68,20 +71,34 @@ final class CheckCommand implements Callable<Integer> {
         if (!loaded.usesServerTls()) {
             return true;
         }
-        var tls = loaded.tls();
-        if (!Files.exists(tls.certificate()) && !Files.exists(tls.key())) {
-            System.out.printf("certificate: none yet; the first start makes a self-signed pair for %s in %s%n",
-                    loaded.hostname(), tls.certificate().getParent());
-            return true;
-        }
+        TlsConfig tls = loaded.tls();
         try {
-            X509Certificate leaf = KeyMaterial.read(tls.certificate(), tls.key()).chain().get(0);
-            System.out.printf("certificate: %s, valid until %s%n", leaf.getSubjectX500Principal().getName(),
-                    leaf.getNotAfter().toInstant());
+            if (neitherExists(tls.certificate(), tls.key())) {
+                System.out.printf("certificate: none yet; the first start makes a self-signed pair for %s in %s%n",
+                        loaded.hostname(), tls.certificate().getParent());
+            } else {
+                print("certificate", ServerPairs.readPrimary(tls));
+            }
+            if (tls.hasEcdsa() && neitherExists(tls.ecdsa().certificate(), tls.ecdsa().key())) {
+                System.out.printf("ECDSA certificate: none yet; the first start makes a self-signed ECDSA pair for %s"
+                        + " in %s%n", loaded.hostname(), tls.ecdsa().certificate().getParent());
+            } else if (tls.hasEcdsa()) {
+                print("ECDSA certificate", ServerPairs.readEcdsa(tls));
+            }
             return true;
         } catch (TlsException e) {
             System.err.println(e.getMessage());
             return false;
         }
+    }
+
+    private static boolean neitherExists(Path certificate, Path key) {
+        return !Files.exists(certificate) && !Files.exists(key);
+    }
+
+    private static void print(String what, KeyMaterial pair) {
+        X509Certificate leaf = pair.leaf();
+        System.out.printf("%s: %s, valid until %s%n", what, leaf.getSubjectX500Principal().getName(),
+                leaf.getNotAfter().toInstant());
     }
 }

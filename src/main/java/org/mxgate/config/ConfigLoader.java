@@ -45,6 +45,9 @@ public final class ConfigLoader {
     private static final Key<String> CERTIFICATE = TLS.text("certificate", "../certs/mxgate.crt");
     private static final Key<String> KEY = TLS.text("key", "../certs/mxgate.key");
     private static final Key<TlsConfig.Library> LIBRARY = TLS.choice("library", TlsConfig.Library.AUTO);
+    /** Both or neither, relative to this file; none: one pair, as Postfix without smtpd_tls_eccert_file. */
+    private static final Key<String> ECDSA_CERTIFICATE = TLS.text("ecdsa_certificate", null);
+    private static final Key<String> ECDSA_KEY = TLS.text("ecdsa_key", null);
 
     private static final Block AUTH = new Block();
     private static final AuthLimitsConfig AUTH_DEFAULTS = AuthLimitsConfig.DEFAULTS;
@@ -156,7 +159,7 @@ public final class ConfigLoader {
         ConfigNode tls = root.child("tls");
         tls.allowOnly(TLS);
         TlsConfig tlsConfig = new TlsConfig(root.resolve(Path.of(tls.value(CERTIFICATE))),
-                root.resolve(Path.of(tls.value(KEY))), tls.value(LIBRARY));
+                root.resolve(Path.of(tls.value(KEY))), tls.value(LIBRARY), ecdsaPair(root, tls));
         ConfigNode auth = root.child("auth");
         auth.allowOnly(AUTH);
         AuthLimitsConfig authLimits = new AuthLimitsConfig(auth.value(MAX_FAILURES_PER_CLIENT),
@@ -167,6 +170,25 @@ public final class ConfigLoader {
         failIfErrors();
         return new GatewayConfig(file, hostname, listeners, pools, policies, spool, shutdownGrace, dnsbl, tlsConfig,
                 authLimits, maxConnections, admin, instanceId, shared);
+    }
+
+    /** The second, ECDSA, pair of the tls block; null when neither key is there. */
+    private static TlsConfig.EcdsaPair ecdsaPair(ConfigNode root, ConfigNode tls) {
+        String certificate = tls.value(ECDSA_CERTIFICATE);
+        String key = tls.value(ECDSA_KEY);
+        if (certificate == null && key == null) {
+            return null;
+        }
+        if (certificate == null || key == null) {
+            // A certificate without its key (or the reverse) cannot be served; a silent single pair would hide it.
+            String given = certificate == null ? ECDSA_KEY.name() : ECDSA_CERTIFICATE.name();
+            String absent = certificate == null ? ECDSA_CERTIFICATE.name() : ECDSA_KEY.name();
+            tls.child(given).error(given + " needs " + absent + " beside it: give both files of the ECDSA pair, or"
+                    + " neither");
+            return null;
+        }
+        int line = tls.child(ECDSA_CERTIFICATE.name()).line();
+        return new TlsConfig.EcdsaPair(root.resolve(Path.of(certificate)), root.resolve(Path.of(key)), root.file(), line);
     }
 
     /**

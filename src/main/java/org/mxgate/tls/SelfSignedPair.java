@@ -16,6 +16,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -53,14 +54,20 @@ public final class SelfSignedPair {
     }
 
     public static void create(String hostname, Path certificate, Path key) throws TlsException {
+        create(hostname, certificate, key, false);
+    }
+
+    /** The same with an ECDSA P-256 key, for {@code tls.ecdsa_certificate} and {@code tls.ecdsa_key}. */
+    public static void createEcdsa(String hostname, Path certificate, Path key) throws TlsException {
+        create(hostname, certificate, key, true);
+    }
+
+    private static void create(String hostname, Path certificate, Path key, boolean ecdsa) throws TlsException {
         String pem;
         String keyPem;
         try {
-            // RSA 2048 with SHA-256 is what every SMTP client in use still accepts.
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            KeyPair pair = generator.generateKeyPair();
-            pem = toPem(certificate(hostname, pair));
+            KeyPair pair = ecdsa ? ecdsaKeyPair() : rsaKeyPair();
+            pem = toPem(certificate(hostname, pair, ecdsa ? "SHA256withECDSA" : "SHA256withRSA", ecdsa));
             // RFC 5958 2 (PKCS#8): "PRIVATE KEY", the form KeyMaterial reads first.
             keyPem = toPem(new JcaPKCS8Generator(pair.getPrivate(), null));
         } catch (GeneralSecurityException | OperatorCreationException | IOException | IllegalArgumentException e) {
@@ -71,7 +78,21 @@ public final class SelfSignedPair {
         write(certificate, pem, "rw-r--r--");
     }
 
-    private static X509Certificate certificate(String hostname, KeyPair pair)
+    // RSA 2048 with SHA-256 is what every SMTP client in use still accepts.
+    private static KeyPair rsaKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    // RFC 8446 4.2.3: P-256 is the curve every TLS 1.3 client must take (ecdsa_secp256r1_sha256).
+    private static KeyPair ecdsaKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate certificate(String hostname, KeyPair pair, String signature, boolean ecdsa)
             throws GeneralSecurityException, OperatorCreationException, IOException {
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, hostname).build();
         Instant now = Instant.now();
@@ -83,12 +104,13 @@ public final class SelfSignedPair {
         // RFC 6125 6.4.4 and RFC 2818 3.1: clients match the subjectAltName and ignore the CN when it is present.
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(subjectName(hostname)));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true,
-                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        // RFC 5480 3: an ECDSA key signs and never enciphers; keyEncipherment is for RSA's key transport.
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(ecdsa ? KeyUsage.digitalSignature
+                : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         // Neither builder nor converter is given a provider: the JDK's do the work, BC is never registered.
         return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+                builder.build(new JcaContentSignerBuilder(signature).build(pair.getPrivate())));
     }
 
     private static GeneralName subjectName(String hostname) {

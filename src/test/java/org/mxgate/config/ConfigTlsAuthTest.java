@@ -2,6 +2,7 @@ package org.mxgate.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,7 @@ class ConfigTlsAuthTest {
         assertEquals(new TlsConfig(dir.resolve("certs/mxgate.crt").toAbsolutePath().normalize(),
                 dir.resolve("certs/mxgate.key").toAbsolutePath().normalize()), config.tls());
         assertEquals(TlsConfig.Library.AUTO, config.tls().library());
+        assertNull(config.tls().ecdsa(), "one pair unless the ECDSA keys are given");
         assertEquals(AuthLimitsConfig.DEFAULTS, config.authLimits());
         PolicyConfig policy = config.policies().get("internet");
         assertFalse(policy.auth().enabled() || policy.requireTls());
@@ -138,6 +140,33 @@ class ConfigTlsAuthTest {
         ConfigException e = assertThrows(ConfigException.class, this::load);
         assertEquals(1, e.errors().size(), e.errors().toString());
         assertTrue(e.errors().get(0).toString().contains("mxgate.yml:1: library must be auto, openssl or jdk, got 'gnutls'"),
+                e.errors().get(0).toString());
+    }
+
+    @Test
+    void anEcdsaPairIsReadRelativeToTheConfigFileWithItsLine() throws Exception {
+        submission("hostname: mx.example.test\ntls:\n  library: jdk\n  ecdsa_certificate: ../certs/ec.crt\n"
+                + "  ecdsa_key: /etc/mxgate/ec.key\n", "accept_domains: [example.test]\n");
+        TlsConfig tls = load().tls();
+        Path conf = dir.resolve("conf/mxgate.yml").toAbsolutePath().normalize();
+        assertEquals(new TlsConfig.EcdsaPair(dir.resolve("certs/ec.crt").toAbsolutePath().normalize(),
+                Path.of("/etc/mxgate/ec.key"), conf, 4), tls.ecdsa());
+        assertEquals(conf + ":4", tls.ecdsa().where());
+        assertEquals(dir.resolve("certs/mxgate.crt").toAbsolutePath().normalize(), tls.certificate());
+    }
+
+    @Test
+    void oneEcdsaKeyWithoutTheOtherIsRefusedWithItsLine() throws Exception {
+        submission("tls:\n  ecdsa_certificate: ../certs/ec.crt\n", "accept_domains: [example.test]\n");
+        ConfigException e = assertThrows(ConfigException.class, this::load);
+        assertEquals(1, e.errors().size(), e.errors().toString());
+        assertTrue(e.errors().get(0).toString().contains("mxgate.yml:2: ecdsa_certificate needs ecdsa_key beside it:"
+                + " give both files of the ECDSA pair, or neither"), e.errors().get(0).toString());
+
+        submission("tls: { library: jdk,\n  ecdsa_key: ../certs/ec.key }\n", "accept_domains: [example.test]\n");
+        e = assertThrows(ConfigException.class, this::load);
+        assertEquals(1, e.errors().size(), e.errors().toString());
+        assertTrue(e.errors().get(0).toString().contains("mxgate.yml:2: ecdsa_key needs ecdsa_certificate beside it"),
                 e.errors().get(0).toString());
     }
 }

@@ -49,11 +49,33 @@ final class SmtpClient implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * STARTTLS offering only these protocol versions and cipher suites, as an older or narrower
+     * client would; returns the reply.
+     */
+    String startTls(List<String> protocols, List<String> suites) throws IOException {
+        String reply = send("STARTTLS");
+        if (reply != null && reply.startsWith("220 ")) {
+            upgrade(protocols, suites);
+        }
+        return reply;
+    }
+
     /** Starts TLS on this connection now, trusting any certificate; what was read stays read. */
     void upgrade() throws IOException {
+        upgrade(null, null);
+    }
+
+    private void upgrade(List<String> protocols, List<String> suites) throws IOException {
         SSLSocket ssl = (SSLSocket) TestTls.trustingClient().getSocketFactory()
                 .createSocket(socket, "localhost", socket.getPort(), true);
         ssl.setUseClientMode(true);
+        if (protocols != null) {
+            ssl.setEnabledProtocols(protocols.toArray(new String[0]));
+        }
+        if (suites != null) {
+            ssl.setEnabledCipherSuites(suites.toArray(new String[0]));
+        }
         ssl.startHandshake();
         socket = ssl;
         in = ssl.getInputStream();
