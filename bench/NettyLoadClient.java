@@ -3,6 +3,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -49,8 +50,10 @@ import javax.net.ssl.SSLEngine;
  * cache offers nothing), as from a sender seen the first time; with --resume too, every engine
  * is made for the peer from one shared context, whose cache offers the session (TLS 1.3 ticket)
  * that server gave last, as an MTA that sends to this MX all day does. Any certificate is
- * accepted. The handshake time runs from STARTTLS's 220 to the handshake's end. --threads sets
- * the event loops (1). The last line, "result k=v ...", has LoadClient's keys, for scripts.
+ * accepted; the key exchange is X25519 unless -Djdk.tls.namedGroups says otherwise. The handshake
+ * time runs from STARTTLS's 220 to the handshake's end. --threads sets the event loops (1). No
+ * timer per session: a run in which no message ends for 120 s stops with an error. The last
+ * line, "result k=v ...", has LoadClient's keys, for scripts.
  */
 public final class NettyLoadClient {
 
@@ -241,9 +244,10 @@ public final class NettyLoadClient {
                 open.send(index);
             } else {
                 Session session = new Session(this, index);
-                bootstrap.clone().handler(session).connect(address).addListener(f -> {
+                ChannelFuture connect = bootstrap.clone().handler(session).connect(address);
+                connect.addListener(f -> {
                     if (!f.isSuccess()) {
-                        session.fail("drop");
+                        session.failToConnect(connect.channel());
                     }
                 });
             }
@@ -401,6 +405,14 @@ public final class NettyLoadClient {
             if (then != null) {
                 then.run();
             }
+        }
+
+        /** No connection (the handler may not even have been added): the message counts as dropped. */
+        void failToConnect(Channel failed) {
+            if (channel == null) {
+                channel = failed;
+            }
+            fail("drop");
         }
 
         /** A reply other than the one expected, or a lost connection: counted for the message, session closed. */
