@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The shapes of real MX traffic that run.sh does not send, each beside its baselines in one
-# invocation, the targets alternating within each run. bench/LoadClient.java is the client.
+# invocation, the targets alternating within each run. bench/LoadClient.java is the client,
+# except in the starttls shape: bench/NettyLoadClient.java there.
 #   starttls  STARTTLS from the client, a new session per message (20 in parallel and one at a
 #             time) and 20 persistent sessions, against a Postfix relay doing STARTTLS (the MTA
 #             peer), mxgate with `tls: starttls` on its default library (BoringSSL), the same
 #             with `tls.library: jdk`, and plaintext mxgate without STARTTLS (the cost of TLS).
-#             The client's own TLS is BoringSSL too (--openssl, from mxgate.jar), which costs
-#             it a fraction of the JDK's CPU per handshake; BENCH_CLIENT_TLS=jdk for the JDK's.
+#             The client is NettyLoadClient for every target and series of the shape (warm-ups
+#             included): one event loop, BoringSSL through Netty (from mxgate.jar), a fraction of
+#             the blocking LoadClient's CPU per session, so it takes little of the cores the
+#             servers share; BENCH_CLIENT_TLS=openssl for LoadClient on BoringSSL, jdk for
+#             LoadClient on the JDK's TLS (the clients of earlier figures).
 #             Then the same new sessions again with the client resuming (--resume: each session
 #             offers the ticket its server gave last, as an MTA's TLS session cache does)
 #   size      100 KB and 5 MB messages over 4 persistent sessions, HAProxy mode tcp and mxgate,
@@ -30,7 +34,9 @@
 #   BENCH_HUGE_MESSAGES (5 MB, 100), BENCH_WARMUP (4 KB messages that warm each target before a
 #   shape's runs, 40000), BENCH_COOLDOWN (the failover pool's pressure_cooldown, 0s),
 #   BENCH_SESSIONS (idle sessions, 10000), BENCH_PORT_BASE (21225), MXGATE_JAVA_OPTS,
-#   BENCH_CLIENT_TLS (openssl: the load client's TLS library; jdk),
+#   BENCH_CLIENT_TLS (the starttls shape's client: netty; openssl, jdk: LoadClient on that TLS),
+#   BENCH_CLIENT_JAVA_OPTS (its JVM options: -XX:TieredStopAtLevel=1 for netty, none for the others;
+#   set but empty for none),
 #   BENCH_PRODUCTION_OPTS (see idle-sessions.sh).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -53,12 +59,25 @@ SIZE=4096
 need smtp-sink haproxy postfix openssl java javac
 prepare_run shapes "${port[@]}"
 
-# The two Java programs, compiled once: a source-file launch would compile them at every run.
-# mxgate.jar on the class path gives the client BoringSSL through Netty (--openssl).
-javac -d "$WORK/classes" "$ROOT/bench/LoadClient.java" "$ROOT/bench/PressureSink.java"
+# The Java programs, compiled once: a source-file launch would compile them at every run.
+# mxgate.jar on the class path gives NettyLoadClient Netty and BoringSSL, and LoadClient BoringSSL
+# through Netty's engine (--openssl).
+javac -cp "$JAR" -d "$WORK/classes" "$ROOT/bench/LoadClient.java" "$ROOT/bench/NettyLoadClient.java" \
+    "$ROOT/bench/PressureSink.java"
 CLASSES="$WORK/classes:$JAR"
-CLIENT_TLS="--openssl" CLIENT_TLS_NAME="BoringSSL"
-if [ "${BENCH_CLIENT_TLS:-openssl}" = jdk ]; then CLIENT_TLS="" CLIENT_TLS_NAME="the JDK's TLS"; fi
+# The starttls shape's client (CLIENT while that shape runs; LoadClient elsewhere) and its TLS option.
+case "${BENCH_CLIENT_TLS:-netty}" in
+    netty) TLS_CLIENT=NettyLoadClient CLIENT_TLS="" CLIENT_TLS_NAME="NettyLoadClient on BoringSSL"
+        # A client JVM lives for 8 000 sessions, too short for C2 to pay back its compiling:
+        # with C1 alone the client took about half the CPU per session.
+        TLS_CLIENT_OPTS="${BENCH_CLIENT_JAVA_OPTS--XX:TieredStopAtLevel=1}" ;;
+    openssl) TLS_CLIENT=LoadClient CLIENT_TLS="--openssl" CLIENT_TLS_NAME="LoadClient on BoringSSL"
+        TLS_CLIENT_OPTS="${BENCH_CLIENT_JAVA_OPTS:-}" ;;
+    jdk) TLS_CLIENT=LoadClient CLIENT_TLS="" CLIENT_TLS_NAME="LoadClient on the JDK's TLS"
+        TLS_CLIENT_OPTS="${BENCH_CLIENT_JAVA_OPTS:-}" ;;
+    *) echo "bench: BENCH_CLIENT_TLS is netty, openssl or jdk" >&2; exit 2 ;;
+esac
+CLIENT=LoadClient CLIENT_OPTS=""
 
 smtp-sink -u postfix -c "127.0.0.1:${port[sink]}" 1024 > "$WORK/sink.out" 2>&1 &
 pids+=($!)
@@ -94,8 +113,8 @@ count_of() {
     esac
 }
 
-# load TARGET N CLIENT_OPTIONS...: one run of the client (after a tenth of N as its own warm-up,
-# unless the options say --warmup).
+# load TARGET N CLIENT_OPTIONS...: one run of the client CLIENT with the JVM options CLIENT_OPTS
+# (after a tenth of N as its own warm-up, unless the options say --warmup).
 # Fails unless every message got a 250 and the target's sinks counted exactly those 250s. Sets
 # RESULT (the client's "result k=v" line) and TAKEN: the client's seconds, or for a target that
 # queues before it delivers (Postfix), the seconds until the sinks had every message.
@@ -103,7 +122,8 @@ load() {
     local target="$1" n="$2" before out ok count deadline
     shift 2
     before="$(count_of "$target")"
-    out="$(java -cp "$CLASSES" LoadClient "127.0.0.1:${port[$target]}" --messages "$n" \
+    # shellcheck disable=SC2086 # JVM options are a list
+    out="$(java $CLIENT_OPTS -cp "$CLASSES" "$CLIENT" "127.0.0.1:${port[$target]}" --messages "$n" \
         --warmup $((n / 10)) "$@")" || { printf '%s\n' "$out" >&2; exit 1; }
     RESULT="$(grep '^result ' <<< "$out")"
     ok="$(field ok)"
@@ -220,7 +240,7 @@ warm() {
 }
 
 # resumed SHAPE "TARGETS": how many of the timed and warm-up handshakes of each run resumed a
-# session, as the BoringSSL client counts them (-1: the JDK's client cannot tell).
+# session, as the client counts them (-1: LoadClient on the JDK's TLS cannot tell).
 resumed() {
     local target
     echo "$1: handshakes that resumed a session, per run"
@@ -254,8 +274,10 @@ shape_starttls() {
     CPU_PID=([mxgate]=$plain [mxgate-tls]=$tls [mxgate-jdk]=$jdk)
     echo "starttls: mxgate-tls uses $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-tls/logs/mxgate.out" | head -1)," \
         "mxgate-jdk $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-jdk/logs/mxgate.out" | head -1);" \
-        "the client $CLIENT_TLS_NAME"
+        "the client $CLIENT_TLS_NAME${TLS_CLIENT_OPTS:+ ($TLS_CLIENT_OPTS)}"
     local targets="postfix mxgate-tls mxgate-jdk mxgate" target n
+    # One client for every target and series here, so that the ratios compare like with like.
+    CLIENT=$TLS_CLIENT CLIENT_OPTS=$TLS_CLIENT_OPTS
     extra=([postfix]="--starttls $CLIENT_TLS" [mxgate-tls]="--starttls $CLIENT_TLS" [mxgate-jdk]="--starttls $CLIENT_TLS")
     warm $targets
     # And the handshake's own code, a new session per message.
@@ -278,7 +300,7 @@ shape_starttls() {
     local resuming="postfix mxgate-tls mxgate-jdk"
     series tls-resumed20 "$TLS_MESSAGES" "$resuming" --sessions 20 --resume --warmup $warmup
     series tls-resumed-single $((TLS_MESSAGES / 5)) "mxgate-tls mxgate-jdk" --sessions 1 --resume --warmup $warmup
-    extra=() CPU_PID=()
+    extra=() CPU_PID=() CLIENT=LoadClient CLIENT_OPTS=""
     table tls-new20 "$targets"
     table tls-persist20 "$targets"
     table tls-single "mxgate-tls mxgate-jdk mxgate"
