@@ -30,7 +30,8 @@
 #   BENCH_SHAPES ("starttls size failover tail idle"), BENCH_RUNS (3),
 #   BENCH_MESSAGES (4 KB messages per run of failover and tail, 20000),
 #   BENCH_TLS_MESSAGES (per STARTTLS run, 5000), BENCH_TLS_WARMUP (the client's own untimed
-#   sessions before each STARTTLS run, 3000), BENCH_LARGE_MESSAGES (100 KB, 5000),
+#   sessions before each STARTTLS run, 3000), BENCH_TLS_ECDSA (1: an ECDSA pair beside the RSA
+#   one on Postfix and mxgate; 0: RSA only, as in figures before 2026-11-28), BENCH_LARGE_MESSAGES (100 KB, 5000),
 #   BENCH_HUGE_MESSAGES (5 MB, 100), BENCH_WARMUP (4 KB messages that warm each target before a
 #   shape's runs, 40000), BENCH_COOLDOWN (the failover pool's pressure_cooldown, 0s),
 #   BENCH_SESSIONS (idle sessions, 10000), BENCH_PORT_BASE (21225), MXGATE_JAVA_OPTS,
@@ -46,6 +47,7 @@ RUNS="${BENCH_RUNS:-3}"
 MESSAGES="${BENCH_MESSAGES:-20000}"
 TLS_MESSAGES="${BENCH_TLS_MESSAGES:-5000}"
 TLS_WARMUP="${BENCH_TLS_WARMUP:-3000}"
+TLS_ECDSA="${BENCH_TLS_ECDSA:-1}"
 LARGE_MESSAGES="${BENCH_LARGE_MESSAGES:-5000}"
 HUGE_MESSAGES="${BENCH_HUGE_MESSAGES:-100}"
 WARMUP="${BENCH_WARMUP:-40000}"
@@ -255,25 +257,36 @@ stop() {
 
 shape_starttls() {
     mkdir -p "$WORK/tls"
-    # One RSA 2048 certificate for both servers, the kind mxgate makes for itself when it has none.
+    # One RSA 2048 certificate for both servers, the kind mxgate makes for itself when it has none,
+    # and unless BENCH_TLS_ECDSA=0 an ECDSA P-256 one beside it on both, as a current MX serves
+    # (Postfix's smtpd_tls_eccert_file, mxgate's tls.ecdsa_certificate): the client, whose
+    # BoringSSL lists ECDSA first, as senders' do, then gets the ECDSA one from both.
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mxgate.bench.test \
         -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" 2>/dev/null
-    chmod 600 "$WORK/tls/key.pem"
+    local postfix_ec=() mxgate_ec=""
+    if [ "$TLS_ECDSA" = 1 ]; then
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -subj /CN=mxgate.bench.test -keyout "$WORK/tls/ec-key.pem" -out "$WORK/tls/ec-cert.pem" 2>/dev/null
+        postfix_ec=("smtpd_tls_eccert_file = $WORK/tls/ec-cert.pem" "smtpd_tls_eckey_file = $WORK/tls/ec-key.pem")
+        mxgate_ec=", ecdsa_certificate: $WORK/tls/ec-cert.pem, ecdsa_key: $WORK/tls/ec-key.pem"
+    fi
+    chmod 600 "$WORK"/tls/*key.pem
     start_postfix "$WORK/postfix" relay "${port[postfix]}" "relayhost = [127.0.0.1]:${port[sink]}" \
         "smtpd_tls_security_level = may" "smtpd_tls_cert_file = $WORK/tls/cert.pem" \
-        "smtpd_tls_key_file = $WORK/tls/key.pem"
+        "smtpd_tls_key_file = $WORK/tls/key.pem" "${postfix_ec[@]}"
     start_mxgate "$WORK/mxgate" "${port[mxgate]}" "${port[sink]}"
     local plain=$MXGATE_PID
     MXGATE_LISTENER=", tls: starttls" start_mxgate "$WORK/mxgate-tls" "${port[mxgate-tls]}" "${port[sink]}" \
-        "tls: { certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem }"
+        "tls: { certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem$mxgate_ec }"
     local tls=$MXGATE_PID
     MXGATE_LISTENER=", tls: starttls" start_mxgate "$WORK/mxgate-jdk" "${port[mxgate-jdk]}" "${port[sink]}" \
-        "tls: { certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem, library: jdk }"
+        "tls: { certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem, library: jdk$mxgate_ec }"
     local jdk=$MXGATE_PID
     pids+=("$plain" "$tls" "$jdk")
     CPU_PID=([mxgate]=$plain [mxgate-tls]=$tls [mxgate-jdk]=$jdk)
     echo "starttls: mxgate-tls uses $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-tls/logs/mxgate.out" | head -1)," \
-        "mxgate-jdk $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-jdk/logs/mxgate.out" | head -1);" \
+        "mxgate-jdk $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-jdk/logs/mxgate.out" | head -1)," \
+        "Postfix $([ "$TLS_ECDSA" = 1 ] && echo RSA and ECDSA || echo RSA) certificates;" \
         "the client $CLIENT_TLS_NAME${TLS_CLIENT_OPTS:+ ($TLS_CLIENT_OPTS)}"
     local targets="postfix mxgate-tls mxgate-jdk mxgate" target n
     # One client for every target and series here, so that the ratios compare like with like.
