@@ -3,7 +3,6 @@ package org.mxgate;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import java.util.function.Supplier;
 import org.mxgate.admin.AdminServer;
 import org.mxgate.auth.Authenticator;
 import org.mxgate.backend.PoolSet;
+import org.mxgate.backend.Transport;
 import org.mxgate.cli.MxgateCommand;
 import org.mxgate.config.GatewayConfig;
 import org.mxgate.config.ListenerConfig;
@@ -86,11 +86,13 @@ public final class Main {
      */
     public static Gateway start(GatewayConfig config, Ticker authClock) throws InterruptedException {
         InstanceIds ids = instanceIds(config);
-        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Transport transport = Transport.chosen();
+        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         // One I/O thread per core: a client and its backend sessions share one, and more threads
         // than cores only add context switches (docs/performance.md).
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                NioIoHandler.newFactory());
+                transport.ioHandlerFactory());
+        LOG.info("I/O: {}", transport.description());
         GatewayMetrics metrics = new GatewayMetrics();
         PoolSet pools;
         ServerTls tls;

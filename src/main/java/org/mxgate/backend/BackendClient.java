@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,7 +55,7 @@ public final class BackendClient {
         }
         ChannelFuture connect = bootstrap
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(Transport.chosen().socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {

@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -16,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.mxgate.auth.Authenticator;
 import org.mxgate.backend.BackendPool;
+import org.mxgate.backend.Transport;
 import org.mxgate.config.ListenerConfig;
 import org.mxgate.dnsbl.DnsblChecker;
 import org.mxgate.limits.ClientLimits;
@@ -72,7 +72,7 @@ public final class Listener {
                         listenerLimits, spool.budget(), new ListenerEvents(meters), ids), policy, sessions);
         ChannelFuture bound = new ServerBootstrap()
                 .group(acceptors, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transport.chosen().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
