@@ -36,7 +36,7 @@ public final class BackendException extends RuntimeException {
         java.util.List<String> parts = new java.util.ArrayList<>();
         for (Throwable t = failure; t != null && parts.size() < 4; t = t.getCause() == t ? null : t.getCause()) {
             String part = t instanceof java.nio.channels.ClosedChannelException ? "connection closed"
-                    : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+                    : t.getMessage() != null ? Transport.reason(t.getMessage()) : t.getClass().getSimpleName();
             if (parts.stream().noneMatch(p -> p.contains(part))) {
                 parts.add(part);
             }

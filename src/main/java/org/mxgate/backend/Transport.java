@@ -10,6 +10,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.regex.Pattern;
 
 /**
  * The sockets and event loops of the SMTP traffic, chosen once for the process: Linux's epoll
@@ -26,6 +27,9 @@ public enum Transport {
     NIO("the JDK's NIO", NioServerSocketChannel.class, NioSocketChannel.class);
 
     private static final Transport CHOSEN = choose(Epoll.isAvailable());
+
+    /** How epoll's errors begin: {@code finishConnect(..) failed with error(-111): Connection refused}. */
+    private static final Pattern NATIVE_CALL = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
 
     private final String description;
     private final Class<? extends ServerChannel> serverChannel;
@@ -56,6 +60,14 @@ public enum Transport {
 
     public Class<? extends Channel> socketChannel() {
         return socketChannel;
+    }
+
+    /**
+     * The reason in an I/O error's message, without the system call that epoll names before it,
+     * so a log line says {@code Connection refused} on either transport, as the JDK does.
+     */
+    public static String reason(String message) {
+        return NATIVE_CALL.matcher(message).replaceFirst("");
     }
 
     /** For the start-up log; with NIO on Linux, why epoll did not load. */

@@ -1,6 +1,6 @@
 package org.mxgate.listener;
 
-import java.net.BindException;
+import org.mxgate.backend.Transport;
 import org.mxgate.net.HostPort;
 
 /**
@@ -19,9 +19,9 @@ public final class StartException extends RuntimeException {
      * listening socket that could not be bound ({@code what} names it).
      */
     public static StartException cannotBind(String what, HostPort address, Throwable cause) {
-        String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        String reason = cause.getMessage() == null ? cause.toString() : Transport.reason(cause.getMessage());
         // Ports below 1024 need root or the capability; the systemd unit in deploy/ grants it.
-        String hint = cause instanceof BindException && reason.contains("Permission denied") && address.port() < 1024
+        String hint = reason.contains("Permission denied") && address.port() < 1024
                 ? " (a port below 1024 needs CAP_NET_BIND_SERVICE, see deploy/systemd/mxgate.service)" : "";
         return new StartException(what + ": cannot bind " + address + ": " + reason + hint, cause);
     }

@@ -15,6 +15,12 @@ class BackendExceptionTest {
     }
 
     @Test
+    void epollsSystemCallIsLeftOutOfTheReason() {
+        assertEquals("Connection refused: /127.0.0.1:36001", BackendException.reason(
+                new java.net.ConnectException("finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:36001")));
+    }
+
+    @Test
     void causesAreNamedOnceEach() {
         SSLHandshakeException handshake = new SSLHandshakeException("PKIX path building failed: no trust anchor");
         handshake.initCause(new IllegalStateException("no trust anchor"));
