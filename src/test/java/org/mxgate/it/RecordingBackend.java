@@ -41,7 +41,8 @@ final class RecordingBackend implements AutoCloseable {
     private final Set<String> sendersWithAddress = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int dataFailure;
     private volatile long mailDelayMillis;
-    private volatile long greetingDelayMillis;
+    private volatile java.util.concurrent.CountDownLatch greetingsHeld;
+    private final java.util.concurrent.CountDownLatch greetingHeld = new java.util.concurrent.CountDownLatch(1);
     private volatile Set<String> unknownRecipients = Set.of();
 
     RecordingBackend() {
@@ -108,10 +109,24 @@ final class RecordingBackend implements AutoCloseable {
         return this;
     }
 
-    /** Waits this long before greeting a new connection, as a backend slow to accept does. */
-    RecordingBackend slowAtGreeting(long millis) {
-        greetingDelayMillis = millis;
+    /**
+     * From now on each new connection waits for its greeting until {@link #releaseGreetings()},
+     * as a backend slow to accept does, for as long as the test needs it slow.
+     */
+    RecordingBackend holdingGreetings() {
+        greetingsHeld = new java.util.concurrent.CountDownLatch(1);
         return this;
+    }
+
+    /** Waits until a connection is held before its greeting ({@link #holdingGreetings()}). */
+    void awaitHeldGreeting() throws InterruptedException {
+        if (!greetingHeld.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("no connection reached the backend");
+        }
+    }
+
+    void releaseGreetings() {
+        greetingsHeld.countDown();
     }
 
     RecordingBackend refusing(String... recipients) {
@@ -174,10 +189,11 @@ final class RecordingBackend implements AutoCloseable {
         public SessionAcceptance accept(Session session) {
             sessions.incrementAndGet();
             openSessions.add(session);
-            if (greetingDelayMillis > 0) {
-                // The slow backend this option simulates: the pause is the behaviour under test.
+            java.util.concurrent.CountDownLatch held = greetingsHeld;
+            if (held != null) {
+                greetingHeld.countDown();
                 try {
-                    Thread.sleep(greetingDelayMillis);
+                    held.await(30, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
