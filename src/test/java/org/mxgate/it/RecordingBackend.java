@@ -43,6 +43,7 @@ final class RecordingBackend implements AutoCloseable {
     private volatile long mailDelayMillis;
     private volatile java.util.concurrent.CountDownLatch greetingsHeld;
     private final java.util.concurrent.CountDownLatch greetingHeld = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger heldGreetings = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Set<String> unknownRecipients = Set.of();
 
     RecordingBackend() {
@@ -125,6 +126,11 @@ final class RecordingBackend implements AutoCloseable {
         }
     }
 
+    /** How many connections have been held before their greeting so far. */
+    int heldGreetings() {
+        return heldGreetings.get();
+    }
+
     void releaseGreetings() {
         greetingsHeld.countDown();
     }
@@ -191,6 +197,7 @@ final class RecordingBackend implements AutoCloseable {
             openSessions.add(session);
             java.util.concurrent.CountDownLatch held = greetingsHeld;
             if (held != null) {
+                heldGreetings.incrementAndGet();
                 greetingHeld.countDown();
                 try {
                     held.await(30, java.util.concurrent.TimeUnit.SECONDS);
