@@ -162,8 +162,8 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$RESULT"; }
 # series SHAPE N "TARGETS" CLIENT_OPTIONS...: RUNS runs of each target, alternating, one line
 # each; records msg/s, MB/s, latency and handshake time under R[SHAPE.TARGET.metric].
 # extra[TARGET] adds client options for one target only; RSS_PID, if set, is sampled each run;
-# CPU_PID[TARGET], if set, is the target's process, whose CPU per message (warm-up included) the
-# run records.
+# CPU_PID[TARGET], if set, is the target's process (or cg:NAME, its cgroup), whose CPU per message
+# (warm-up included) the run records.
 series() {
     local shape="$1" n="$2" targets="$3" run target rate mbs sampler cpu
     shift 3
@@ -199,8 +199,15 @@ series() {
         done
     done
 }
-# The user and system CPU a process has used, in clock ticks; nothing without a pid.
-cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || true; }
+# The user and system CPU a process has used, in clock ticks; nothing without a pid. "cg:NAME"
+# instead of a pid: all the processes of the cgroup NAME (common.sh's in_cgroup), Postfix's.
+cpu_ticks() {
+    case "$1" in
+        "") ;;
+        cg:*) local ns; ns="$(cgroup_ns "${1#cg:}")"; [ -n "$ns" ] && calc "$ns * $TICKS / 1000000000" ;;
+        *) awk '{print $14 + $15}' "/proc/$1/stat" ;;
+    esac
+}
 TICKS="$(getconf CLK_TCK)"
 declare -A R extra CPU_PID=()
 
@@ -284,6 +291,8 @@ shape_starttls() {
     local jdk=$MXGATE_PID
     pids+=("$plain" "$tls" "$jdk")
     CPU_PID=([mxgate]=$plain [mxgate-tls]=$tls [mxgate-jdk]=$jdk)
+    # Postfix's CPU is that of all its processes, where the bench can give it a cgroup.
+    [ -n "$(cgroup_ns relay)" ] && CPU_PID[postfix]=cg:relay
     echo "starttls: mxgate-tls uses $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-tls/logs/mxgate.out" | head -1)," \
         "mxgate-jdk $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-jdk/logs/mxgate.out" | head -1)," \
         "Postfix $([ "$TLS_ECDSA" = 1 ] && echo RSA and ECDSA || echo RSA) certificates;" \
@@ -343,6 +352,13 @@ shape_starttls() {
         "$(calc "$(m tls-resumed20.mxgate-tls.cpu) - $(m tls-new20.mxgate.cpu)")"
     printf '  resumed TLS sessions per second, mxgate-tls/postfix %.1f (>= 5)\n' \
         "$(calc "$(m tls-resumed20.mxgate-tls.msgs) / $(m tls-resumed20.postfix.msgs)")"
+    # What each server's own CPU carries, whatever the client takes of the shared cores: the
+    # sessions per second a core would give each of them.
+    if [ -n "${R[tls-new20.postfix.cpu]:-}" ]; then
+        printf '  TLS sessions per CPU second (all of Postfix'"'"'s processes), mxgate-tls/postfix: %.1f full, %.1f resumed (>= 5)\n' \
+            "$(calc "$(m tls-new20.postfix.cpu) / $(m tls-new20.mxgate-tls.cpu)")" \
+            "$(calc "$(m tls-resumed20.postfix.cpu) / $(m tls-resumed20.mxgate-tls.cpu)")"
+    fi
     printf '  a resumed handshake adds %.3f ms to a session, one at a time (BoringSSL; <= 1), %.3f ms with the JDK\n' \
         "$(calc "1000 / $(m tls-resumed-single.mxgate-tls.msgs) - 1000 / $(m tls-single.mxgate.msgs)")" \
         "$(calc "1000 / $(m tls-resumed-single.mxgate-jdk.msgs) - 1000 / $(m tls-single.mxgate.msgs)")"
