@@ -56,6 +56,8 @@ BASE="${BENCH_PORT_BASE:-21225}"
 declare -A port=([sink]=$BASE [haproxy]=$((BASE + 1)) [postfix]=$((BASE + 2)) [mxgate]=$((BASE + 3))
     [mxgate-tls]=$((BASE + 4)) [two]=$((BASE + 5)) [failover]=$((BASE + 6)) [calm-sink]=$((BASE + 7))
     [pressure-sink]=$((BASE + 8)) [mxgate-jdk]=$((BASE + 9)))
+# The starttls shape's Postfix relay without STARTTLS from the client: the same instance.
+port[postfix-plain]=${port[postfix]}
 SIZE=4096
 
 need smtp-sink haproxy postfix openssl java javac
@@ -292,7 +294,7 @@ shape_starttls() {
     pids+=("$plain" "$tls" "$jdk")
     CPU_PID=([mxgate]=$plain [mxgate-tls]=$tls [mxgate-jdk]=$jdk)
     # Postfix's CPU is that of all its processes, where the bench can give it a cgroup.
-    [ -n "$(cgroup_ns relay)" ] && CPU_PID[postfix]=cg:relay
+    [ -n "$(cgroup_ns relay)" ] && CPU_PID[postfix]=cg:relay CPU_PID[postfix-plain]=cg:relay
     echo "starttls: mxgate-tls uses $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-tls/logs/mxgate.out" | head -1)," \
         "mxgate-jdk $(sed -n 's/.*TLS library: //p' "$WORK/mxgate-jdk/logs/mxgate.out" | head -1)," \
         "Postfix $([ "$TLS_ECDSA" = 1 ] && echo RSA and ECDSA || echo RSA) certificates;" \
@@ -315,8 +317,10 @@ shape_starttls() {
     series tls-new20 "$TLS_MESSAGES" "$targets" --sessions 20 --warmup $warmup
     series tls-persist20 "$TLS_MESSAGES" "$targets" --sessions 20 --persistent --warmup $warmup
     # One session at a time, nothing queued: what STARTTLS, the handshake and the second EHLO
-    # add to a session, as a sender sees it.
-    series tls-single $((TLS_MESSAGES / 5)) "mxgate-tls mxgate-jdk mxgate" --sessions 1 --warmup $warmup
+    # add to a session, as a sender sees it. The same with Postfix (postfix-plain: the client
+    # without STARTTLS) shows what the client's own half of the handshake adds to any server.
+    local single="postfix postfix-plain mxgate-tls mxgate-jdk mxgate"
+    series tls-single $((TLS_MESSAGES / 5)) "$single" --sessions 1 --warmup $warmup
     # Resumed: most sessions on a busy MX come from senders it has seen within the hour, and an
     # MTA's client keeps the session its last handshake with that MX gave (a TLS 1.3 ticket).
     local resuming="postfix mxgate-tls mxgate-jdk"
@@ -325,7 +329,7 @@ shape_starttls() {
     extra=() CPU_PID=() CLIENT=LoadClient CLIENT_OPTS=""
     table tls-new20 "$targets"
     table tls-persist20 "$targets"
-    table tls-single "mxgate-tls mxgate-jdk mxgate"
+    table tls-single "$single"
     table tls-resumed20 "$resuming"
     table tls-resumed-single "mxgate-tls mxgate-jdk"
     resumed tls-resumed20 "$resuming"
@@ -339,6 +343,8 @@ shape_starttls() {
     printf '  a handshake adds %.3f ms to a session, one at a time (BoringSSL; <= 1), %.3f ms with the JDK\n' \
         "$(calc "1000 / $(m tls-single.mxgate-tls.msgs) - 1000 / $(m tls-single.mxgate.msgs)")" \
         "$(calc "1000 / $(m tls-single.mxgate-jdk.msgs) - 1000 / $(m tls-single.mxgate.msgs)")"
+    printf '  with Postfix, the same client, a handshake adds %.3f ms (both halves of it, one at a time)\n' \
+        "$(calc "1000 / $(m tls-single.postfix.msgs) - 1000 / $(m tls-single.postfix-plain.msgs)")"
     # At 20 in parallel on the whole machine, client included: the wall time one more handshake costs it.
     printf '  at 20 in parallel a handshake costs the machine %.3f ms (1000/rate with TLS - 1000/rate without)\n' \
         "$(calc "1000 / $(m tls-new20.mxgate-tls.msgs) - 1000 / $(m tls-new20.mxgate.msgs)")"
