@@ -12,7 +12,11 @@
 #             servers share; BENCH_CLIENT_TLS=openssl for LoadClient on BoringSSL, jdk for
 #             LoadClient on the JDK's TLS (the clients of earlier figures).
 #             Then the same new sessions again with the client resuming (--resume: each session
-#             offers the ticket its server gave last, as an MTA's TLS session cache does)
+#             offers the ticket its server gave last, as an MTA's TLS session cache does).
+#             One at a time, Postfix also without STARTTLS (postfix-plain), so the shape shows
+#             what the client's own half of a handshake adds. CPU per message for every target:
+#             mxgate's from /proc, Postfix's from its cgroup (all its processes), and the TLS
+#             sessions a CPU second carries on each (the ratio that holds whatever the client takes)
 #   size      100 KB and 5 MB messages over 4 persistent sessions, HAProxy mode tcp and mxgate,
 #             in MB/s, with mxgate's peak RSS during each run
 #   failover  20 persistent sessions through mxgate to one healthy backend (smtp-sink), to two
