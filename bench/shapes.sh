@@ -13,8 +13,8 @@
 #             LoadClient on the JDK's TLS (the clients of earlier figures).
 #             Then the same new sessions again with the client resuming (--resume: each session
 #             offers the ticket its server gave last, as an MTA's TLS session cache does).
-#             One at a time, Postfix also without STARTTLS (postfix-plain), so the shape shows
-#             what the client's own half of a handshake adds. CPU per message for every target:
+#             One at a time, Postfix also without STARTTLS (postfix-plain), to show what STARTTLS
+#             adds to a session with the MTA peer. CPU per message for every target:
 #             mxgate's from /proc, Postfix's from its cgroup (all its processes), and the TLS
 #             sessions a CPU second carries on each (the ratio that holds whatever the client takes)
 #   size      100 KB and 5 MB messages over 4 persistent sessions, HAProxy mode tcp and mxgate,
@@ -321,8 +321,8 @@ shape_starttls() {
     series tls-new20 "$TLS_MESSAGES" "$targets" --sessions 20 --warmup $warmup
     series tls-persist20 "$TLS_MESSAGES" "$targets" --sessions 20 --persistent --warmup $warmup
     # One session at a time, nothing queued: what STARTTLS, the handshake and the second EHLO
-    # add to a session, as a sender sees it. The same with Postfix (postfix-plain: the client
-    # without STARTTLS) shows what the client's own half of the handshake adds to any server.
+    # add to a session, as a sender sees it; the same with Postfix (postfix-plain: the client
+    # without STARTTLS), the MTA peer.
     local single="postfix postfix-plain mxgate-tls mxgate-jdk mxgate"
     series tls-single $((TLS_MESSAGES / 5)) "$single" --sessions 1 --warmup $warmup
     # Resumed: most sessions on a busy MX come from senders it has seen within the hour, and an
@@ -347,7 +347,7 @@ shape_starttls() {
     printf '  a handshake adds %.3f ms to a session, one at a time (BoringSSL; <= 1), %.3f ms with the JDK\n' \
         "$(calc "1000 / $(m tls-single.mxgate-tls.msgs) - 1000 / $(m tls-single.mxgate.msgs)")" \
         "$(calc "1000 / $(m tls-single.mxgate-jdk.msgs) - 1000 / $(m tls-single.mxgate.msgs)")"
-    printf '  with Postfix, the same client, a handshake adds %.3f ms (both halves of it, one at a time)\n' \
+    printf '  with Postfix, the same client, STARTTLS adds %.3f ms to a session, one at a time\n' \
         "$(calc "1000 / $(m tls-single.postfix.msgs) - 1000 / $(m tls-single.postfix-plain.msgs)")"
     # At 20 in parallel on the whole machine, client included: the wall time one more handshake costs it.
     printf '  at 20 in parallel a handshake costs the machine %.3f ms (1000/rate with TLS - 1000/rate without)\n' \
