@@ -2,7 +2,12 @@ package org.mxgate.cli;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
+import org.mxgate.listener.StartException;
+import org.mxgate.net.HostPort;
 
 /**
  * The demo's two embedded GreenMail backends, SMTP and IMAP on loopback: mx1 on 3025 and 3143,
@@ -17,8 +22,25 @@ final class DemoBackends implements AutoCloseable {
         this.servers = servers;
     }
 
+    /**
+     * @throws StartException when one of the four ports is taken (a demo already running, most
+     *                        likely): GreenMail would report it as a stack trace from its own thread
+     */
     static DemoBackends start() {
+        refuseIfTaken("mx1", "SMTP", 3025);
+        refuseIfTaken("mx1", "IMAP", 3143);
+        refuseIfTaken("mx2", "SMTP", 3026);
+        refuseIfTaken("mx2", "IMAP", 3144);
         return new DemoBackends(List.of(server(3025, 3143), server(3026, 3144)));
+    }
+
+    private static void refuseIfTaken(String backend, String protocol, int port) {
+        HostPort address = new HostPort("127.0.0.1", port);
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(address.host(), port));
+        } catch (IOException e) {
+            throw StartException.cannotBind("demo backend " + backend + " (" + protocol + ")", address, e);
+        }
     }
 
     private static GreenMail server(int smtp, int imap) {

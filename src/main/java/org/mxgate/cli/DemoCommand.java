@@ -11,6 +11,7 @@ import org.mxgate.auth.PasswordHash;
 import org.mxgate.config.ConfigException;
 import org.mxgate.config.ConfigLoader;
 import org.mxgate.config.GatewayConfig;
+import org.mxgate.listener.StartException;
 import org.mxgate.policy.RelaySelfTest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -34,7 +35,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        try (DemoBackends backends = DemoBackends.start()) {
+        DemoBackends started;
+        try {
+            started = DemoBackends.start();
+        } catch (StartException e) {
+            System.err.println(e.getMessage() + "; is another mxgate demo running? Stop it first (Ctrl-C in its terminal)");
+            return 1;
+        }
+        try (DemoBackends backends = started) {
             return demo();
         }
     }

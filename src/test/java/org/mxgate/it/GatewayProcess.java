@@ -55,12 +55,23 @@ final class GatewayProcess implements AutoCloseable {
      * @param environment added to the launcher's environment (MXGATE_JAVA_OPTS …)
      */
     static GatewayProcess run(Path dir, Path config, Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("run", "--config", config.toString()));
+        command.addAll(List.of(args));
+        return launch(dir, environment, command);
+    }
+
+    /** Starts {@code bin/mxgate demo} from a launcher home under {@code dir}. */
+    static GatewayProcess demo(Path dir) throws IOException {
+        return launch(dir, Map.of(), List.of("demo"));
+    }
+
+    private static GatewayProcess launch(Path dir, Map<String, String> environment, List<String> arguments) throws IOException {
         Path jar = Path.of("target/mxgate.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "mvn package builds " + jar + " before the integration tests");
         Path home = dir.resolve("home");
         Path launcher = Files.exists(home.resolve("bin/mxgate")) ? home.resolve("bin/mxgate") : LauncherHome.create(home, jar);
-        List<String> command = new ArrayList<>(List.of(launcher.toString(), "run", "--config", config.toString()));
-        command.addAll(List.of(args));
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(arguments);
         Path output = Files.createTempFile(dir, "gateway", ".out");
         ProcessBuilder run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         run.environment().put("MXGATE_JAVA_OPTS", "-Xmx256m");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/mxgate run} as a real process: what it says and its exit status when it cannot
  * start (a configuration error before any port is bound; a port in use named with its listener
  * and address), the {@code --pid-file} it writes once its listeners are bound and removes at
- * exit, and a production run that never loads the demo's GreenMail.
+ * exit, a production run that never loads the demo's GreenMail, and a second {@code demo} while
+ * one runs.
  */
 class StartupIT {
 
@@ -68,6 +70,22 @@ class StartupIT {
                 assertEquals(1, gateway.awaitExit(Duration.ofSeconds(60)), gateway.output());
                 String out = gateway.text();
                 assertTrue(out.contains("listener internet: cannot bind 127.0.0.1:" + port + ": Address already in use"), out);
+                assertNoStackTrace(out);
+            }
+        }
+    }
+
+    /** A second {@code demo} finds the first one's backend ports taken: one line, not GreenMail's stack traces. */
+    @Test
+    void aSecondDemoNamesTheBackendPortInUseWithoutAStackTrace() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            // The first port a running demo holds: its backend mx1's SMTP.
+            taken.bind(new InetSocketAddress("127.0.0.1", 3025));
+            try (GatewayProcess demo = GatewayProcess.demo(dir)) {
+                assertEquals(1, demo.awaitExit(Duration.ofSeconds(60)), demo.output());
+                String out = demo.text();
+                assertTrue(out.contains("demo backend mx1 (SMTP): cannot bind 127.0.0.1:3025: Address already in use;"
+                        + " is another mxgate demo running?"), out);
                 assertNoStackTrace(out);
             }
         }
