@@ -16,6 +16,12 @@ import org.mxgate.net.HostPort;
  */
 final class DemoBackends implements AutoCloseable {
 
+    /** One demo backend's name and its two loopback ports. */
+    private record Ports(String backend, int smtp, int imap) {
+    }
+
+    private static final List<Ports> BACKENDS = List.of(new Ports("mx1", 3025, 3143), new Ports("mx2", 3026, 3144));
+
     private final List<GreenMail> servers;
 
     private DemoBackends(List<GreenMail> servers) {
@@ -27,26 +33,26 @@ final class DemoBackends implements AutoCloseable {
      *                        likely): GreenMail would report it as a stack trace from its own thread
      */
     static DemoBackends start() {
-        refuseIfTaken("mx1", "SMTP", 3025);
-        refuseIfTaken("mx1", "IMAP", 3143);
-        refuseIfTaken("mx2", "SMTP", 3026);
-        refuseIfTaken("mx2", "IMAP", 3144);
-        return new DemoBackends(List.of(server(3025, 3143), server(3026, 3144)));
+        for (Ports ports : BACKENDS) {
+            refuseIfTaken(ports.backend() + " (SMTP)", ports.smtp());
+            refuseIfTaken(ports.backend() + " (IMAP)", ports.imap());
+        }
+        return new DemoBackends(BACKENDS.stream().map(DemoBackends::server).toList());
     }
 
-    private static void refuseIfTaken(String backend, String protocol, int port) {
+    private static void refuseIfTaken(String what, int port) {
         HostPort address = new HostPort("127.0.0.1", port);
         try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(address.host(), port));
+            probe.bind(new InetSocketAddress(address.host(), address.port()));
         } catch (IOException e) {
-            throw StartException.cannotBind("demo backend " + backend + " (" + protocol + ")", address, e);
+            throw StartException.cannotBind("demo backend " + what, address, e);
         }
     }
 
-    private static GreenMail server(int smtp, int imap) {
+    private static GreenMail server(Ports ports) {
         GreenMail mail = new GreenMail(new ServerSetup[] {
-            new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-            new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)
+            new ServerSetup(ports.smtp(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+            new ServerSetup(ports.imap(), "127.0.0.1", ServerSetup.PROTOCOL_IMAP)
         });
         mail.start();
         return mail;

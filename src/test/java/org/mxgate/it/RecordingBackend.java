@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
@@ -41,9 +43,8 @@ final class RecordingBackend implements AutoCloseable {
     private final Set<String> sendersWithAddress = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int dataFailure;
     private volatile long mailDelayMillis;
-    private volatile java.util.concurrent.CountDownLatch greetingsHeld;
-    private final java.util.concurrent.CountDownLatch greetingHeld = new java.util.concurrent.CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicInteger heldGreetings = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile CountDownLatch greetingsHeld;
+    private final AtomicInteger heldGreetings = new AtomicInteger();
     private volatile Set<String> unknownRecipients = Set.of();
 
     RecordingBackend() {
@@ -115,15 +116,13 @@ final class RecordingBackend implements AutoCloseable {
      * as a backend slow to accept does, for as long as the test needs it slow.
      */
     RecordingBackend holdingGreetings() {
-        greetingsHeld = new java.util.concurrent.CountDownLatch(1);
+        greetingsHeld = new CountDownLatch(1);
         return this;
     }
 
     /** Waits until a connection is held before its greeting ({@link #holdingGreetings()}). */
-    void awaitHeldGreeting() throws InterruptedException {
-        if (!greetingHeld.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            throw new AssertionError("no connection reached the backend");
-        }
+    void awaitHeldGreeting() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> heldGreetings.get() >= 1);
     }
 
     /** How many connections have been held before their greeting so far. */
@@ -195,12 +194,11 @@ final class RecordingBackend implements AutoCloseable {
         public SessionAcceptance accept(Session session) {
             sessions.incrementAndGet();
             openSessions.add(session);
-            java.util.concurrent.CountDownLatch held = greetingsHeld;
+            CountDownLatch held = greetingsHeld;
             if (held != null) {
                 heldGreetings.incrementAndGet();
-                greetingHeld.countDown();
                 try {
-                    held.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    held.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
